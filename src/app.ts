@@ -1,0 +1,69 @@
+import { randomUUID } from "node:crypto";
+import cookie from "@fastify/cookie";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyBaseLogger, LogController } from "fastify";
+import type { Config } from "./config/config.js";
+import type { Deps } from "./domain/deps.js";
+import { registerErrorHandler } from "./http/error-handler.js";
+import { redactUrl } from "./http/log-redaction.js";
+import { registerAccountRoutes } from "./http/routes/account.js";
+import { registerHealthRoutes } from "./http/routes/health.js";
+import { registerLoginRoutes } from "./http/routes/login.js";
+import { registerRegistrationRoutes } from "./http/routes/registration.js";
+import { registerWellKnownRoutes } from "./http/routes/well-known.js";
+import type { App } from "./http/types.js";
+import { createLogger } from "./logger.js";
+
+export interface AppOptions {
+  /** Resolves when the database answers; /readyz reports it. */
+  ping: () => Promise<void>;
+  /** A pino logger to use instead of one built from config.logLevel (tests capture logs). */
+  logger?: FastifyBaseLogger;
+}
+
+/** The HTTP face of Latchkey. Does no I/O: main.ts opens what it needs and listens. */
+export function buildApp(config: Config, deps: Deps, options: AppOptions): App {
+  const app = Fastify({
+    loggerInstance: options.logger ?? createLogger(config),
+    bodyLimit: config.bodyLimit,
+    genReqId: () => randomUUID(),
+    // One line per request is written by the onResponse hook below, with secrets redacted.
+    logController: new LogController({ disableRequestLogging: true }),
+    ajv: {
+      // Wrong types are errors, not coerced; unknown fields are errors, not dropped.
+      customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  registerErrorHandler(app);
+  app.register(cookie);
+  app.decorateRequest("auth", null);
+
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+    // Every answer of an auth API is personal unless a route says otherwise (JWKS).
+    reply.header("cache-control", "no-store");
+  });
+  app.addHook("onResponse", async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        url: redactUrl(request.url),
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      "request",
+    );
+  });
+
+  app.register(async (scoped) => {
+    const routes = scoped.withTypeProvider<TypeBoxTypeProvider>();
+    registerHealthRoutes(routes, options.ping);
+    registerWellKnownRoutes(routes, deps.tokens);
+    registerRegistrationRoutes(routes, deps);
+    registerLoginRoutes(routes, deps);
+    registerAccountRoutes(routes, deps);
+  });
+
+  return app;
+}

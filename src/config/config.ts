@@ -1,0 +1,36 @@
+/** The validated, frozen configuration. Only src/config reads process.env. */
+export interface Config {
+  readonly nodeEnv: "development" | "production" | "test";
+  readonly port: number;
+  readonly host: string;
+  /** `postgres://…`; undefined means the embedded PGlite database in `${dataDir}/db`. */
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  /** The service's own base URL, without a trailing slash. Issuer of access tokens. */
+  readonly publicUrl: string;
+  /** Base of the links in emails, without a trailing slash. */
+  readonly appUrl: string;
+  /** Undefined: mail is written to `${dataDir}/mail/*.eml`. */
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
+  /** Set: access tokens are HS256 with it. Unset: Ed25519 keys kept in the database. */
+  readonly jwtSecret: string | undefined;
+  /** Durations, all in seconds. */
+  readonly accessTokenTtl: number;
+  readonly refreshTokenTtl: number;
+  readonly emailCodeTtl: number;
+  readonly resetTokenTtl: number;
+  readonly resendCooldown: number;
+  readonly codeMaxAttempts: number;
+  readonly requireEmailVerification: boolean;
+  readonly passwordMinLength: number;
+  readonly bodyLimit: number;
+  readonly bootstrapAdminEmail: string | undefined;
+  readonly bootstrapAdminPassword: string | undefined;
+  readonly redisUrl: string | undefined;
+  readonly cookieSecure: boolean;
+  readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** argon2id cost; defaults are OWASP Password Storage Cheat Sheet's (m=19456 KiB, t=2, p=1). */
+  readonly argon2MemoryKib: number;
+  readonly argon2Iterations: number;
+}

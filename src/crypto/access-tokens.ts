@@ -1,0 +1,153 @@
+import type { CryptoKey, JWTHeaderParameters, JWTPayload } from "jose";
+import { jwtVerify, SignJWT } from "jose";
+import { EDDSA, type KeyRing, type PublicJwks } from "./key-ring.js";
+import { randomId } from "./random.js";
+
+export type Role = "user" | "admin";
+
+export interface AccessClaims {
+  sub: string;
+  email: string;
+  role: Role;
+  /** Session family id: the refresh-token family this access token was issued from. */
+  sid: string;
+  jti: string;
+  iat: number;
+  exp: number;
+  iss: string;
+}
+
+export interface AccessTokens {
+  sign(
+    claims: { sub: string; email: string; role: Role; sid: string },
+    nowSeconds: number,
+  ): Promise<{ token: string; expiresIn: number }>;
+  /** Null for anything not a valid, unexpired access token of ours — never throws. */
+  verify(token: string, nowSeconds: number): Promise<AccessClaims | null>;
+  /** The public JWKS document, built once per key change (not per request). */
+  jwks(): { keys: Record<string, string>[] };
+}
+
+export interface AccessTokensOptions {
+  /** Expected and written `iss`: Config.publicUrl. */
+  issuer: string;
+  ttlSeconds: number;
+  /** Set: HS256 with this secret. Unset: EdDSA with keyRing. */
+  jwtSecret?: string | undefined;
+  keyRing?: KeyRing | undefined;
+}
+
+/** RFC 9068 §2.1: access tokens say what they are, so an ID token or any other JWT is refused. */
+const ACCESS_TYP = "at+jwt";
+const HS256 = "HS256";
+/** One secret, one key: the kid only has to be present and stable. */
+const HS256_KID = "hs256";
+/** RFC 7518 §3.2: an HS256 key must be at least as long as the hash output, 256 bits. */
+const MIN_SECRET_BYTES = 32;
+/** Ours are well under 1 KiB; anything far larger is refused before any parsing or crypto. */
+const MAX_TOKEN_CHARS = 8192;
+const REQUIRED_CLAIMS = ["iss", "sub", "iat", "exp", "jti"];
+
+interface Mode {
+  alg: string;
+  signingKey(): { kid: string; key: CryptoKey | Uint8Array };
+  /** Throws for an unknown kid; jwtVerify turns that into a rejection. */
+  verifyingKey(header: JWTHeaderParameters): CryptoKey | Uint8Array;
+  jwks(): PublicJwks;
+}
+
+export function createAccessTokens(opts: AccessTokensOptions): AccessTokens {
+  const mode = opts.jwtSecret !== undefined ? hmacMode(opts.jwtSecret) : ringMode(opts.keyRing);
+  const { issuer, ttlSeconds } = opts;
+  const verifyOptions = {
+    // Exactly the mode's algorithm: no "none", and no HS256 forged with the public key.
+    algorithms: [mode.alg],
+    issuer,
+    typ: ACCESS_TYP,
+    requiredClaims: REQUIRED_CLAIMS,
+  };
+
+  return {
+    async sign(claims, nowSeconds) {
+      const { kid, key } = mode.signingKey();
+      const token = await new SignJWT({ email: claims.email, role: claims.role, sid: claims.sid })
+        .setProtectedHeader({ alg: mode.alg, typ: ACCESS_TYP, kid })
+        .setSubject(claims.sub)
+        .setIssuer(issuer)
+        .setIssuedAt(nowSeconds)
+        .setExpirationTime(nowSeconds + ttlSeconds)
+        .setJti(randomId())
+        .sign(key);
+      return { token, expiresIn: ttlSeconds };
+    },
+
+    async verify(token, nowSeconds) {
+      if (typeof token !== "string" || token.length > MAX_TOKEN_CHARS) return null;
+      try {
+        const { payload } = await jwtVerify(token, (header) => mode.verifyingKey(header), {
+          ...verifyOptions,
+          currentDate: new Date(nowSeconds * 1000),
+        });
+        return toClaims(payload);
+      } catch {
+        // Bad signature, expired, wrong iss/typ/alg, unknown kid, not a JWT at all: all "no".
+        return null;
+      }
+    },
+
+    jwks: () => mode.jwks(),
+  };
+}
+
+function hmacMode(secret: string): Mode {
+  const key = new TextEncoder().encode(secret);
+  if (key.byteLength < MIN_SECRET_BYTES) {
+    throw new Error(`JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes (RFC 7518 §3.2)`);
+  }
+  // A shared secret is never published.
+  const empty: PublicJwks = Object.freeze({ keys: [] });
+  return {
+    alg: HS256,
+    signingKey: () => ({ kid: HS256_KID, key }),
+    verifyingKey(header) {
+      if (header.kid !== HS256_KID) throw new Error("unknown kid");
+      return key;
+    },
+    jwks: () => empty,
+  };
+}
+
+function ringMode(ring: KeyRing | undefined): Mode {
+  if (!ring) throw new Error("createAccessTokens needs a jwtSecret or a keyRing");
+  return {
+    alg: EDDSA,
+    signingKey() {
+      const { kid, privateKey } = ring.current();
+      return { kid, key: privateKey };
+    },
+    verifyingKey(header) {
+      const key = header.kid === undefined ? null : ring.publicKey(header.kid);
+      if (!key) throw new Error("unknown kid");
+      return key;
+    },
+    jwks: () => ring.jwks(),
+  };
+}
+
+/** The signature proves we wrote it; this proves it has the shape we write. */
+function toClaims(payload: JWTPayload): AccessClaims | null {
+  const { sub, email, role, sid, jti, iat, exp, iss } = payload;
+  if (
+    typeof sub !== "string" ||
+    typeof email !== "string" ||
+    (role !== "user" && role !== "admin") ||
+    typeof sid !== "string" ||
+    typeof jti !== "string" ||
+    typeof iat !== "number" ||
+    typeof exp !== "number" ||
+    typeof iss !== "string"
+  ) {
+    return null;
+  }
+  return { sub, email, role, sid, jti, iat, exp, iss };
+}

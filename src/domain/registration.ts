@@ -1,0 +1,86 @@
+import { randomId } from "../crypto/random.js";
+import { AuthError } from "../errors.js";
+import { UniqueViolation, type UserPatch, type UserRecord } from "../storage/ports.js";
+import type { ClientContext, Deps } from "./deps.js";
+import { issueEmailCode, mailEmailCode } from "./email-codes.js";
+import { normalizeName, normalizeUsername } from "./input-rules.js";
+import { startSession, type TokenBundle } from "./sessions.js";
+import { required, validEmail, validNewPassword } from "./validate.js";
+
+export interface RegisterInput {
+  email: string;
+  password: string;
+  name?: string | undefined;
+  username?: string | undefined;
+}
+
+export interface Registration {
+  user: UserRecord;
+  /** Present when email verification is not required: the user is signed in at once. */
+  tokens: TokenBundle | null;
+}
+
+export async function registerUser(
+  deps: Deps,
+  input: RegisterInput,
+  client: ClientContext,
+): Promise<Registration> {
+  const email = validEmail(input.email);
+  const password = validNewPassword(input.password, deps.config.passwordMinLength);
+  const name = input.name === undefined ? undefined : required("name", normalizeName(input.name));
+  const username =
+    input.username === undefined
+      ? undefined
+      : required("username", normalizeUsername(input.username));
+
+  // Hash before looking the email up, so a taken email costs the same as a new one.
+  const passwordHash = await deps.hasher.hash(password);
+  const now = deps.clock();
+  const status = deps.config.requireEmailVerification ? "pending" : "active";
+
+  const { user, code } = await deps.stores
+    .transaction(async (stores) => {
+      const existing = await stores.users.findByEmail(email);
+      let user: UserRecord | null;
+      if (existing) {
+        // Only an unverified, pending owner may be overwritten: nobody has proven the mailbox yet.
+        if (existing.status !== "pending" || existing.emailVerifiedAt !== null) {
+          throw new AuthError("EMAIL_TAKEN");
+        }
+        const patch: UserPatch = { passwordHash, status };
+        if (name !== undefined) patch.name = name;
+        if (username !== undefined) patch.username = username;
+        user = await stores.users.update(existing.id, patch, now);
+      } else {
+        user = await stores.users.create({
+          id: randomId(),
+          email,
+          name: name ?? null,
+          username: username ?? null,
+          passwordHash,
+          status,
+          role: "user",
+          emailVerifiedAt: null,
+          now,
+        });
+      }
+      if (!user) throw new AuthError("EMAIL_TAKEN");
+      return { user, code: await issueEmailCode(deps, stores, user, now) };
+    })
+    .catch(rethrowUniqueViolation);
+
+  mailEmailCode(deps, user, code);
+  const tokens = deps.config.requireEmailVerification
+    ? null
+    : await startSession(deps, user, client);
+  return { user, tokens };
+}
+
+function rethrowUniqueViolation(error: unknown): never {
+  if (error instanceof UniqueViolation) {
+    throw new AuthError(error.field === "email" ? "EMAIL_TAKEN" : "USERNAME_TAKEN", undefined, [
+      { field: error.field, message: `This ${error.field} is taken.` },
+    ]);
+  }
+  throw error;
+}

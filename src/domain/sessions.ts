@@ -1,0 +1,64 @@
+import { sha256 } from "../crypto/digest.js";
+import { randomId, randomToken } from "../crypto/random.js";
+import type { UserRecord } from "../storage/ports.js";
+import type { ClientContext, Deps } from "./deps.js";
+import { type PublicUser, toPublicUser } from "./public-user.js";
+
+export interface TokenBundle {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: "Bearer";
+  /** Seconds until the access token expires. */
+  expiresIn: number;
+  /** Seconds until the refresh token expires, for the cookie's Max-Age. */
+  refreshExpiresIn: number;
+  user: PublicUser;
+}
+
+// User agents are free text from the client; keep what identifies a device, not a novel.
+const USER_AGENT_MAX_LENGTH = 512;
+
+/** Starts a new session family for the user and returns its first token pair. */
+export async function startSession(
+  deps: Deps,
+  user: UserRecord,
+  client: ClientContext,
+): Promise<TokenBundle> {
+  const now = deps.clock();
+  const refreshToken = randomToken();
+  const familyId = randomId();
+  const expiresAt = new Date(now.getTime() + deps.config.refreshTokenTtl * 1000);
+  await deps.stores.sessions.create({
+    id: randomId(),
+    familyId,
+    userId: user.id,
+    tokenHash: sha256(refreshToken),
+    familyStartedAt: now,
+    expiresAt,
+    userAgent: client.userAgent?.slice(0, USER_AGENT_MAX_LENGTH) ?? null,
+    ip: client.ip,
+    now,
+  });
+  return bundle(deps, user, familyId, refreshToken, now);
+}
+
+export async function bundle(
+  deps: Deps,
+  user: UserRecord,
+  familyId: string,
+  refreshToken: string,
+  now: Date,
+): Promise<TokenBundle> {
+  const access = await deps.tokens.sign(
+    { sub: user.id, email: user.email, role: user.role, sid: familyId },
+    Math.floor(now.getTime() / 1000),
+  );
+  return {
+    accessToken: access.token,
+    refreshToken,
+    tokenType: "Bearer",
+    expiresIn: access.expiresIn,
+    refreshExpiresIn: deps.config.refreshTokenTtl,
+    user: toPublicUser(user),
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * Every error code the API can answer with, its HTTP status and default message.
+ * Codes are part of the contract: add, never rename.
+ */
+export const ERROR_CODES = {
+  VALIDATION_FAILED: { status: 400, message: "The request is not valid." },
+  INVALID_JSON: { status: 400, message: "The request body is not valid JSON." },
+  INVALID_CODE: { status: 400, message: "The code is not valid." },
+  CODE_EXPIRED: { status: 400, message: "The code has expired. Ask for a new one." },
+  INVALID_TOKEN: { status: 400, message: "The link or code is invalid or has expired." },
+  PASSWORD_MISMATCH: { status: 400, message: "The passwords do not match." },
+  UNAUTHORIZED: { status: 401, message: "Authentication is required." },
+  INVALID_CREDENTIALS: { status: 401, message: "The email or password is incorrect." },
+  INVALID_REFRESH_TOKEN: { status: 401, message: "The refresh token is not valid." },
+  EMAIL_NOT_VERIFIED: { status: 403, message: "Verify your email address before signing in." },
+  ACCOUNT_BLOCKED: { status: 403, message: "This account is blocked." },
+  FORBIDDEN: { status: 403, message: "You are not allowed to do this." },
+  NOT_FOUND: { status: 404, message: "Not found." },
+  USER_NOT_FOUND: { status: 404, message: "No such user." },
+  EMAIL_TAKEN: { status: 409, message: "An account with this email already exists." },
+  USERNAME_TAKEN: { status: 409, message: "This username is taken." },
+  ALREADY_VERIFIED: { status: 409, message: "This email address is already verified." },
+  LAST_ADMIN: { status: 409, message: "The last active admin cannot be removed." },
+  PAYLOAD_TOO_LARGE: { status: 413, message: "The request body is too large." },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: "Send the body as application/json." },
+  TOO_MANY_ATTEMPTS: { status: 429, message: "Too many wrong attempts. Ask for a new code." },
+  RATE_LIMITED: { status: 429, message: "Too many requests. Try again later." },
+  INTERNAL: { status: 500, message: "Something went wrong on our side." },
+  UNAVAILABLE: { status: 503, message: "The service is temporarily unavailable." },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export class AuthError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly fields?: FieldError[],
+    /** Seconds, sent as Retry-After (429, 503). */
+    readonly retryAfter?: number,
+  ) {
+    super(message ?? ERROR_CODES[code].message);
+    this.name = "AuthError";
+    this.status = ERROR_CODES[code].status;
+  }
+}
+
+export function fieldError(field: string, message: string): AuthError {
+  return new AuthError("VALIDATION_FAILED", undefined, [{ field, message }]);
+}

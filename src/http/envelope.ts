@@ -1,0 +1,49 @@
+import { Type } from "typebox";
+
+/** `{ success: true, message, ...data }`: the success half of CONTRACT.md's envelope. */
+export function ok<T extends object>(
+  message: string,
+  data?: T,
+): { success: true; message: string } & T {
+  return { success: true, message, ...(data as T) };
+}
+
+export const ErrorBody = Type.Object(
+  {
+    success: Type.Literal(false),
+    message: Type.String(),
+    code: Type.String(),
+    errors: Type.Optional(
+      Type.Array(Type.Object({ field: Type.String(), message: Type.String() })),
+    ),
+  },
+  { description: "The error envelope." },
+);
+
+export const UserSchema = Type.Object(
+  {
+    id: Type.String({ format: "uuid" }),
+    email: Type.String(),
+    name: Type.Union([Type.String(), Type.Null()]),
+    username: Type.Union([Type.String(), Type.Null()]),
+    status: Type.Union([Type.Literal("pending"), Type.Literal("active"), Type.Literal("blocked")]),
+    role: Type.Union([Type.Literal("user"), Type.Literal("admin")]),
+    emailVerified: Type.Boolean(),
+    createdAt: Type.String({ format: "date-time" }),
+  },
+  { description: "A user. Never carries a password hash or a token." },
+);
+
+export const SuccessFields = {
+  success: Type.Literal(true),
+  message: Type.String(),
+};
+
+export const TokenBundleFields = {
+  accessToken: Type.String(),
+  refreshToken: Type.String(),
+  token: Type.String({ description: "Same as accessToken, for older clients." }),
+  tokenType: Type.Literal("Bearer"),
+  expiresIn: Type.Integer({ description: "Seconds until the access token expires." }),
+  user: UserSchema,
+};

@@ -1,0 +1,84 @@
+import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
+import { AuthError, ERROR_CODES, type ErrorCode, type FieldError } from "../errors.js";
+
+interface ErrorEnvelope {
+  success: false;
+  message: string;
+  code: ErrorCode;
+  errors?: FieldError[];
+}
+
+export function sendError(reply: FastifyReply, error: AuthError): FastifyReply {
+  const body: ErrorEnvelope = { success: false, message: error.message, code: error.code };
+  if (error.fields?.length) body.errors = error.fields;
+  if (error.retryAfter !== undefined) reply.header("retry-after", String(error.retryAfter));
+  return reply.code(error.status).type("application/json; charset=utf-8").send(body);
+}
+
+/**
+ * One place turns every failure into the envelope: AuthError as it is, Fastify's own
+ * errors by their code, anything else as a 500 whose details stay in the log.
+ */
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const known = toAuthError(error);
+    if (known) return sendError(reply, known);
+    request.log.error({ err: error }, "unhandled error");
+    return sendError(reply, new AuthError("INTERNAL"));
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      reply,
+      new AuthError("NOT_FOUND", `No route for ${request.method} ${request.url.split("?")[0]}.`),
+    ),
+  );
+}
+
+function toAuthError(error: FastifyError): AuthError | null {
+  if (error instanceof AuthError) return error;
+  if (error.validation) {
+    return new AuthError(
+      "VALIDATION_FAILED",
+      undefined,
+      error.validation.map((issue) => ({
+        field: fieldOf(issue),
+        message: issue.message ?? "is not valid",
+      })),
+    );
+  }
+  switch (error.code) {
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return new AuthError("PAYLOAD_TOO_LARGE");
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+    case "FST_ERR_CTP_INVALID_TYPE":
+      return new AuthError("UNSUPPORTED_MEDIA_TYPE");
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+      return new AuthError("INVALID_JSON");
+  }
+  const status = error.statusCode ?? 500;
+  if (status === 400) {
+    // Fastify's JSON parser throws plain SyntaxErrors (bad JSON, __proto__ keys) with 400.
+    return new AuthError("INVALID_JSON");
+  }
+  if (status > 400 && status < 500) {
+    const code = (Object.keys(ERROR_CODES) as ErrorCode[]).find(
+      (c) => ERROR_CODES[c].status === status,
+    );
+    return new AuthError(code ?? "VALIDATION_FAILED");
+  }
+  return null;
+}
+
+interface ValidationIssue {
+  instancePath: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+
+function fieldOf(issue: ValidationIssue): string {
+  const path = issue.instancePath.replace(/^\//, "").replaceAll("/", ".");
+  const extra = issue.params.missingProperty ?? issue.params.additionalProperty;
+  if (typeof extra === "string") return path ? `${path}.${extra}` : extra;
+  return path || "body";
+}

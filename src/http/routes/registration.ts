@@ -1,0 +1,90 @@
+import type { Deps } from "../../domain/deps.js";
+import { resendVerificationCode, verifyEmail } from "../../domain/email-verification.js";
+import { toPublicUser } from "../../domain/public-user.js";
+import { registerUser } from "../../domain/registration.js";
+import { clientContext } from "../client-context.js";
+import { ok } from "../envelope.js";
+import { tokenBody } from "../token-reply.js";
+import type { App } from "../types.js";
+import {
+  AcceptedReply,
+  EmailBody,
+  ErrorBody,
+  RegisterBody,
+  RegisterReply,
+  UserReply,
+  VerifyEmailBody,
+} from "./registration.schemas.js";
+
+export const REGISTER_PATHS = ["/auth/register"];
+export const VERIFY_EMAIL_PATHS = ["/auth/verify-email"];
+
+export function registerRegistrationRoutes(app: App, deps: Deps): void {
+  for (const url of REGISTER_PATHS) {
+    app.post(
+      url,
+      {
+        schema: {
+          tags: ["registration"],
+          summary: "Create an account and mail a 6-digit verification code",
+          body: RegisterBody,
+          response: { 201: RegisterReply, 400: ErrorBody, 409: ErrorBody },
+        },
+      },
+      async (request, reply) => {
+        const { user, tokens } = await registerUser(deps, request.body, clientContext(request));
+        const publicUser = toPublicUser(user);
+        reply.code(201);
+        if (!tokens) {
+          return ok("Account created. Check your email for the verification code.", {
+            userId: user.id,
+            user: publicUser,
+          });
+        }
+        return ok("Account created.", {
+          userId: user.id,
+          ...tokenBody(reply, deps.config, tokens),
+          user: publicUser,
+        });
+      },
+    );
+  }
+
+  for (const url of VERIFY_EMAIL_PATHS) {
+    app.post(
+      url,
+      {
+        schema: {
+          tags: ["registration"],
+          summary: "Verify the email address with the mailed code",
+          body: VerifyEmailBody,
+          response: { 200: UserReply, 400: ErrorBody, 409: ErrorBody, 429: ErrorBody },
+        },
+      },
+      async (request) => {
+        const { code, userId, id, email } = request.body;
+        const user = await verifyEmail(deps, { code, userId: userId ?? id, email });
+        return ok("Email verified.", { user: toPublicUser(user) });
+      },
+    );
+  }
+
+  app.post(
+    "/auth/verify-email/resend",
+    {
+      schema: {
+        tags: ["registration"],
+        summary: "Mail a new verification code (same answer whatever the email)",
+        body: EmailBody,
+        response: { 202: AcceptedReply, 400: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      await resendVerificationCode(deps, request.body.email);
+      reply.code(202);
+      return ok(
+        "If that address has an account waiting for verification, a new code is on its way.",
+      );
+    },
+  );
+}

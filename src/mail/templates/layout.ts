@@ -1,0 +1,125 @@
+import type { RenderedMail } from "../message.js";
+import { escapeHtml } from "./escape.js";
+
+/**
+ * The pieces a template is made of. Both the text and the HTML part are rendered from
+ * the same blocks, so the two cannot drift apart, and the HTML renderer escapes every
+ * value itself, so a template cannot forget to.
+ */
+export type MailBlock =
+  | { type: "paragraph"; text: string }
+  | { type: "code"; code: string }
+  | { type: "link"; href: string; label: string }
+  | { type: "note"; text: string };
+
+// A sign-up mail goes to an address the sender may not own, with a name the sender chose:
+// keep that name short and on one line so it cannot carry a paragraph of phishing text.
+const MAX_NAME_LENGTH = 64;
+
+export function displayName(name: string | null | undefined): string | null {
+  if (!name) return null;
+  const clean = name
+    .replace(/[\p{Cc}\p{Cf}]/gu, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  if (clean === "") return null;
+  const chars = Array.from(clean);
+  return chars.length > MAX_NAME_LENGTH ? `${chars.slice(0, MAX_NAME_LENGTH).join("")}…` : clean;
+}
+
+export function greeting(name: string | null | undefined): string {
+  const shown = displayName(name);
+  return shown ? `Hi ${shown},` : "Hello,";
+}
+
+/** "10 minutes", "1 minute", "24 hours": the reader should not have to do arithmetic. */
+export function formatTtl(ttlMinutes: number): string {
+  const minutes = Math.max(1, Math.round(ttlMinutes));
+  if (minutes >= 60 && minutes % 60 === 0) {
+    const hours = minutes / 60;
+    return hours === 1 ? "1 hour" : `${hours} hours`;
+  }
+  return minutes === 1 ? "1 minute" : `${minutes} minutes`;
+}
+
+export function renderMail(
+  productName: string,
+  subject: string,
+  greetingLine: string,
+  blocks: readonly MailBlock[],
+): RenderedMail {
+  return {
+    subject,
+    text: renderText(productName, greetingLine, blocks),
+    html: renderHtml(productName, subject, greetingLine, blocks),
+  };
+}
+
+function renderText(productName: string, greetingLine: string, blocks: readonly MailBlock[]) {
+  const parts = [greetingLine];
+  for (const block of blocks) {
+    switch (block.type) {
+      case "paragraph":
+      case "note":
+        parts.push(block.text);
+        break;
+      case "code":
+        parts.push(`    ${block.code}`);
+        break;
+      case "link":
+        // On a line of its own so mail clients make it clickable and nothing sticks to it.
+        parts.push(`${block.label}:\n${block.href}`);
+        break;
+    }
+  }
+  parts.push(`— ${productName}`);
+  return `${parts.join("\n\n")}\n`;
+}
+
+const FONT = "font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
+const P = "margin:0 0 16px;font-size:15px;line-height:1.5;color:#1f2328";
+
+function renderBlockHtml(block: MailBlock): string {
+  switch (block.type) {
+    case "paragraph":
+      return `<p style="${P}">${escapeHtml(block.text)}</p>`;
+    case "note":
+      return `<p style="margin:0 0 16px;font-size:13px;line-height:1.5;color:#656d76">${escapeHtml(block.text)}</p>`;
+    case "code":
+      return `<p style="margin:24px 0;font-family:Menlo,Consolas,'Courier New',monospace;font-size:32px;font-weight:700;letter-spacing:8px;color:#1f2328">${escapeHtml(block.code)}</p>`;
+    case "link": {
+      const href = escapeHtml(block.href);
+      return [
+        `<p style="margin:24px 0"><a href="${href}" style="display:inline-block;padding:12px 20px;border-radius:6px;background:#1f6feb;color:#ffffff;font-weight:600;text-decoration:none">${escapeHtml(block.label)}</a></p>`,
+        `<p style="margin:0 0 16px;font-size:13px;line-height:1.5;color:#656d76">If the button does not work, copy this address into your browser:<br><a href="${href}" style="color:#1f6feb;word-break:break-all">${href}</a></p>`,
+      ].join("\n");
+    }
+  }
+}
+
+function renderHtml(
+  productName: string,
+  subject: string,
+  greetingLine: string,
+  blocks: readonly MailBlock[],
+): string {
+  const body = [
+    `<p style="${P}">${escapeHtml(greetingLine)}</p>`,
+    ...blocks.map(renderBlockHtml),
+    `<p style="margin:24px 0 0;font-size:13px;color:#656d76">— ${escapeHtml(productName)}</p>`,
+  ].join("\n");
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(subject)}</title>
+</head>
+<body style="margin:0;padding:24px;background:#f6f8fa;${FONT}">
+<div style="max-width:480px;margin:0 auto;padding:32px;background:#ffffff;border:1px solid #d0d7de;border-radius:8px">
+${body}
+</div>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,43 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { createTransport } from "nodemailer";
+import type { MailLog, MailTransport } from "../transport.js";
+
+/**
+ * Development delivery: each message becomes a `.eml` file that any mail client opens.
+ * nodemailer's stream transport builds the message, so the file is the same multipart
+ * MIME message an SMTP server would have received.
+ */
+export function createFileTransport(dir: string, log: Pick<MailLog, "info">): MailTransport {
+  // RFC 5322 lines end in CRLF; mail clients and parsers accept it everywhere.
+  const composer = createTransport({ streamTransport: true, buffer: true, newline: "windows" });
+  return {
+    async send(message) {
+      // Every time, not once: the folder may be deleted while the server runs, and this is
+      // the dev path. The files hold live codes and links: readable by the service's user only.
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      const info = await composer.sendMail({
+        from: message.from,
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+        html: message.html,
+      });
+      if (!Buffer.isBuffer(info.message)) {
+        throw new Error("nodemailer stream transport returned a stream despite buffer: true");
+      }
+      const stamp = new Date().toISOString().replaceAll(":", "-");
+      const file = join(dir, `${stamp}-${randomBytes(4).toString("hex")}.eml`);
+      await writeFile(file, info.message, { mode: 0o600, flag: "wx" });
+      // The body carries the code or link: only the envelope and the path reach the log.
+      log.info(
+        { to: message.to, subject: message.subject, template: message.template, file },
+        "mail written to file",
+      );
+    },
+    async close() {
+      composer.close();
+    },
+  };
+}

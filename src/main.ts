@@ -1,0 +1,39 @@
+import { buildApp } from "./app.js";
+import { ConfigError, loadConfig } from "./config/load-config.js";
+import { ensureBootstrapAdmin } from "./domain/bootstrap.js";
+import { createLogger } from "./logger.js";
+import { startRuntime } from "./runtime.js";
+import { DatabaseInUseError } from "./storage/drivers/pglite.js";
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const logger = createLogger(config);
+  const runtime = await startRuntime(config, { logger });
+  const bootstrap = await ensureBootstrapAdmin(runtime.deps);
+  if (bootstrap !== "skipped") logger.info({ outcome: bootstrap }, "bootstrap admin ready");
+
+  const app = buildApp(config, runtime.deps, { ping: runtime.database.ping, logger });
+  await app.listen({ port: config.port, host: config.host });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    await app.close();
+    await runtime.close();
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+  process.once("SIGINT", () => void stop("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  // One line for the operator: which setting is wrong, or why the start failed.
+  if (error instanceof ConfigError || error instanceof DatabaseInUseError) {
+    console.error(`latchkey: ${error.message}`);
+  } else {
+    console.error("latchkey: failed to start:", error);
+  }
+  process.exit(1);
+});

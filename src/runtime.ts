@@ -1,0 +1,97 @@
+import { join } from "node:path";
+import type { Logger } from "pino";
+import type { Config } from "./config/config.js";
+import { createAccessTokens } from "./crypto/access-tokens.js";
+import { KeyRing } from "./crypto/key-ring.js";
+import { createPasswordHasher, type PasswordHasher } from "./crypto/password.js";
+import type { Deps } from "./domain/deps.js";
+import { createMailer } from "./mail/mailer.js";
+import { MailQueue } from "./mail/outbox.js";
+import type { MailTransport } from "./mail/transport.js";
+import { createFileTransport } from "./mail/transports/file.js";
+import { createSmtpTransport } from "./mail/transports/smtp.js";
+import {
+  type DatabaseHandle,
+  type DatabaseTarget,
+  databaseTarget,
+  openDatabase,
+} from "./storage/database.js";
+import { migrateToLatest } from "./storage/migrate.js";
+import { startPurgeJob } from "./storage/purge.js";
+import { createStores } from "./storage/stores/index.js";
+
+export interface RuntimeOptions {
+  logger: Logger;
+  /** Defaults to the configuration's: DATABASE_URL, or PGlite in DATA_DIR. */
+  database?: DatabaseTarget;
+  /** Tests pass a cheaper hasher where hashing is not what they test. */
+  hasher?: PasswordHasher;
+  clock?: () => Date;
+  /** Expired codes and sessions are purged this often; 0 turns the job off. */
+  purgeIntervalMs?: number;
+}
+
+export interface Runtime {
+  readonly deps: Deps;
+  readonly database: DatabaseHandle;
+  readonly mail: MailQueue;
+  close(): Promise<void>;
+}
+
+const DEFAULT_PURGE_INTERVAL_MS = 10 * 60 * 1000;
+
+/** Opens and wires everything the service needs, migrating the database first. */
+export async function startRuntime(config: Config, options: RuntimeOptions): Promise<Runtime> {
+  const { logger } = options;
+  const clock = options.clock ?? (() => new Date());
+  const database = await openDatabase(options.database ?? databaseTarget(config));
+  try {
+    const migrated = await migrateToLatest(database.db);
+    if (migrated.applied.length) logger.info({ migrations: migrated.applied }, "migrated");
+    const stores = createStores(database.db);
+    const hasher =
+      options.hasher ??
+      (await createPasswordHasher({
+        memoryKib: config.argon2MemoryKib,
+        iterations: config.argon2Iterations,
+      }));
+    const keyRing = config.jwtSecret ? undefined : await KeyRing.load(stores.keys, clock());
+    const tokens = createAccessTokens({
+      issuer: config.publicUrl,
+      ttlSeconds: config.accessTokenTtl,
+      jwtSecret: config.jwtSecret,
+      keyRing,
+    });
+    const transport = createTransport(config, logger);
+    const mail = new MailQueue(transport, config.mailFrom, logger);
+    const deps: Deps = { config, stores, hasher, tokens, mailer: createMailer(mail), clock };
+    const purgeEvery = options.purgeIntervalMs ?? DEFAULT_PURGE_INTERVAL_MS;
+    const purge =
+      purgeEvery > 0
+        ? startPurgeJob(stores, clock, purgeEvery, (error) =>
+            logger.error({ err: error }, "purge of expired rows failed"),
+          )
+        : undefined;
+    return {
+      deps,
+      database,
+      mail,
+      async close() {
+        purge?.stop();
+        await mail.flush();
+        await transport.close();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+function createTransport(config: Config, logger: Logger): MailTransport {
+  if (config.smtpUrl) return createSmtpTransport(config.smtpUrl);
+  const dir = join(config.dataDir, "mail");
+  logger.info({ dir }, "no SMTP_URL: mail is written to files");
+  return createFileTransport(dir, logger);
+}

@@ -1,0 +1,39 @@
+import { join } from "node:path";
+import { type Kysely, sql } from "kysely";
+import { openPglite } from "./drivers/pglite.js";
+import { openPostgres } from "./drivers/postgres.js";
+import type { Database } from "./schema.js";
+
+export interface DatabaseHandle {
+  readonly db: Kysely<Database>;
+  readonly kind: "pglite" | "postgres";
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type DatabaseTarget =
+  | { kind: "postgres"; url: string; schema?: string; maxConnections?: number }
+  | { kind: "pglite"; dir?: string };
+
+export function databaseTarget(config: {
+  databaseUrl: string | undefined;
+  dataDir: string;
+}): DatabaseTarget {
+  return config.databaseUrl
+    ? { kind: "postgres", url: config.databaseUrl }
+    : { kind: "pglite", dir: join(config.dataDir, "db") };
+}
+
+export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
+  const handle =
+    target.kind === "postgres" ? await openPostgres(target) : await openPglite(target.dir);
+  return {
+    db: handle.db,
+    kind: target.kind,
+    ping: async () => {
+      await sql`select 1`.execute(handle.db);
+    },
+    close: handle.close,
+  };
+}

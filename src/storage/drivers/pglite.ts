@@ -1,0 +1,68 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { Kysely } from "kysely";
+import type { Database } from "../schema.js";
+import { pgliteDialect } from "./pglite-dialect.js";
+
+export class DatabaseInUseError extends Error {
+  constructor(dir: string, pid: number) {
+    super(
+      `The embedded database in ${dir} is in use by process ${pid}. Stop the server first, or set DATABASE_URL to use PostgreSQL.`,
+    );
+    this.name = "DatabaseInUseError";
+  }
+}
+
+export interface PgliteHandle {
+  db: Kysely<Database>;
+  close(): Promise<void>;
+}
+
+/** PGlite in `dir`, or in memory when dir is undefined. One process at a time: a lock file says which. */
+export async function openPglite(dir: string | undefined): Promise<PgliteHandle> {
+  const unlock = dir ? lockDirectory(dir) : () => {};
+  try {
+    const client = await PGlite.create(dir ? { dataDir: dir } : {});
+    const db = new Kysely<Database>({ dialect: pgliteDialect(client) });
+    return {
+      db,
+      close: async () => {
+        await db.destroy();
+        unlock();
+      },
+    };
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+}
+
+function lockDirectory(dir: string): () => void {
+  mkdirSync(dir, { recursive: true });
+  const lockFile = join(dir, "latchkey.lock");
+  const holder = readLockHolder(lockFile);
+  if (holder !== undefined && holder !== process.pid && isAlive(holder)) {
+    throw new DatabaseInUseError(dir, holder);
+  }
+  writeFileSync(lockFile, String(process.pid));
+  return () => rmSync(lockFile, { force: true });
+}
+
+function readLockHolder(lockFile: string): number | undefined {
+  try {
+    const pid = Number.parseInt(readFileSync(lockFile, "utf8"), 10);
+    return Number.isInteger(pid) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

@@ -1,0 +1,166 @@
+import type { CodePurpose, SecretKind, UserRole, UserStatus } from "./schema.js";
+
+/** What the domain sees of a user. Never leaves the service as is: see toPublicUser. */
+export interface UserRecord {
+  id: string;
+  email: string;
+  name: string | null;
+  username: string | null;
+  passwordHash: string;
+  status: UserStatus;
+  role: UserRole;
+  emailVerifiedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface NewUser {
+  id: string;
+  email: string;
+  name: string | null;
+  username: string | null;
+  passwordHash: string;
+  status: UserStatus;
+  role: UserRole;
+  emailVerifiedAt: Date | null;
+  now: Date;
+}
+
+export type UserPatch = Partial<
+  Pick<UserRecord, "name" | "username" | "passwordHash" | "status" | "role" | "emailVerifiedAt">
+>;
+
+/** Which unique constraint an insert or update ran into. */
+export type UniqueField = "email" | "username";
+
+export class UniqueViolation extends Error {
+  constructor(readonly field: UniqueField) {
+    super(`unique violation on ${field}`);
+    this.name = "UniqueViolation";
+  }
+}
+
+export interface UserStore {
+  findById(id: string): Promise<UserRecord | null>;
+  findByEmail(email: string): Promise<UserRecord | null>;
+  /** Throws UniqueViolation when the email or username is taken. */
+  create(user: NewUser): Promise<UserRecord>;
+  /** Throws UniqueViolation when the username is taken. Null when no such user. */
+  update(id: string, patch: UserPatch, now: Date): Promise<UserRecord | null>;
+  /** Any admin exists, whatever its status. */
+  hasAdmin(): Promise<boolean>;
+}
+
+export interface StoredSecret {
+  userId: string;
+  purpose: CodePurpose;
+  kind: SecretKind;
+  attempts: number;
+  expiresAt: Date;
+  createdAt: Date;
+}
+
+export interface NewSecret {
+  userId: string;
+  purpose: CodePurpose;
+  kind: SecretKind;
+  secretHash: string;
+  expiresAt: Date;
+  now: Date;
+}
+
+/** The outcome of presenting a code or token. */
+export type ConsumeResult =
+  | { ok: true; secret: StoredSecret }
+  | { ok: false; reason: "missing" | "expired" | "mismatch" | "exhausted"; attempts: number };
+
+export interface CodeStore {
+  /** Replaces any secret the user has for this purpose: one live secret per (user, purpose). */
+  put(secret: NewSecret): Promise<void>;
+  find(userId: string, purpose: CodePurpose): Promise<StoredSecret | null>;
+  /**
+   * Atomically consume the user's secret for `purpose` if its hash matches, it has not
+   * expired and fewer than maxAttempts wrong tries were made. A mismatch counts a try.
+   */
+  consumeForUser(
+    userId: string,
+    purpose: CodePurpose,
+    secretHash: string,
+    now: Date,
+    maxAttempts: number,
+  ): Promise<ConsumeResult>;
+  /** Atomically consume a link token found by its hash alone. */
+  consumeByHash(purpose: CodePurpose, secretHash: string, now: Date): Promise<StoredSecret | null>;
+  delete(userId: string, purpose: CodePurpose): Promise<void>;
+  /** Removes expired rows; returns how many. */
+  purgeExpired(now: Date): Promise<number>;
+}
+
+export interface SessionRecord {
+  id: string;
+  familyId: string;
+  userId: string;
+  familyStartedAt: Date;
+  createdAt: Date;
+  expiresAt: Date;
+  lastUsedAt: Date;
+  revokedAt: Date | null;
+  replacedBy: string | null;
+  userAgent: string | null;
+  ip: string | null;
+}
+
+export interface NewSession {
+  id: string;
+  familyId: string;
+  userId: string;
+  tokenHash: string;
+  familyStartedAt: Date;
+  expiresAt: Date;
+  userAgent: string | null;
+  ip: string | null;
+  now: Date;
+}
+
+export interface SessionStore {
+  create(session: NewSession): Promise<SessionRecord>;
+  findByTokenHash(tokenHash: string): Promise<SessionRecord | null>;
+  /**
+   * Atomically mark the live session with this token hash as replaced by `replacement`
+   * and insert the replacement. Null when the token is not live (unknown, revoked,
+   * rotated or expired): the caller decides whether that is reuse.
+   */
+  rotate(tokenHash: string, replacement: NewSession): Promise<SessionRecord | null>;
+  revokeFamily(familyId: string, now: Date): Promise<number>;
+  revokeAllForUser(userId: string, now: Date, exceptFamilyId?: string): Promise<number>;
+  listLiveForUser(userId: string, now: Date): Promise<SessionRecord[]>;
+  purgeExpired(now: Date): Promise<number>;
+}
+
+export interface SigningKeyRecord {
+  kid: string;
+  alg: string;
+  publicJwk: Record<string, string>;
+  privateJwk: Record<string, string>;
+  createdAt: Date;
+  retiredAt: Date | null;
+  expiresAt: Date | null;
+}
+
+export interface KeyStore {
+  /** Keys still published: not expired at `now`, newest first. */
+  listPublished(now: Date): Promise<SigningKeyRecord[]>;
+  insert(key: SigningKeyRecord): Promise<void>;
+  /** Retire every other key: they stop signing and leave the JWKS at expiresAt. */
+  retireAllExcept(kid: string, now: Date, expiresAt: Date): Promise<void>;
+  purgeExpired(now: Date): Promise<number>;
+}
+
+export interface Stores {
+  users: UserStore;
+  codes: CodeStore;
+  sessions: SessionStore;
+  keys: KeyStore;
+  /** Runs fn with stores bound to one transaction; commits when it resolves. */
+  transaction<T>(fn: (stores: Stores) => Promise<T>): Promise<T>;
+}

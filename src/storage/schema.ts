@@ -1,0 +1,73 @@
+import type { ColumnType, Generated, Selectable } from "kysely";
+
+/** A timestamp column: Date in and out, the database default on insert where marked. */
+type Timestamp = ColumnType<Date, Date, Date>;
+
+export type UserStatus = "pending" | "active" | "blocked";
+export type UserRole = "user" | "admin";
+export type CodePurpose = "email" | "reset";
+export type SecretKind = "code" | "link";
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string | null;
+  username: string | null;
+  password_hash: string;
+  status: UserStatus;
+  role: UserRole;
+  email_verified_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** One live secret (6-digit code or link token) per user and purpose: the primary key. */
+export interface VerificationCodesTable {
+  user_id: string;
+  purpose: CodePurpose;
+  kind: SecretKind;
+  secret_hash: string;
+  attempts: Generated<number>;
+  expires_at: Timestamp;
+  created_at: Timestamp;
+}
+
+export interface RefreshSessionsTable {
+  id: string;
+  family_id: string;
+  user_id: string;
+  token_hash: string;
+  family_started_at: Timestamp;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  last_used_at: Timestamp;
+  revoked_at: Timestamp | null;
+  replaced_by: string | null;
+  user_agent: string | null;
+  ip: string | null;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  alg: string;
+  public_jwk: ColumnType<JsonWebKeyRecord, string, string>;
+  private_jwk: ColumnType<JsonWebKeyRecord, string, string>;
+  created_at: Timestamp;
+  /** Set when a newer key takes over signing; the key stays published until expires_at. */
+  retired_at: Timestamp | null;
+  expires_at: Timestamp | null;
+}
+
+export type JsonWebKeyRecord = Record<string, string>;
+
+export interface Database {
+  users: UsersTable;
+  verification_codes: VerificationCodesTable;
+  refresh_sessions: RefreshSessionsTable;
+  signing_keys: SigningKeysTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type CodeRow = Selectable<VerificationCodesTable>;
+export type SessionRow = Selectable<RefreshSessionsTable>;
+export type SigningKeyRow = Selectable<SigningKeysTable>;

@@ -1,0 +1,129 @@
+import type { Kysely } from "kysely";
+import type { CodeStore, ConsumeResult, NewSecret, StoredSecret } from "../ports.js";
+import type { CodeRow, Database } from "../schema.js";
+
+export function createCodeStore(db: Kysely<Database>): CodeStore {
+  return {
+    async put(secret: NewSecret) {
+      // A new code or link replaces the old one, and its try counter starts again.
+      await db
+        .insertInto("verification_codes")
+        .values({
+          user_id: secret.userId,
+          purpose: secret.purpose,
+          kind: secret.kind,
+          secret_hash: secret.secretHash,
+          attempts: 0,
+          expires_at: secret.expiresAt,
+          created_at: secret.now,
+        })
+        .onConflict((oc) =>
+          oc.columns(["user_id", "purpose"]).doUpdateSet({
+            kind: secret.kind,
+            secret_hash: secret.secretHash,
+            attempts: 0,
+            expires_at: secret.expiresAt,
+            created_at: secret.now,
+          }),
+        )
+        .execute();
+    },
+
+    async find(userId, purpose) {
+      const row = await db
+        .selectFrom("verification_codes")
+        .selectAll()
+        .where("user_id", "=", userId)
+        .where("purpose", "=", purpose)
+        .executeTakeFirst();
+      return row ? toStoredSecret(row) : null;
+    },
+
+    async consumeForUser(userId, purpose, secretHash, now, maxAttempts): Promise<ConsumeResult> {
+      // One DELETE ... RETURNING: of two concurrent callers with the right code, the second
+      // blocks on the row lock, then finds it gone. No read-then-write window.
+      const consumed = await db
+        .deleteFrom("verification_codes")
+        .where("user_id", "=", userId)
+        .where("purpose", "=", purpose)
+        .where("secret_hash", "=", secretHash)
+        .where("expires_at", ">", now)
+        .where("attempts", "<", maxAttempts)
+        .returningAll()
+        .executeTakeFirst();
+      if (consumed) return { ok: true, secret: toStoredSecret(consumed) };
+
+      // A wrong try on a live secret counts, atomically, so parallel guesses cannot
+      // exceed the limit.
+      const counted = await db
+        .updateTable("verification_codes")
+        .set((eb) => ({ attempts: eb("attempts", "+", 1) }))
+        .where("user_id", "=", userId)
+        .where("purpose", "=", purpose)
+        .where("expires_at", ">", now)
+        .where("attempts", "<", maxAttempts)
+        .returning("attempts")
+        .executeTakeFirst();
+      if (counted) {
+        const attempts = Number(counted.attempts);
+        return { ok: false, reason: attempts >= maxAttempts ? "exhausted" : "mismatch", attempts };
+      }
+
+      // Nothing live to count against: say why.
+      const row = await db
+        .selectFrom("verification_codes")
+        .select(["attempts", "expires_at"])
+        .where("user_id", "=", userId)
+        .where("purpose", "=", purpose)
+        .executeTakeFirst();
+      if (!row) return { ok: false, reason: "missing", attempts: 0 };
+      const attempts = Number(row.attempts);
+      if (row.expires_at.getTime() <= now.getTime()) {
+        return { ok: false, reason: "expired", attempts };
+      }
+      if (attempts >= maxAttempts) return { ok: false, reason: "exhausted", attempts };
+      // The secret was replaced between the statements by a concurrent put: the
+      // presented one was not the live one.
+      return { ok: false, reason: "mismatch", attempts };
+    },
+
+    async consumeByHash(purpose, secretHash, now) {
+      const row = await db
+        .deleteFrom("verification_codes")
+        .where("purpose", "=", purpose)
+        .where("secret_hash", "=", secretHash)
+        .where("kind", "=", "link")
+        .where("expires_at", ">", now)
+        .returningAll()
+        .executeTakeFirst();
+      return row ? toStoredSecret(row) : null;
+    },
+
+    async delete(userId, purpose) {
+      await db
+        .deleteFrom("verification_codes")
+        .where("user_id", "=", userId)
+        .where("purpose", "=", purpose)
+        .execute();
+    },
+
+    async purgeExpired(now) {
+      const result = await db
+        .deleteFrom("verification_codes")
+        .where("expires_at", "<=", now)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}
+
+function toStoredSecret(row: CodeRow): StoredSecret {
+  return {
+    userId: row.user_id,
+    purpose: row.purpose,
+    kind: row.kind,
+    attempts: Number(row.attempts),
+    expiresAt: row.expires_at,
+    createdAt: row.created_at,
+  };
+}

@@ -1,0 +1,26 @@
+import type { Kysely } from "kysely";
+import type { Stores } from "../ports.js";
+import type { Database } from "../schema.js";
+import { createCodeStore } from "./code-store.js";
+import { createKeyStore } from "./key-store.js";
+import { createSessionStore } from "./session-store.js";
+import { createUserStore } from "./user-store.js";
+
+export { createCodeStore } from "./code-store.js";
+export { createKeyStore } from "./key-store.js";
+export { createSessionStore } from "./session-store.js";
+export { createUserStore } from "./user-store.js";
+
+/** All stores over one Kysely handle, which may itself be a transaction. */
+export function createStores(db: Kysely<Database>): Stores {
+  const stores: Stores = {
+    users: createUserStore(db),
+    codes: createCodeStore(db),
+    sessions: createSessionStore(db),
+    keys: createKeyStore(db),
+    // Kysely has no nested transactions; inside one, the work simply joins it.
+    transaction: (fn) =>
+      db.isTransaction ? fn(stores) : db.transaction().execute((trx) => fn(createStores(trx))),
+  };
+  return stores;
+}

@@ -1,0 +1,125 @@
+import type { Kysely, Updateable } from "kysely";
+import type { NewUser, UniqueField, UserPatch, UserRecord, UserStore } from "../ports.js";
+import { UniqueViolation } from "../ports.js";
+import type { Database, UserRow, UsersTable } from "../schema.js";
+
+export function createUserStore(db: Kysely<Database>): UserStore {
+  return {
+    async findById(id) {
+      const row = await db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
+      return row ? toUserRecord(row) : null;
+    },
+
+    async findByEmail(email) {
+      const row = await db
+        .selectFrom("users")
+        .selectAll()
+        .where("email", "=", email)
+        .executeTakeFirst();
+      return row ? toUserRecord(row) : null;
+    },
+
+    async create(user: NewUser) {
+      const row = await rethrowUnique(() =>
+        db
+          .insertInto("users")
+          .values({
+            id: user.id,
+            email: user.email,
+            name: user.name,
+            username: user.username,
+            password_hash: user.passwordHash,
+            status: user.status,
+            role: user.role,
+            email_verified_at: user.emailVerifiedAt,
+            created_at: user.now,
+            updated_at: user.now,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow(),
+      );
+      return toUserRecord(row);
+    },
+
+    async update(id: string, patch: UserPatch, now: Date) {
+      const row = await rethrowUnique(() =>
+        db
+          .updateTable("users")
+          .set(toUserColumns(patch, now))
+          .where("id", "=", id)
+          .returningAll()
+          .executeTakeFirst(),
+      );
+      return row ? toUserRecord(row) : null;
+    },
+
+    async hasAdmin() {
+      const row = await db
+        .selectFrom("users")
+        .select("id")
+        .where("role", "=", "admin")
+        .limit(1)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+  };
+}
+
+function toUserColumns(patch: UserPatch, now: Date): Updateable<UsersTable> {
+  // Only keys present in the patch are written: `undefined` means "leave as is", null clears.
+  const columns: Updateable<UsersTable> = { updated_at: now };
+  if (patch.name !== undefined) columns.name = patch.name;
+  if (patch.username !== undefined) columns.username = patch.username;
+  if (patch.passwordHash !== undefined) columns.password_hash = patch.passwordHash;
+  if (patch.status !== undefined) columns.status = patch.status;
+  if (patch.role !== undefined) columns.role = patch.role;
+  if (patch.emailVerifiedAt !== undefined) columns.email_verified_at = patch.emailVerifiedAt;
+  return columns;
+}
+
+function toUserRecord(row: UserRow): UserRecord {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    username: row.username,
+    passwordHash: row.password_hash,
+    status: row.status,
+    role: row.role,
+    emailVerifiedAt: row.email_verified_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+async function rethrowUnique<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const field = uniqueFieldOf(error);
+    if (field) throw new UniqueViolation(field);
+    throw error;
+  }
+}
+
+/**
+ * pg's DatabaseError and PGlite's error both carry SQLSTATE `code` and `constraint`;
+ * neither shares a class we could test with instanceof, so look at the fields.
+ */
+function uniqueFieldOf(error: unknown): UniqueField | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const { code, constraint, detail } = error as {
+    code?: unknown;
+    constraint?: unknown;
+    detail?: unknown;
+  };
+  if (code !== "23505") return undefined;
+  if (constraint === "users_email_key") return "email";
+  if (constraint === "users_username_key") return "username";
+  // Fallback for drivers that omit the constraint name: "Key (email)=(...) already exists."
+  if (typeof detail === "string") {
+    if (detail.startsWith("Key (email)")) return "email";
+    if (detail.startsWith("Key (lower(username))")) return "username";
+  }
+  return undefined;
+}

@@ -1,0 +1,131 @@
+import type { AddressInfo } from "node:net";
+import { Writable } from "node:stream";
+import { buildApp } from "../../src/app.js";
+import { loadConfig } from "../../src/config/load-config.js";
+import type { PasswordHasher } from "../../src/crypto/password.js";
+import { createPasswordHasher } from "../../src/crypto/password.js";
+import type { App } from "../../src/http/types.js";
+import { createLogger } from "../../src/logger.js";
+import { type Runtime, startRuntime } from "../../src/runtime.js";
+import { type SmtpCapture, startSmtpCapture } from "./smtp-capture.js";
+import type { StoreUnderTest } from "./stores.js";
+
+export interface TestClock {
+  (): Date;
+  /** Moves time forward; expiry is tested this way, never by sleeping. */
+  advance(seconds: number): void;
+}
+
+export function createTestClock(start = Date.now()): TestClock {
+  let now = start;
+  const clock = (() => new Date(now)) as TestClock;
+  clock.advance = (seconds) => {
+    now += seconds * 1000;
+  };
+  return clock;
+}
+
+export interface TestServer {
+  url: string;
+  app: App;
+  runtime: Runtime;
+  smtp: SmtpCapture;
+  clock: TestClock;
+  /** Every log line the server wrote, as text. */
+  logs: string[];
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<JsonResponse>;
+  get(path: string, headers?: Record<string, string>): Promise<JsonResponse>;
+  close(): Promise<void>;
+}
+
+export interface JsonResponse {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever the server sent.
+  body: any;
+}
+
+let cheapHasher: Promise<PasswordHasher> | undefined;
+
+/**
+ * argon2id at a tiny cost for suites where hashing is not the subject. The real
+ * parameters run in test/unit/password.test.ts and test/e2e/real-hashing.test.ts.
+ */
+export function testHasher(): Promise<PasswordHasher> {
+  cheapHasher ??= createPasswordHasher({ memoryKib: 64, iterations: 1 });
+  return cheapHasher;
+}
+
+export interface TestServerOptions {
+  store: StoreUnderTest;
+  env?: Record<string, string>;
+  realHasher?: boolean;
+}
+
+/** A real Latchkey listening on a random loopback port, mailing a real in-process SMTP server. */
+export async function startTestServer(options: TestServerOptions): Promise<TestServer> {
+  const smtp = await startSmtpCapture();
+  const config = loadConfig({
+    PORT: "0",
+    COOKIE_SECURE: "false",
+    LOG_LEVEL: "info",
+    SMTP_URL: smtp.url,
+    MAIL_FROM: "Latchkey <no-reply@latchkey.test>",
+    ...options.env,
+  });
+  const logs: string[] = [];
+  const logger = createLogger(
+    config,
+    new Writable({
+      write(chunk, _encoding, done) {
+        logs.push(String(chunk));
+        done();
+      },
+    }),
+  );
+  const clock = createTestClock();
+  const target = options.store.target();
+  const runtime = await startRuntime(config, {
+    logger,
+    database: target,
+    clock,
+    purgeIntervalMs: 0,
+    ...(options.realHasher ? {} : { hasher: await testHasher() }),
+  });
+  const app = buildApp(config, runtime.deps, { ping: runtime.database.ping, logger });
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  const { port } = app.server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+
+  const request = async (method: string, path: string, body: unknown, headers = {}) => {
+    const init: RequestInit = { method, headers: { ...headers } };
+    if (body !== undefined) {
+      init.body = typeof body === "string" ? body : JSON.stringify(body);
+      init.headers = { "content-type": "application/json", ...headers };
+    }
+    const response = await fetch(url + path, init);
+    const text = await response.text();
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: text ? JSON.parse(text) : undefined,
+    };
+  };
+
+  return {
+    url,
+    app,
+    runtime,
+    smtp,
+    clock,
+    logs,
+    post: (path, body, headers) => request("POST", path, body, headers),
+    get: (path, headers) => request("GET", path, undefined, headers),
+    async close() {
+      await app.close();
+      await runtime.close();
+      await smtp.close();
+      await options.store.cleanup(target);
+    },
+  };
+}

@@ -1,0 +1,558 @@
+import { randomUUID } from "node:crypto";
+import type { Kysely } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { NewSession, Stores, UserRecord } from "../../src/storage/ports.js";
+import { UniqueViolation } from "../../src/storage/ports.js";
+import { purgeExpired, startPurgeJob } from "../../src/storage/purge.js";
+import type { Database } from "../../src/storage/schema.js";
+
+export interface OpenedStores {
+  stores: Stores;
+  /** Raw handle, for checks no port offers (cascade deletes). Tests needing it skip without. */
+  db?: Kysely<Database>;
+  close(): Promise<void>;
+}
+
+/** The pinned clock of the suite; the purge tests live in another era so counts stay exact. */
+const NOW = new Date("2030-01-01T00:00:00.000Z");
+const PURGE_ERA = new Date("2001-01-01T00:00:00.000Z");
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+const at = (base: Date, ms: number): Date => new Date(base.getTime() + ms);
+const uniq = (): string => randomUUID().slice(0, 8);
+
+/** The store contract: every implementation of the ports, on every database, passes this. */
+export function runStoreContract(name: string, open: () => Promise<OpenedStores>): void {
+  describe(`store contract: ${name}`, () => {
+    let opened: OpenedStores;
+    let stores: Stores;
+
+    beforeAll(async () => {
+      opened = await open();
+      stores = opened.stores;
+    });
+    afterAll(async () => {
+      await opened?.close();
+    });
+
+    async function makeUser(overrides: Partial<{ username: string | null }> = {}) {
+      return stores.users.create({
+        id: randomUUID(),
+        email: `user-${uniq()}@example.test`,
+        name: "Ada",
+        username: overrides.username ?? null,
+        passwordHash: "hash",
+        status: "pending",
+        role: "user",
+        emailVerifiedAt: null,
+        now: NOW,
+      });
+    }
+
+    function newSession(user: UserRecord, extra: Partial<NewSession> = {}): NewSession {
+      const familyId = extra.familyId ?? randomUUID();
+      return {
+        id: randomUUID(),
+        familyId,
+        userId: user.id,
+        tokenHash: `token-${randomUUID()}`,
+        familyStartedAt: NOW,
+        expiresAt: at(NOW, 30 * DAY),
+        userAgent: "vitest",
+        ip: "127.0.0.1",
+        now: NOW,
+        ...extra,
+      };
+    }
+
+    async function putCode(user: UserRecord, secretHash: string, expiresAt = at(NOW, 10 * MINUTE)) {
+      await stores.codes.put({
+        userId: user.id,
+        purpose: "email",
+        kind: "code",
+        secretHash,
+        expiresAt,
+        now: NOW,
+      });
+    }
+
+    describe("users", () => {
+      it("creates and finds a user by id and email, with every field mapped", async () => {
+        const user = await makeUser({ username: `ada_${uniq()}` });
+        expect(user.createdAt).toEqual(NOW);
+        expect(user.updatedAt).toEqual(NOW);
+        expect(user.emailVerifiedAt).toBeNull();
+        expect(await stores.users.findById(user.id)).toEqual(user);
+        expect(await stores.users.findByEmail(user.email)).toEqual(user);
+        expect(await stores.users.findById(randomUUID())).toBeNull();
+        expect(await stores.users.findByEmail(`nobody-${uniq()}@example.test`)).toBeNull();
+      });
+
+      it("refuses a taken email with UniqueViolation('email')", async () => {
+        const user = await makeUser();
+        const again = stores.users.create({ ...user, id: randomUUID(), username: null, now: NOW });
+        await expect(again).rejects.toBeInstanceOf(UniqueViolation);
+        await expect(again).rejects.toMatchObject({ field: "email" });
+      });
+
+      it("refuses a username taken in another case with UniqueViolation('username')", async () => {
+        const name = `Grace_${uniq()}`;
+        await makeUser({ username: name });
+        await expect(makeUser({ username: name.toUpperCase() })).rejects.toMatchObject({
+          name: "UniqueViolation",
+          field: "username",
+        });
+        // Null usernames never collide.
+        await makeUser();
+        await makeUser();
+      });
+
+      it("applies a patch, touches updatedAt only, and maps a taken username", async () => {
+        const user = await makeUser();
+        const later = at(NOW, MINUTE);
+        const updated = await stores.users.update(
+          user.id,
+          { status: "active", role: "admin", emailVerifiedAt: later, name: null },
+          later,
+        );
+        expect(updated).toEqual({
+          ...user,
+          status: "active",
+          role: "admin",
+          emailVerifiedAt: later,
+          name: null,
+          updatedAt: later,
+        });
+        expect(await stores.users.findById(user.id)).toEqual(updated);
+
+        const other = await makeUser({ username: `taken_${uniq()}` });
+        await expect(
+          stores.users.update(user.id, { username: other.username?.toUpperCase() ?? "" }, later),
+        ).rejects.toMatchObject({ field: "username" });
+        expect(await stores.users.update(randomUUID(), { name: "x" }, later)).toBeNull();
+      });
+
+      it("hasAdmin is true once any admin exists", async () => {
+        const user = await makeUser();
+        await stores.users.update(user.id, { role: "admin", status: "blocked" }, NOW);
+        expect(await stores.users.hasAdmin()).toBe(true);
+      });
+    });
+
+    describe("codes", () => {
+      it("put stores one secret per (user, purpose) and replaces the old one", async () => {
+        const user = await makeUser();
+        await putCode(user, `old-${uniq()}`);
+        await stores.codes.consumeForUser(user.id, "email", "wrong", NOW, 5);
+        const fresh = `new-${uniq()}`;
+        await putCode(user, fresh, at(NOW, 20 * MINUTE));
+        const found = await stores.codes.find(user.id, "email");
+        expect(found).toEqual({
+          userId: user.id,
+          purpose: "email",
+          kind: "code",
+          attempts: 0,
+          expiresAt: at(NOW, 20 * MINUTE),
+          createdAt: NOW,
+        });
+        expect(await stores.codes.find(user.id, "reset")).toBeNull();
+      });
+
+      it("an old code stops working once replaced", async () => {
+        const user = await makeUser();
+        const old = `old-${uniq()}`;
+        await putCode(user, old);
+        await putCode(user, `new-${uniq()}`);
+        const result = await stores.codes.consumeForUser(user.id, "email", old, NOW, 5);
+        expect(result).toEqual({ ok: false, reason: "mismatch", attempts: 1 });
+      });
+
+      it("consumeForUser: ok once, then missing", async () => {
+        const user = await makeUser();
+        const hash = `code-${uniq()}`;
+        await putCode(user, hash);
+        const result = await stores.codes.consumeForUser(user.id, "email", hash, NOW, 5);
+        expect(result).toMatchObject({ ok: true, secret: { userId: user.id, purpose: "email" } });
+        expect(await stores.codes.consumeForUser(user.id, "email", hash, NOW, 5)).toEqual({
+          ok: false,
+          reason: "missing",
+          attempts: 0,
+        });
+      });
+
+      it("consumeForUser counts wrong tries, then is exhausted even for the right code", async () => {
+        const user = await makeUser();
+        const hash = `code-${uniq()}`;
+        await putCode(user, hash);
+        const tries = [];
+        for (let i = 0; i < 3; i++) {
+          tries.push(await stores.codes.consumeForUser(user.id, "email", "wrong", NOW, 3));
+        }
+        expect(tries).toEqual([
+          { ok: false, reason: "mismatch", attempts: 1 },
+          { ok: false, reason: "mismatch", attempts: 2 },
+          { ok: false, reason: "exhausted", attempts: 3 },
+        ]);
+        expect(await stores.codes.consumeForUser(user.id, "email", hash, NOW, 3)).toEqual({
+          ok: false,
+          reason: "exhausted",
+          attempts: 3,
+        });
+      });
+
+      it("consumeForUser refuses an expired code, right or wrong", async () => {
+        const user = await makeUser();
+        const hash = `code-${uniq()}`;
+        await putCode(user, hash, at(NOW, MINUTE));
+        const later = at(NOW, MINUTE);
+        for (const presented of [hash, "wrong"]) {
+          expect(await stores.codes.consumeForUser(user.id, "email", presented, later, 5)).toEqual({
+            ok: false,
+            reason: "expired",
+            attempts: 0,
+          });
+        }
+      });
+
+      it("two concurrent consumes of one code: exactly one ok", async () => {
+        const user = await makeUser();
+        const hash = `code-${uniq()}`;
+        await putCode(user, hash);
+        const results = await Promise.all(
+          [1, 2].map(() => stores.codes.consumeForUser(user.id, "email", hash, NOW, 5)),
+        );
+        expect(results.filter((r) => r.ok)).toHaveLength(1);
+      });
+
+      it("parallel wrong guesses never count past the limit", async () => {
+        const user = await makeUser();
+        await putCode(user, `code-${uniq()}`);
+        const results = await Promise.all(
+          Array.from({ length: 10 }, () =>
+            stores.codes.consumeForUser(user.id, "email", "wrong", NOW, 3),
+          ),
+        );
+        expect(results.filter((r) => !r.ok && r.reason === "mismatch")).toHaveLength(2);
+        expect(results.filter((r) => !r.ok && r.reason === "exhausted")).toHaveLength(8);
+        expect(await stores.codes.find(user.id, "email")).toMatchObject({ attempts: 3 });
+      });
+
+      it("consumeByHash consumes a link once, and never a code or an expired link", async () => {
+        const user = await makeUser();
+        const link = `link-${uniq()}`;
+        const expiresAt = at(NOW, 15 * MINUTE);
+        await stores.codes.put({
+          userId: user.id,
+          purpose: "reset",
+          kind: "link",
+          secretHash: link,
+          expiresAt,
+          now: NOW,
+        });
+        expect(await stores.codes.consumeByHash("email", link, NOW)).toBeNull();
+        expect(await stores.codes.consumeByHash("reset", link, expiresAt)).toBeNull();
+        expect(await stores.codes.consumeByHash("reset", link, NOW)).toMatchObject({
+          userId: user.id,
+          kind: "link",
+        });
+        expect(await stores.codes.consumeByHash("reset", link, NOW)).toBeNull();
+
+        const code = `code-${uniq()}`;
+        await putCode(user, code);
+        expect(await stores.codes.consumeByHash("email", code, NOW)).toBeNull();
+      });
+
+      it("delete removes the secret", async () => {
+        const user = await makeUser();
+        await putCode(user, `code-${uniq()}`);
+        await stores.codes.delete(user.id, "email");
+        expect(await stores.codes.find(user.id, "email")).toBeNull();
+      });
+    });
+
+    describe("sessions", () => {
+      it("creates and finds a session by token hash", async () => {
+        const user = await makeUser();
+        const input = newSession(user);
+        const created = await stores.sessions.create(input);
+        expect(created).toEqual({
+          id: input.id,
+          familyId: input.familyId,
+          userId: user.id,
+          familyStartedAt: NOW,
+          createdAt: NOW,
+          expiresAt: input.expiresAt,
+          lastUsedAt: NOW,
+          revokedAt: null,
+          replacedBy: null,
+          userAgent: "vitest",
+          ip: "127.0.0.1",
+        });
+        expect(await stores.sessions.findByTokenHash(input.tokenHash)).toEqual(created);
+        expect(await stores.sessions.findByTokenHash("unknown")).toBeNull();
+      });
+
+      it("rotate replaces a live token once, in the same family", async () => {
+        const user = await makeUser();
+        const first = newSession(user);
+        await stores.sessions.create(first);
+        const later = at(NOW, MINUTE);
+        const next = newSession(user, { familyId: randomUUID(), now: later });
+        const rotated = await stores.sessions.rotate(first.tokenHash, next);
+        expect(rotated).toMatchObject({ id: next.id, familyId: first.familyId, createdAt: later });
+        expect(await stores.sessions.findByTokenHash(first.tokenHash)).toMatchObject({
+          revokedAt: later,
+          replacedBy: next.id,
+          lastUsedAt: later,
+        });
+        expect(await stores.sessions.rotate(first.tokenHash, newSession(user))).toBeNull();
+      });
+
+      it("rotate refuses unknown and expired tokens", async () => {
+        const user = await makeUser();
+        expect(await stores.sessions.rotate("unknown", newSession(user))).toBeNull();
+        const old = newSession(user, { expiresAt: at(NOW, MINUTE) });
+        await stores.sessions.create(old);
+        const late = newSession(user, { now: at(NOW, MINUTE) });
+        expect(await stores.sessions.rotate(old.tokenHash, late)).toBeNull();
+        expect(await stores.sessions.findByTokenHash(late.tokenHash)).toBeNull();
+      });
+
+      it("10 concurrent rotations of one token: one success, one live session", async () => {
+        const user = await makeUser();
+        const first = newSession(user);
+        await stores.sessions.create(first);
+        const results = await Promise.all(
+          Array.from({ length: 10 }, () =>
+            stores.sessions.rotate(first.tokenHash, newSession(user, { familyId: first.familyId })),
+          ),
+        );
+        expect(results.filter((r) => r !== null)).toHaveLength(1);
+        const live = await stores.sessions.listLiveForUser(user.id, NOW);
+        expect(live.filter((s) => s.familyId === first.familyId)).toHaveLength(1);
+      });
+
+      it("revokeFamily revokes every live session of the family and counts them", async () => {
+        const user = await makeUser();
+        const a = newSession(user);
+        const b = newSession(user, { familyId: a.familyId });
+        const other = newSession(user);
+        for (const s of [a, b, other]) await stores.sessions.create(s);
+        expect(await stores.sessions.revokeFamily(a.familyId, NOW)).toBe(2);
+        expect(await stores.sessions.revokeFamily(a.familyId, NOW)).toBe(0);
+        const live = await stores.sessions.listLiveForUser(user.id, NOW);
+        expect(live.map((s) => s.id)).toEqual([other.id]);
+      });
+
+      it("revokeAllForUser revokes all, or all but one family", async () => {
+        const user = await makeUser();
+        const keep = newSession(user);
+        const drop = [newSession(user), newSession(user)];
+        for (const s of [keep, ...drop]) await stores.sessions.create(s);
+        const bystander = newSession(await makeUser());
+        await stores.sessions.create(bystander);
+
+        expect(await stores.sessions.revokeAllForUser(user.id, NOW, keep.familyId)).toBe(2);
+        const live = await stores.sessions.listLiveForUser(user.id, NOW);
+        expect(live.map((s) => s.id)).toEqual([keep.id]);
+        expect(await stores.sessions.revokeAllForUser(user.id, NOW)).toBe(1);
+        expect(await stores.sessions.listLiveForUser(user.id, NOW)).toEqual([]);
+        expect(await stores.sessions.listLiveForUser(bystander.userId, NOW)).toHaveLength(1);
+      });
+
+      it("listLiveForUser skips revoked and expired sessions, newest first", async () => {
+        const user = await makeUser();
+        const older = newSession(user, { now: at(NOW, -2 * MINUTE) });
+        const newer = newSession(user, { now: at(NOW, -MINUTE) });
+        const expired = newSession(user, { expiresAt: NOW });
+        const revoked = newSession(user);
+        for (const s of [older, newer, expired, revoked]) await stores.sessions.create(s);
+        await stores.sessions.revokeFamily(revoked.familyId, NOW);
+        const live = await stores.sessions.listLiveForUser(user.id, NOW);
+        expect(live.map((s) => s.id)).toEqual([newer.id, older.id]);
+      });
+    });
+
+    describe("keys", () => {
+      const jwk = (kid: string) => ({ kty: "OKP", crv: "Ed25519", x: `x-${kid}`, kid });
+
+      it("inserts, lists newest first, and retires all but one", async () => {
+        const kids = [`k1-${uniq()}`, `k2-${uniq()}`];
+        for (const [i, kid] of kids.entries()) {
+          await stores.keys.insert({
+            kid,
+            alg: "EdDSA",
+            publicJwk: jwk(kid),
+            privateJwk: { ...jwk(kid), d: "secret" },
+            createdAt: at(NOW, i * MINUTE),
+            retiredAt: null,
+            expiresAt: null,
+          });
+        }
+        const mine = async (now: Date) =>
+          (await stores.keys.listPublished(now)).filter((k) => kids.includes(k.kid));
+        const listed = await mine(NOW);
+        expect(listed.map((k) => k.kid)).toEqual([kids[1], kids[0]]);
+        expect(listed[1]).toEqual({
+          kid: kids[0],
+          alg: "EdDSA",
+          publicJwk: jwk(kids[0] ?? ""),
+          privateJwk: { ...jwk(kids[0] ?? ""), d: "secret" },
+          createdAt: NOW,
+          retiredAt: null,
+          expiresAt: null,
+        });
+
+        const retiredUntil = at(NOW, DAY);
+        await stores.keys.retireAllExcept(kids[1] ?? "", NOW, retiredUntil);
+        const after = await mine(NOW);
+        expect(after[1]).toMatchObject({ kid: kids[0], retiredAt: NOW, expiresAt: retiredUntil });
+        expect(after[0]).toMatchObject({ kid: kids[1], retiredAt: null, expiresAt: null });
+        expect((await mine(retiredUntil)).map((k) => k.kid)).toEqual([kids[1]]);
+      });
+    });
+
+    describe("purge", () => {
+      it("purgeExpired removes expired codes, sessions and keys, and keeps the rest", async () => {
+        const user = await makeUser();
+        const other = await makeUser();
+        const cut = PURGE_ERA;
+        for (const [u, expiresAt] of [
+          [user, at(cut, -1)],
+          [other, at(cut, MINUTE)],
+        ] as const) {
+          await stores.codes.put({
+            userId: u.id,
+            purpose: "reset",
+            kind: "link",
+            secretHash: `purge-${uniq()}`,
+            expiresAt,
+            now: at(cut, -DAY),
+          });
+        }
+        const goneSession = newSession(user, { expiresAt: cut, now: at(cut, -DAY) });
+        const keptSession = newSession(user, { expiresAt: at(cut, DAY), now: at(cut, -DAY) });
+        for (const s of [goneSession, keptSession]) await stores.sessions.create(s);
+        const key = (kid: string, expiresAt: Date) => ({
+          kid,
+          alg: "EdDSA",
+          publicJwk: { kid },
+          privateJwk: { kid },
+          createdAt: at(cut, -DAY),
+          retiredAt: at(cut, -DAY),
+          expiresAt,
+        });
+        const goneKid = `gone-${uniq()}`;
+        const keptKid = `kept-${uniq()}`;
+        await stores.keys.insert(key(goneKid, at(cut, -MINUTE)));
+        await stores.keys.insert(key(keptKid, at(cut, MINUTE)));
+
+        expect(await purgeExpired(stores, cut)).toEqual({ codes: 1, sessions: 1, keys: 1 });
+        expect(await stores.codes.find(user.id, "reset")).toBeNull();
+        expect(await stores.codes.find(other.id, "reset")).not.toBeNull();
+        expect(await stores.sessions.findByTokenHash(goneSession.tokenHash)).toBeNull();
+        expect(await stores.sessions.findByTokenHash(keptSession.tokenHash)).not.toBeNull();
+        const kids = (await stores.keys.listPublished(at(cut, -DAY))).map((k) => k.kid);
+        expect(kids).toContain(keptKid);
+        expect(kids).not.toContain(goneKid);
+      });
+
+      it("startPurgeJob purges on its interval until stopped", async () => {
+        const user = await makeUser();
+        await putCode(user, `job-${uniq()}`, at(PURGE_ERA, -DAY));
+        const errors: unknown[] = [];
+        const job = startPurgeJob(
+          stores,
+          () => PURGE_ERA,
+          5,
+          (e) => errors.push(e),
+        );
+        try {
+          await expect
+            .poll(() => stores.codes.find(user.id, "email"), { timeout: 5_000 })
+            .toBeNull();
+        } finally {
+          job.stop();
+        }
+        expect(errors).toEqual([]);
+      });
+    });
+
+    describe("transactions", () => {
+      it("commits when fn resolves, with stores bound to the transaction", async () => {
+        const id = await stores.transaction(async (tx) => {
+          const user = await tx.users.create({
+            id: randomUUID(),
+            email: `tx-${uniq()}@example.test`,
+            name: null,
+            username: null,
+            passwordHash: "hash",
+            status: "pending",
+            role: "user",
+            emailVerifiedAt: null,
+            now: NOW,
+          });
+          // Joining the same transaction, not a nested one.
+          await tx.transaction((inner) => inner.codes.put(codeFor(user.id)));
+          return user.id;
+        });
+        expect(await stores.users.findById(id)).not.toBeNull();
+        expect(await stores.codes.find(id, "email")).not.toBeNull();
+      });
+
+      it("rolls everything back when fn throws", async () => {
+        const id = randomUUID();
+        const failure = new Error("boom");
+        await expect(
+          stores.transaction(async (tx) => {
+            await tx.users.create({
+              id,
+              email: `rollback-${uniq()}@example.test`,
+              name: null,
+              username: null,
+              passwordHash: "hash",
+              status: "pending",
+              role: "user",
+              emailVerifiedAt: null,
+              now: NOW,
+            });
+            await tx.codes.put(codeFor(id));
+            await tx.sessions.create({ ...newSessionFor(id), tokenHash: `rb-${id}` });
+            throw failure;
+          }),
+        ).rejects.toBe(failure);
+        expect(await stores.users.findById(id)).toBeNull();
+        expect(await stores.codes.find(id, "email")).toBeNull();
+        expect(await stores.sessions.findByTokenHash(`rb-${id}`)).toBeNull();
+      });
+    });
+
+    it("deleting a user cascades to its codes and sessions", async (ctx) => {
+      const db = opened.db;
+      if (!db) return ctx.skip();
+      const user = await makeUser();
+      await putCode(user, `cascade-${uniq()}`);
+      const session = newSession(user);
+      await stores.sessions.create(session);
+      await db.deleteFrom("users").where("id", "=", user.id).execute();
+      expect(await stores.codes.find(user.id, "email")).toBeNull();
+      expect(await stores.sessions.findByTokenHash(session.tokenHash)).toBeNull();
+    });
+
+    function codeFor(userId: string) {
+      return {
+        userId,
+        purpose: "email" as const,
+        kind: "code" as const,
+        secretHash: `tx-${randomUUID()}`,
+        expiresAt: at(NOW, 10 * MINUTE),
+        now: NOW,
+      };
+    }
+
+    function newSessionFor(userId: string): NewSession {
+      return newSession({ id: userId } as UserRecord);
+    }
+  });
+}

@@ -1,0 +1,31 @@
+import { randomBytes } from "node:crypto";
+import { describe, it } from "vitest";
+import { openDatabase } from "../../src/storage/database.js";
+import { dropSchema } from "../../src/storage/drivers/postgres.js";
+import { migrateToLatest } from "../../src/storage/migrate.js";
+import { createStores } from "../../src/storage/stores/index.js";
+import { runStoreContract } from "./contract.js";
+
+const url = process.env.TEST_DATABASE_URL;
+
+if (url) {
+  runStoreContract("PostgreSQL", async () => {
+    // A schema of its own per run, so parallel runs and leftovers never meet.
+    const schema = `lk_test_${process.pid}_${randomBytes(4).toString("hex")}`;
+    const handle = await openDatabase({ kind: "postgres", url, schema });
+    await migrateToLatest(handle.db);
+    return {
+      stores: createStores(handle.db),
+      db: handle.db,
+      close: async () => {
+        await handle.close();
+        await dropSchema(url, schema);
+      },
+    };
+  });
+} else {
+  console.warn("TEST_DATABASE_URL not set: PostgreSQL store tests skipped");
+  describe.skip("store contract: PostgreSQL", () => {
+    it("needs TEST_DATABASE_URL", () => {});
+  });
+}

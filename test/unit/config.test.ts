@@ -1,0 +1,351 @@
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Config } from "../../src/config/config.js";
+import { parseDuration } from "../../src/config/duration.js";
+import { ENV_SCHEMA, ENV_VARS } from "../../src/config/env-schema.js";
+import { ConfigError, loadConfig } from "../../src/config/load-config.js";
+
+const SECRET = "0123456789abcdef0123456789abcdef";
+
+/** Runs loadConfig and returns the ConfigError it must throw. */
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe("parseDuration", () => {
+  it.each([
+    ["90s", 90],
+    ["15m", 900],
+    ["24h", 86_400],
+    ["30d", 2_592_000],
+    ["3600", 3600],
+    ["0", 0],
+    ["0s", 0],
+  ])("reads %j as %i seconds", (text, seconds) => {
+    expect(parseDuration(text)).toBe(seconds);
+  });
+
+  // Empty, blanks, signs, decimals, exponents, inner or outer spaces, unknown or upper-case
+  // units, and a number too large to be exact.
+  it.each([
+    ...["", " ", "15x", "1w", "-5", "-5m", "+5", "1.5h", "1e3", "15 m", " 15m", "15m ", "15M"],
+    ...["m", "99999999999999999999d"],
+  ])("rejects %j", (text) => {
+    expect(parseDuration(text)).toBeUndefined();
+  });
+});
+
+describe("loadConfig defaults", () => {
+  it("fills every field from an empty environment", () => {
+    const expected: Config = {
+      nodeEnv: "development",
+      port: 3000,
+      host: "127.0.0.1",
+      databaseUrl: undefined,
+      dataDir: resolve("./data"),
+      publicUrl: "http://localhost:3000",
+      appUrl: "http://localhost:3000",
+      smtpUrl: undefined,
+      mailFrom: "no-reply@localhost",
+      jwtSecret: undefined,
+      accessTokenTtl: 900,
+      refreshTokenTtl: 2_592_000,
+      emailCodeTtl: 600,
+      resetTokenTtl: 900,
+      resendCooldown: 60,
+      codeMaxAttempts: 5,
+      requireEmailVerification: true,
+      passwordMinLength: 8,
+      bodyLimit: 1_048_576,
+      bootstrapAdminEmail: undefined,
+      bootstrapAdminPassword: undefined,
+      redisUrl: undefined,
+      cookieSecure: true,
+      logLevel: "info",
+      argon2MemoryKib: 19_456,
+      argon2Iterations: 2,
+    };
+    expect(loadConfig({})).toEqual(expected);
+  });
+
+  it("returns a frozen object", () => {
+    expect(Object.isFrozen(loadConfig({}))).toBe(true);
+  });
+
+  it("treats empty strings as unset and ignores unknown variables", () => {
+    expect(loadConfig({ PORT: "", LOG_LEVEL: "", PATH: "/usr/bin", FOO: "x" })).toEqual(
+      loadConfig({}),
+    );
+  });
+
+  it("derives PUBLIC_URL from PORT and APP_URL from PUBLIC_URL", () => {
+    const config = loadConfig({ PORT: "8080" });
+    expect(config.publicUrl).toBe("http://localhost:8080");
+    expect(loadConfig({ PUBLIC_URL: "https://auth.example.com/" }).appUrl).toBe(
+      "https://auth.example.com",
+    );
+  });
+
+  it("resolves DATA_DIR to an absolute path", () => {
+    expect(loadConfig({ DATA_DIR: "var/latchkey" }).dataDir).toBe(resolve("var/latchkey"));
+  });
+});
+
+describe("loadConfig accepted values", () => {
+  it.each([
+    ["ACCESS_TOKEN_TTL", "accessTokenTtl", "90s", 90],
+    ["REFRESH_TOKEN_TTL", "refreshTokenTtl", "24h", 86_400],
+    ["EMAIL_CODE_TTL", "emailCodeTtl", "15m", 900],
+    ["RESET_TOKEN_TTL", "resetTokenTtl", "3600", 3600],
+    ["RESEND_COOLDOWN", "resendCooldown", "30d", 2_592_000],
+    ["RESEND_COOLDOWN", "resendCooldown", "0", 0],
+  ] as const)("%s=%s", (name, key, raw, seconds) => {
+    expect(loadConfig({ [name]: raw })[key]).toBe(seconds);
+  });
+
+  it.each([
+    ["true", true],
+    ["TRUE", true],
+    ["1", true],
+    ["Yes", true],
+    ["false", false],
+    ["False", false],
+    ["0", false],
+    ["NO", false],
+  ])("reads the boolean %j", (raw, value) => {
+    const config = loadConfig({ REQUIRE_EMAIL_VERIFICATION: raw, COOKIE_SECURE: raw });
+    expect(config.requireEmailVerification).toBe(value);
+    expect(config.cookieSecure).toBe(value);
+  });
+
+  it("accepts the edges of each range", () => {
+    expect(loadConfig({ PORT: "0" }).port).toBe(0);
+    expect(loadConfig({ PORT: "65535" }).port).toBe(65_535);
+    expect(loadConfig({ CODE_MAX_ATTEMPTS: "1" }).codeMaxAttempts).toBe(1);
+    expect(loadConfig({ CODE_MAX_ATTEMPTS: "100" }).codeMaxAttempts).toBe(100);
+    expect(loadConfig({ PASSWORD_MIN_LENGTH: "256" }).passwordMinLength).toBe(256);
+    expect(loadConfig({ BODY_LIMIT: "1024" }).bodyLimit).toBe(1024);
+    expect(loadConfig({ ARGON2_MEMORY_KIB: "65536" }).argon2MemoryKib).toBe(65_536);
+    expect(loadConfig({ ARGON2_ITERATIONS: "3" }).argon2Iterations).toBe(3);
+  });
+
+  it("keeps URLs of the right schemes", () => {
+    const config = loadConfig({
+      DATABASE_URL: "postgresql://u:p@db:5432/latchkey",
+      REDIS_URL: "rediss://cache:6380",
+      SMTP_URL: "smtps://u:p@mail.example.com:465",
+      PUBLIC_URL: "https://auth.example.com/base//",
+    });
+    expect(config.databaseUrl).toBe("postgresql://u:p@db:5432/latchkey");
+    expect(config.redisUrl).toBe("rediss://cache:6380");
+    expect(config.smtpUrl).toBe("smtps://u:p@mail.example.com:465");
+    expect(config.publicUrl).toBe("https://auth.example.com/base");
+    expect(loadConfig({ APP_URL: "HTTPS://App.Example.com:443/?" }).appUrl).toBe(
+      "https://app.example.com",
+    );
+    expect(loadConfig({ DATABASE_URL: "postgres://db/x", REDIS_URL: "redis://r" })).toMatchObject({
+      databaseUrl: "postgres://db/x",
+      redisUrl: "redis://r",
+    });
+  });
+
+  it.each([
+    "auth@example.com",
+    "Latchkey <auth@example.com>",
+    '"Latchkey, Inc." <auth@example.com>',
+  ])("accepts MAIL_FROM %j", (raw) => {
+    expect(loadConfig({ MAIL_FROM: raw }).mailFrom).toBe(raw);
+  });
+
+  it("trims and lowercases the bootstrap admin email", () => {
+    const config = loadConfig({
+      BOOTSTRAP_ADMIN_EMAIL: "  Admin@Example.COM ",
+      BOOTSTRAP_ADMIN_PASSWORD: "correct horse battery",
+    });
+    expect(config.bootstrapAdminEmail).toBe("admin@example.com");
+    expect(config.bootstrapAdminPassword).toBe("correct horse battery");
+  });
+
+  it("starts in production when SMTP_URL is set", () => {
+    const config = loadConfig({ NODE_ENV: "production", SMTP_URL: "smtp://mail:587" });
+    expect(config.nodeEnv).toBe("production");
+  });
+});
+
+describe("aliases", () => {
+  it.each([
+    ["APP_URL", "DASHBOARD_URL", "https://app.example.com", "appUrl", "https://app.example.com"],
+    ["MAIL_FROM", "ADMIN_EMAIL", "ops@example.com", "mailFrom", "ops@example.com"],
+    ["JWT_SECRET", "SECRET_KEY", SECRET, "jwtSecret", SECRET],
+  ] as const)("%s can be set as %s", (name, alias, raw, key, value) => {
+    expect(loadConfig({ [alias]: raw })[key]).toBe(value);
+    // An empty main name counts as unset, so the alias still applies.
+    expect(loadConfig({ [name]: "", [alias]: raw })[key]).toBe(value);
+  });
+
+  it.each([
+    ["APP_URL", "DASHBOARD_URL", "https://main.example.com", "https://alias.example.com", "appUrl"],
+    ["MAIL_FROM", "ADMIN_EMAIL", "main@example.com", "alias@example.com", "mailFrom"],
+    ["JWT_SECRET", "SECRET_KEY", SECRET, `${SECRET}-alias`, "jwtSecret"],
+  ] as const)("%s beats %s", (name, alias, main, other, key) => {
+    expect(loadConfig({ [name]: main, [alias]: other })[key]).toBe(main);
+    // The losing alias is not even validated.
+    expect(loadConfig({ [name]: main, [alias]: "!" })[key]).toBe(main);
+  });
+
+  it("names the alias the operator used in its error", () => {
+    expect(configError({ DASHBOARD_URL: "nope" }).message).toMatch(
+      /^DASHBOARD_URL \(alias of APP_URL\): /,
+    );
+    expect(configError({ SECRET_KEY: "short" }).message).toMatch(/^SECRET_KEY \(alias of /);
+    expect(configError({ ADMIN_EMAIL: "nope" }).variable).toBe("ADMIN_EMAIL (alias of MAIL_FROM)");
+  });
+});
+
+describe("loadConfig errors", () => {
+  const DURATION_HINT = "is not a duration (use 90s, 15m, 24h, 30d or seconds)";
+  const TTLS = ["ACCESS_TOKEN_TTL", "REFRESH_TOKEN_TTL", "EMAIL_CODE_TTL", "RESET_TOKEN_TTL"];
+  const cases: [string, Record<string, string>, string][] = [
+    ["PORT", { PORT: "abc" }, "is not a whole number"],
+    ["PORT", { PORT: "-1" }, "is not a whole number"],
+    ["PORT", { PORT: "80.5" }, "is not a whole number"],
+    ["PORT", { PORT: "65536" }, "above the maximum of 65535"],
+    ["HOST", { HOST: "   " }, "must not be blank"],
+    ["DATA_DIR", { DATA_DIR: " " }, "must not be blank"],
+    ["DATABASE_URL", { DATABASE_URL: "mysql://u:pw@h/db" }, 'scheme "mysql"'],
+    ["DATABASE_URL", { DATABASE_URL: "localhost:5432" }, "postgres:// or postgresql://"],
+    ["REDIS_URL", { REDIS_URL: "http://cache" }, "redis:// or rediss://"],
+    ["SMTP_URL", { SMTP_URL: "http://mail" }, "smtp:// or smtps://"],
+    ["SMTP_URL", { SMTP_URL: "smtp://" }, "has no host"],
+    ["PUBLIC_URL", { PUBLIC_URL: "ftp://example.com" }, "not an absolute http"],
+    ["PUBLIC_URL", { PUBLIC_URL: "example.com" }, "not an absolute http"],
+    ["PUBLIC_URL", { PUBLIC_URL: "https://x.com/?a=1" }, "?query or #fragment"],
+    ["PUBLIC_URL", { PUBLIC_URL: "https://u:p@x.com" }, "credentials"],
+    ["APP_URL", { APP_URL: "/relative" }, "not an absolute http"],
+    ["MAIL_FROM", { MAIL_FROM: "not-an-address" }, "is not an address"],
+    ["MAIL_FROM", { MAIL_FROM: "a@b.c\r\nBcc: x@y.z" }, "line breaks"],
+    ["MAIL_FROM", { MAIL_FROM: "Foo, Bar <a@b.c>" }, "is not an address"],
+    ["MAIL_FROM", { MAIL_FROM: "Foo <>" }, "is not an address"],
+    ["JWT_SECRET", { JWT_SECRET: "x".repeat(31) }, "at least 32 characters"],
+    ["REQUIRE_EMAIL_VERIFICATION", { REQUIRE_EMAIL_VERIFICATION: "maybe" }, "not a boolean"],
+    ["COOKIE_SECURE", { COOKIE_SECURE: "on" }, "not a boolean"],
+    ...TTLS.map((name): [string, Record<string, string>, string] => [
+      name,
+      { [name]: "15x" },
+      DURATION_HINT,
+    ]),
+    ...TTLS.map((name): [string, Record<string, string>, string] => [
+      name,
+      { [name]: "0m" },
+      "must be longer than zero",
+    ]),
+    ["ACCESS_TOKEN_TTL", { ACCESS_TOKEN_TTL: "1w" }, DURATION_HINT],
+    ["REFRESH_TOKEN_TTL", { REFRESH_TOKEN_TTL: "1.5d" }, DURATION_HINT],
+    ["RESEND_COOLDOWN", { RESEND_COOLDOWN: "-1" }, DURATION_HINT],
+    ["CODE_MAX_ATTEMPTS", { CODE_MAX_ATTEMPTS: "0" }, "below the minimum of 1"],
+    ["CODE_MAX_ATTEMPTS", { CODE_MAX_ATTEMPTS: "101" }, "above the maximum of 100"],
+    ["CODE_MAX_ATTEMPTS", { CODE_MAX_ATTEMPTS: "five" }, "is not a whole number"],
+    ["PASSWORD_MIN_LENGTH", { PASSWORD_MIN_LENGTH: "7" }, "NIST SP 800-63B"],
+    ["PASSWORD_MIN_LENGTH", { PASSWORD_MIN_LENGTH: "257" }, "above the maximum of 256"],
+    ["BODY_LIMIT", { BODY_LIMIT: "1023" }, "below the minimum of 1024"],
+    ["BODY_LIMIT", { BODY_LIMIT: "1mb" }, "is not a whole number"],
+    ["ARGON2_MEMORY_KIB", { ARGON2_MEMORY_KIB: "19455" }, "below the minimum of 19456"],
+    ["ARGON2_ITERATIONS", { ARGON2_ITERATIONS: "1" }, "below the minimum of 2"],
+    ["LOG_LEVEL", { LOG_LEVEL: "verbose" }, "is not one of fatal, error"],
+    ["LOG_LEVEL", { LOG_LEVEL: "info\nevil" }, "is not one of"],
+    ["NODE_ENV", { NODE_ENV: "staging" }, "is not one of development, production, test"],
+    ["BOOTSTRAP_ADMIN_PASSWORD", { BOOTSTRAP_ADMIN_EMAIL: "a@example.com" }, "required when"],
+    ["BOOTSTRAP_ADMIN_EMAIL", { BOOTSTRAP_ADMIN_PASSWORD: "long enough pw" }, "required when"],
+    [
+      "BOOTSTRAP_ADMIN_EMAIL",
+      { BOOTSTRAP_ADMIN_EMAIL: "admin@localhost", BOOTSTRAP_ADMIN_PASSWORD: "long enough" },
+      "not a valid address",
+    ],
+    [
+      "BOOTSTRAP_ADMIN_PASSWORD",
+      { BOOTSTRAP_ADMIN_EMAIL: "a@example.com", BOOTSTRAP_ADMIN_PASSWORD: "short" },
+      "at least PASSWORD_MIN_LENGTH (8)",
+    ],
+    [
+      "BOOTSTRAP_ADMIN_PASSWORD",
+      { BOOTSTRAP_ADMIN_EMAIL: "a@example.com", BOOTSTRAP_ADMIN_PASSWORD: "p".repeat(257) },
+      "at most 256",
+    ],
+    ["SMTP_URL", { NODE_ENV: "production" }, "required when NODE_ENV=production"],
+  ];
+
+  it.each(cases)("%s: %j", (name, env, fragment) => {
+    const error = configError(env);
+    expect(error.message.startsWith(`${name}: `)).toBe(true);
+    expect(error.message).not.toMatch(/[\r\n]/);
+    expect(error.message).toContain(fragment);
+    expect(error.variable).toBe(name);
+    expect(error.name).toBe("ConfigError");
+  });
+
+  it("says exactly what is wrong with a duration", () => {
+    expect(configError({ ACCESS_TOKEN_TTL: "15x" }).message).toBe(
+      'ACCESS_TOKEN_TTL: "15x" is not a duration (use 90s, 15m, 24h, 30d or seconds)',
+    );
+  });
+
+  it("refuses production without SMTP_URL in the words operators will search for", () => {
+    expect(configError({ NODE_ENV: "production" }).message).toBe(
+      "SMTP_URL: required when NODE_ENV=production; mail would only be written to a folder",
+    );
+  });
+
+  it("never echoes a secret", () => {
+    expect(configError({ JWT_SECRET: "hunter2hunter2" }).message).not.toContain("hunter2");
+    expect(configError({ DATABASE_URL: "mysql://u:pw-xyz@h/db" }).message).not.toContain("pw-xyz");
+    expect(configError({ SMTP_URL: "smtp://u:pw-xyz@" }).message).not.toContain("pw-xyz");
+    expect(configError({ REDIS_URL: "http://:pw-xyz@h" }).message).not.toContain("pw-xyz");
+    expect(
+      configError({ BOOTSTRAP_ADMIN_EMAIL: "a@example.com", BOOTSTRAP_ADMIN_PASSWORD: "pw-xyz" })
+        .message,
+    ).not.toContain("pw-xyz");
+  });
+});
+
+describe("ENV_SCHEMA", () => {
+  it("lists every documented variable once", () => {
+    const documented = (
+      "PORT HOST DATABASE_URL DATA_DIR PUBLIC_URL APP_URL SMTP_URL MAIL_FROM JWT_SECRET " +
+      "ACCESS_TOKEN_TTL REFRESH_TOKEN_TTL EMAIL_CODE_TTL RESET_TOKEN_TTL " +
+      "RESEND_COOLDOWN CODE_MAX_ATTEMPTS REQUIRE_EMAIL_VERIFICATION PASSWORD_MIN_LENGTH " +
+      "BODY_LIMIT BOOTSTRAP_ADMIN_EMAIL BOOTSTRAP_ADMIN_PASSWORD REDIS_URL " +
+      "COOKIE_SECURE LOG_LEVEL NODE_ENV ARGON2_MEMORY_KIB ARGON2_ITERATIONS"
+    ).split(" ");
+    expect(ENV_VARS.map((spec) => spec.name)).toEqual(documented);
+    const allNames = ENV_VARS.flatMap((spec) => [spec.name, ...spec.aliases]);
+    expect(new Set(allNames).size).toBe(allNames.length);
+  });
+
+  it("fills every Config field from exactly one variable", () => {
+    const keys = ENV_VARS.map((spec) => spec.key).sort();
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(Object.keys(loadConfig({})).sort()).toEqual(keys);
+  });
+
+  it.each(ENV_VARS.map((spec) => [spec.name, spec] as const))(
+    "%s has a name matching its entry, a description, a default and a parser",
+    (name, spec) => {
+      expect(ENV_SCHEMA[name as keyof typeof ENV_SCHEMA]).toBe(spec);
+      expect(spec.description.length).toBeGreaterThan(10);
+      expect(spec.description).not.toMatch(/\n/);
+      expect(spec.default.length).toBeGreaterThan(0);
+      expect(typeof spec.parse).toBe("function");
+      if (spec.fallback !== undefined) {
+        // A documented default is the value itself, and it passes its own parser.
+        expect(spec.default).toBe(spec.fallback);
+        expect(spec.parse(spec.fallback).ok).toBe(true);
+      }
+    },
+  );
+});
