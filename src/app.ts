@@ -9,7 +9,9 @@ import { redactUrl } from "./http/log-redaction.js";
 import { registerAccountRoutes } from "./http/routes/account.js";
 import { registerHealthRoutes } from "./http/routes/health.js";
 import { registerLoginRoutes } from "./http/routes/login.js";
+import { registerRecoveryRoutes } from "./http/routes/recovery.js";
 import { registerRegistrationRoutes } from "./http/routes/registration.js";
+import { registerSessionRoutes } from "./http/routes/sessions.js";
 import { registerWellKnownRoutes } from "./http/routes/well-known.js";
 import type { App } from "./http/types.js";
 import { createLogger } from "./logger.js";
@@ -44,6 +46,10 @@ export function buildApp(config: Config, deps: Deps, options: AppOptions): App {
     // Every answer of an auth API is personal unless a route says otherwise (JWKS).
     reply.header("cache-control", "no-store");
   });
+  // A POST without a body (a browser refreshing by cookie) validates as an empty object.
+  app.addHook("preValidation", async (request) => {
+    if (request.body === undefined && request.method !== "GET") request.body = {};
+  });
   app.addHook("onResponse", async (request, reply) => {
     request.log.info(
       {
@@ -63,6 +69,8 @@ export function buildApp(config: Config, deps: Deps, options: AppOptions): App {
     registerRegistrationRoutes(routes, deps);
     registerLoginRoutes(routes, deps);
     registerAccountRoutes(routes, deps);
+    registerSessionRoutes(routes, deps);
+    registerRecoveryRoutes(routes, deps);
   });
 
   return app;

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { Logger } from "pino";
+import { BackgroundTasks } from "./background.js";
 import type { Config } from "./config/config.js";
 import { createAccessTokens } from "./crypto/access-tokens.js";
 import { KeyRing } from "./crypto/key-ring.js";
@@ -35,6 +36,7 @@ export interface Runtime {
   readonly deps: Deps;
   readonly database: DatabaseHandle;
   readonly mail: MailQueue;
+  readonly background: BackgroundTasks;
   close(): Promise<void>;
 }
 
@@ -64,7 +66,18 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
     });
     const transport = createTransport(config, logger);
     const mail = new MailQueue(transport, config.mailFrom, logger);
-    const deps: Deps = { config, stores, hasher, tokens, mailer: createMailer(mail), clock };
+    const background = new BackgroundTasks((error, name) =>
+      logger.error({ err: error, task: name }, "background task failed"),
+    );
+    const deps: Deps = {
+      config,
+      stores,
+      hasher,
+      tokens,
+      mailer: createMailer(mail),
+      clock,
+      defer: (name, task) => background.run(name, task),
+    };
     const purgeEvery = options.purgeIntervalMs ?? DEFAULT_PURGE_INTERVAL_MS;
     const purge =
       purgeEvery > 0
@@ -76,8 +89,10 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       deps,
       database,
       mail,
+      background,
       async close() {
         purge?.stop();
+        await background.flush();
         await mail.flush();
         await transport.close();
         await database.close();

@@ -2,6 +2,7 @@ import type { AccessClaims } from "../crypto/access-tokens.js";
 import { AuthError } from "../errors.js";
 import type { UserRecord } from "../storage/ports.js";
 import type { Deps } from "./deps.js";
+import { presentedPassword, validNewPassword } from "./validate.js";
 
 /** The user behind a verified access token, as the database has them now. */
 export async function getCurrentUser(deps: Deps, claims: AccessClaims): Promise<UserRecord> {
@@ -9,4 +10,71 @@ export async function getCurrentUser(deps: Deps, claims: AccessClaims): Promise<
   if (!user) throw new AuthError("UNAUTHORIZED");
   if (user.status === "blocked") throw new AuthError("ACCOUNT_BLOCKED");
   return user;
+}
+
+export interface ChangePasswordInput {
+  currentPassword: string;
+  newPassword: string;
+}
+
+/** Proves the current password, sets the new one, and ends every other session. */
+export async function changePassword(
+  deps: Deps,
+  claims: AccessClaims,
+  input: ChangePasswordInput,
+): Promise<void> {
+  const user = await getCurrentUser(deps, claims);
+  const current = presentedPassword(input.currentPassword, "currentPassword");
+  const next = validNewPassword(input.newPassword, deps.config.passwordMinLength, "newPassword");
+  const verified = await deps.hasher.verify(user.passwordHash, current);
+  if (!verified.ok) {
+    throw new AuthError("INVALID_CREDENTIALS", "The current password is incorrect.", [
+      { field: "currentPassword", message: "The current password is incorrect." },
+    ]);
+  }
+  const passwordHash = await deps.hasher.hash(next);
+  const now = deps.clock();
+  await deps.stores.transaction(async (stores) => {
+    await stores.users.update(user.id, { passwordHash }, now);
+    // The calling session stays; anyone else holding the old password's sessions is out.
+    await stores.sessions.revokeAllForUser(user.id, now, claims.sid);
+    // A pending reset secret was asked for with the old password in mind.
+    await stores.codes.delete(user.id, "reset");
+  });
+  deps.mailer.passwordChanged(user, now);
+}
+
+export async function logoutEverywhere(deps: Deps, claims: AccessClaims): Promise<number> {
+  return deps.stores.sessions.revokeAllForUser(claims.sub, deps.clock());
+}
+
+export interface SessionView {
+  id: string;
+  createdAt: string;
+  lastUsedAt: string;
+  userAgent: string | null;
+  ip: string | null;
+  current: boolean;
+}
+
+/** The user's live sessions; a session is a refresh-token family, named by its id. */
+export async function listSessions(deps: Deps, claims: AccessClaims): Promise<SessionView[]> {
+  const live = await deps.stores.sessions.listLiveForUser(claims.sub, deps.clock());
+  return live.map((session) => ({
+    id: session.familyId,
+    createdAt: session.familyStartedAt.toISOString(),
+    lastUsedAt: session.lastUsedAt.toISOString(),
+    userAgent: session.userAgent,
+    ip: session.ip,
+    current: session.familyId === claims.sid,
+  }));
+}
+
+export async function revokeSession(deps: Deps, claims: AccessClaims, id: string): Promise<void> {
+  const sessions = await listSessions(deps, claims);
+  // Only the caller's own sessions can be named; any other id is simply not found.
+  if (!sessions.some((session) => session.id === id)) {
+    throw new AuthError("NOT_FOUND", "No such session.");
+  }
+  await deps.stores.sessions.revokeFamily(id, deps.clock());
 }

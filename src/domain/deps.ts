@@ -12,6 +12,8 @@ export interface Deps {
   readonly tokens: AccessTokens;
   readonly mailer: Mailer;
   readonly clock: () => Date;
+  /** Runs a task after the reply, tracked so shutdown can wait for it. */
+  readonly defer: (name: string, task: () => Promise<void>) => void;
 }
 
 /** Where a request came from, recorded on sessions (and later the audit trail). */

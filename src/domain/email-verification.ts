@@ -29,35 +29,34 @@ export async function verifyEmail(deps: Deps, input: VerifyEmailInput): Promise<
   if (user.emailVerifiedAt !== null) throw new AuthError("ALREADY_VERIFIED");
 
   const now = deps.clock();
-  return deps.stores.transaction(async (stores) => {
-    const result = await stores.codes.consumeForUser(
-      user.id,
-      "email",
-      hashCode(user.id, "email", input.code),
-      now,
-      deps.config.codeMaxAttempts,
-    );
-    if (!result.ok) {
-      switch (result.reason) {
-        case "missing":
-        case "mismatch":
-          throw new AuthError("INVALID_CODE");
-        case "expired":
-          throw new AuthError("CODE_EXPIRED");
-        case "exhausted":
-          throw new AuthError("TOO_MANY_ATTEMPTS");
-        default:
-          return assertNever(result.reason);
-      }
+  // Atomic on its own; no transaction around it, or a wrong try's count would roll back.
+  const result = await deps.stores.codes.consumeForUser(
+    user.id,
+    "email",
+    hashCode(user.id, "email", input.code),
+    now,
+    deps.config.codeMaxAttempts,
+  );
+  if (!result.ok) {
+    switch (result.reason) {
+      case "missing":
+      case "mismatch":
+        throw new AuthError("INVALID_CODE");
+      case "expired":
+        throw new AuthError("CODE_EXPIRED");
+      case "exhausted":
+        throw new AuthError("TOO_MANY_ATTEMPTS");
+      default:
+        return assertNever(result.reason);
     }
-    const verified = await stores.users.update(
-      user.id,
-      { emailVerifiedAt: now, ...(user.status === "pending" ? { status: "active" as const } : {}) },
-      now,
-    );
-    if (!verified) throw new AuthError("INVALID_CODE");
-    return verified;
-  });
+  }
+  const verified = await deps.stores.users.update(
+    user.id,
+    { emailVerifiedAt: now, ...(user.status === "pending" ? { status: "active" as const } : {}) },
+    now,
+  );
+  if (!verified) throw new AuthError("INVALID_CODE");
+  return verified;
 }
 
 async function findUser(deps: Deps, input: VerifyEmailInput): Promise<UserRecord | null> {

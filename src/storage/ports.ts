@@ -122,6 +122,9 @@ export interface NewSession {
   now: Date;
 }
 
+/** The next token of a chain: family, user and start come from the rotated session. */
+export type RotatedSession = Omit<NewSession, "familyId" | "userId" | "familyStartedAt">;
+
 export interface SessionStore {
   create(session: NewSession): Promise<SessionRecord>;
   findByTokenHash(tokenHash: string): Promise<SessionRecord | null>;
@@ -130,7 +133,7 @@ export interface SessionStore {
    * and insert the replacement. Null when the token is not live (unknown, revoked,
    * rotated or expired): the caller decides whether that is reuse.
    */
-  rotate(tokenHash: string, replacement: NewSession): Promise<SessionRecord | null>;
+  rotate(tokenHash: string, replacement: RotatedSession): Promise<SessionRecord | null>;
   revokeFamily(familyId: string, now: Date): Promise<number>;
   revokeAllForUser(userId: string, now: Date, exceptFamilyId?: string): Promise<number>;
   listLiveForUser(userId: string, now: Date): Promise<SessionRecord[]>;

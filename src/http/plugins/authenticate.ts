@@ -30,3 +30,9 @@ export function authenticate(tokens: AccessTokens, clock: () => Date) {
     request.auth = claims;
   };
 }
+
+/** The claims set by authenticate; a route without the preHandler is a programming error. */
+export function requireAuth(request: FastifyRequest): AccessClaims {
+  if (!request.auth) throw new Error("route is missing the authenticate preHandler");
+  return request.auth;
+}

@@ -1,10 +1,13 @@
-import { getCurrentUser } from "../../domain/account.js";
+import { changePassword, getCurrentUser } from "../../domain/account.js";
 import type { Deps } from "../../domain/deps.js";
 import { toPublicUser } from "../../domain/public-user.js";
 import { ok } from "../envelope.js";
-import { authenticate } from "../plugins/authenticate.js";
+import { authenticate, requireAuth } from "../plugins/authenticate.js";
 import type { App } from "../types.js";
 import { ErrorBody, MeReply } from "./login.schemas.js";
+import { ChangePasswordBody, MessageReply } from "./sessions.schemas.js";
+
+const SIGNED_IN = [{ bearerAuth: [] }, { cookieAuth: [] }];
 
 export function registerAccountRoutes(app: App, deps: Deps): void {
   const requireUser = authenticate(deps.tokens, deps.clock);
@@ -15,15 +18,31 @@ export function registerAccountRoutes(app: App, deps: Deps): void {
       schema: {
         tags: ["account"],
         summary: "The signed-in user",
-        security: [{ bearerAuth: [] }, { cookieAuth: [] }],
+        security: SIGNED_IN,
         response: { 200: MeReply, 401: ErrorBody, 403: ErrorBody },
       },
     },
     async (request) => {
-      const claims = request.auth;
-      if (!claims) throw new Error("authenticate preHandler did not run");
-      const user = await getCurrentUser(deps, claims);
+      const user = await getCurrentUser(deps, requireAuth(request));
       return ok("The signed-in user.", { user: toPublicUser(user) });
+    },
+  );
+
+  app.post(
+    "/auth/change-password",
+    {
+      preHandler: requireUser,
+      schema: {
+        tags: ["account"],
+        summary: "Change the password; every other session ends",
+        security: SIGNED_IN,
+        body: ChangePasswordBody,
+        response: { 200: MessageReply, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody },
+      },
+    },
+    async (request) => {
+      await changePassword(deps, requireAuth(request), request.body);
+      return ok("Password changed. Other sessions were signed out.");
     },
   );
 }

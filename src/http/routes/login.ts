@@ -3,17 +3,16 @@ import { login } from "../../domain/login.js";
 import { clientContext } from "../client-context.js";
 import { tokenReply } from "../token-reply.js";
 import type { App } from "../types.js";
+import { withAliases } from "./aliases.js";
 import { ErrorBody, LoginBody, TokenReply } from "./login.schemas.js";
 
-export const LOGIN_PATHS = ["/auth/login"];
-
 export function registerLoginRoutes(app: App, deps: Deps): void {
-  for (const url of LOGIN_PATHS) {
+  for (const [url, variant] of withAliases("/auth/login", ["sessions"], ["/login"])) {
     app.post(
       url,
       {
         schema: {
-          tags: ["sessions"],
+          ...variant,
           summary: "Sign in with email and password",
           body: LoginBody,
           response: { 200: TokenReply, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody },

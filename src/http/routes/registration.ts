@@ -6,6 +6,7 @@ import { clientContext } from "../client-context.js";
 import { ok } from "../envelope.js";
 import { tokenBody } from "../token-reply.js";
 import type { App } from "../types.js";
+import { withAliases } from "./aliases.js";
 import {
   AcceptedReply,
   EmailBody,
@@ -16,16 +17,17 @@ import {
   VerifyEmailBody,
 } from "./registration.schemas.js";
 
-export const REGISTER_PATHS = ["/auth/register"];
-export const VERIFY_EMAIL_PATHS = ["/auth/verify-email"];
-
 export function registerRegistrationRoutes(app: App, deps: Deps): void {
-  for (const url of REGISTER_PATHS) {
+  for (const [url, variant] of withAliases(
+    "/auth/register",
+    ["registration"],
+    ["/register", "/api/auth/sign-up"],
+  )) {
     app.post(
       url,
       {
         schema: {
-          tags: ["registration"],
+          ...variant,
           summary: "Create an account and mail a 6-digit verification code",
           body: RegisterBody,
           response: { 201: RegisterReply, 400: ErrorBody, 409: ErrorBody },
@@ -50,12 +52,16 @@ export function registerRegistrationRoutes(app: App, deps: Deps): void {
     );
   }
 
-  for (const url of VERIFY_EMAIL_PATHS) {
+  for (const [url, variant] of withAliases(
+    "/auth/verify-email",
+    ["registration"],
+    ["/api/auth/verify-code"],
+  )) {
     app.post(
       url,
       {
         schema: {
-          tags: ["registration"],
+          ...variant,
           summary: "Verify the email address with the mailed code",
           body: VerifyEmailBody,
           response: { 200: UserReply, 400: ErrorBody, 409: ErrorBody, 429: ErrorBody },

@@ -36,8 +36,8 @@ export function createSessionStore(db: Kysely<Database>): SessionStore {
           .returningAll()
           .executeTakeFirst();
         if (!old) return null;
-        // The replacement joins the rotated session's family whatever the caller passed,
-        // so reuse detection always revokes the right chain.
+        // The replacement joins the rotated session's family, so reuse detection always
+        // revokes the right chain.
         const row = await trx
           .insertInto("refresh_sessions")
           .values(

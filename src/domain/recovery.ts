@@ -1,0 +1,189 @@
+import { hashCode, sha256 } from "../crypto/digest.js";
+import { randomCode, randomToken } from "../crypto/random.js";
+import { AuthError } from "../errors.js";
+import type { StoredSecret, Stores, UserRecord } from "../storage/ports.js";
+import type { ClientContext, Deps } from "./deps.js";
+import { isCode, normalizeEmail } from "./input-rules.js";
+import { startSession, type TokenBundle } from "./sessions.js";
+import { assertNever, validEmail, validNewPassword } from "./validate.js";
+
+export type ResetMethod = "link" | "code";
+
+/**
+ * Accepts a forgot-password request. Only the email's syntax is checked here; the
+ * lookup, the new secret and the mail happen after the reply, so neither the answer
+ * nor its timing tells whether the email has an account (OWASP Forgot Password
+ * Cheat Sheet: "return a consistent message for both existent and non-existent accounts").
+ */
+export function requestPasswordReset(deps: Deps, rawEmail: string, method: ResetMethod): void {
+  const email = validEmail(rawEmail);
+  deps.defer("password-reset-request", async () => {
+    await issuePasswordReset(deps, email, method);
+  });
+}
+
+/** The work behind requestPasswordReset; exported for tests and the admin API. */
+export async function issuePasswordReset(
+  deps: Deps,
+  email: string,
+  method: ResetMethod,
+  options: { ignoreCooldown?: boolean } = {},
+): Promise<boolean> {
+  const user = await deps.stores.users.findByEmail(email);
+  if (!user || user.status === "blocked") return false;
+  const now = deps.clock();
+  if (!options.ignoreCooldown) {
+    const last = await deps.stores.codes.find(user.id, "reset");
+    if (last && now.getTime() - last.createdAt.getTime() < deps.config.resendCooldown * 1000) {
+      return false;
+    }
+  }
+  if (method === "link") {
+    // 32 bytes = 256 bits, stored only as its SHA-256 (CONTRACT.md; ASVS 2.7/2.5).
+    const token = randomToken(32);
+    await putResetSecret(deps, user, "link", sha256(token), deps.config.resetTokenTtl, now);
+    const link = `${deps.config.appUrl}/password/reset/${encodeURIComponent(token)}`;
+    deps.mailer.passwordResetLink(user, link, deps.config.resetTokenTtl);
+  } else {
+    const code = randomCode();
+    const digest = hashCode(user.id, "reset", code);
+    await putResetSecret(deps, user, "code", digest, deps.config.emailCodeTtl, now);
+    deps.mailer.passwordResetCode(user, code, deps.config.emailCodeTtl);
+  }
+  return true;
+}
+
+function putResetSecret(
+  deps: Deps,
+  user: UserRecord,
+  kind: "link" | "code",
+  secretHash: string,
+  ttlSeconds: number,
+  now: Date,
+): Promise<void> {
+  // One live reset secret per user: this replaces any earlier link or code.
+  return deps.stores.codes.put({
+    userId: user.id,
+    purpose: "reset",
+    kind,
+    secretHash,
+    expiresAt: new Date(now.getTime() + ttlSeconds * 1000),
+    now,
+  });
+}
+
+export interface ResetPasswordInput {
+  token?: string | undefined;
+  email?: string | undefined;
+  code?: string | undefined;
+  password: string;
+  confirmPassword?: string | undefined;
+}
+
+/**
+ * Sets a new password with a reset link's token or a mailed code. Input is checked
+ * before the secret is touched, so a mismatch or a weak password leaves it usable.
+ * Success revokes every earlier session, counts the email as verified and signs in.
+ */
+export async function resetPassword(
+  deps: Deps,
+  input: ResetPasswordInput,
+  client: ClientContext,
+): Promise<TokenBundle> {
+  const password = validNewPassword(input.password, deps.config.passwordMinLength);
+  if (
+    input.confirmPassword !== undefined &&
+    validConfirmation(input.confirmPassword) !== password
+  ) {
+    throw new AuthError("PASSWORD_MISMATCH", undefined, [
+      { field: "confirmPassword", message: "Must match the new password." },
+    ]);
+  }
+  const secret = presentedSecret(input);
+  // Never hash inside a transaction: the hash is done before any row is locked.
+  const passwordHash = await deps.hasher.hash(password);
+  const now = deps.clock();
+
+  // Consuming is atomic on its own and must stay outside the transaction below: a wrong
+  // code's counted try would otherwise roll back with the error.
+  const owner = await consumeResetSecret(deps, deps.stores, secret, now);
+  if (!owner) throw new AuthError("INVALID_TOKEN");
+  // A token issued before a block must not reopen the account.
+  if (owner.status === "blocked") throw new AuthError("ACCOUNT_BLOCKED");
+
+  const user = await deps.stores.transaction(async (stores) => {
+    const updated = await stores.users.update(
+      owner.id,
+      {
+        passwordHash,
+        emailVerifiedAt: owner.emailVerifiedAt ?? now,
+        ...(owner.status === "pending" ? { status: "active" as const } : {}),
+      },
+      now,
+    );
+    await stores.sessions.revokeAllForUser(owner.id, now);
+    if (owner.emailVerifiedAt === null) await stores.codes.delete(owner.id, "email");
+    return updated ?? owner;
+  });
+
+  deps.mailer.passwordChanged(user, now);
+  return startSession(deps, user, client);
+}
+
+type PresentedSecret =
+  | { kind: "link"; token: string }
+  | { kind: "code"; email: string; code: string };
+
+function presentedSecret(input: ResetPasswordInput): PresentedSecret {
+  if (input.token !== undefined && input.token !== "") return { kind: "link", token: input.token };
+  if (input.email !== undefined && input.code !== undefined) {
+    if (!isCode(input.code)) throw new AuthError("INVALID_TOKEN");
+    return { kind: "code", email: input.email, code: input.code };
+  }
+  throw new AuthError(
+    "VALIDATION_FAILED",
+    "Give the token from the link, or the email and the code.",
+    [{ field: "token", message: "token, or email and code, is required." }],
+  );
+}
+
+async function consumeResetSecret(
+  deps: Deps,
+  stores: Stores,
+  secret: PresentedSecret,
+  now: Date,
+): Promise<UserRecord | null> {
+  if (secret.kind === "link") {
+    const consumed: StoredSecret | null = await stores.codes.consumeByHash(
+      "reset",
+      sha256(secret.token),
+      now,
+    );
+    return consumed ? stores.users.findById(consumed.userId) : null;
+  }
+  const email = normalizeEmail(secret.email);
+  const user = email.ok ? await stores.users.findByEmail(email.value) : null;
+  if (!user) return null;
+  const result = await stores.codes.consumeForUser(
+    user.id,
+    "reset",
+    hashCode(user.id, "reset", secret.code),
+    now,
+    deps.config.codeMaxAttempts,
+  );
+  if (result.ok) return user;
+  switch (result.reason) {
+    case "missing":
+    case "mismatch":
+    case "expired":
+      return null;
+    case "exhausted":
+      throw new AuthError("TOO_MANY_ATTEMPTS");
+    default:
+      return assertNever(result.reason);
+  }
+}
+
+function validConfirmation(raw: string): string {
+  return raw.normalize("NFKC");
+}

@@ -1,0 +1,51 @@
+import { sha256 } from "../crypto/digest.js";
+import { randomId, randomToken } from "../crypto/random.js";
+import { AuthError } from "../errors.js";
+import type { ClientContext, Deps } from "./deps.js";
+import { bundle, type TokenBundle } from "./sessions.js";
+
+/**
+ * Trades a refresh token for a new pair; the presented one dies. Presenting a token
+ * that was already rotated means two parties hold the chain, so the whole family is
+ * revoked, newest token included (OAuth 2.0 Security BCP, RFC 9700 §4.14.2). There is
+ * no grace window: of concurrent refreshes with one token exactly one succeeds, and
+ * the others count as reuse.
+ */
+export async function refreshSession(
+  deps: Deps,
+  refreshToken: string | undefined,
+  client: ClientContext,
+): Promise<TokenBundle> {
+  if (!refreshToken) throw new AuthError("INVALID_REFRESH_TOKEN");
+  const tokenHash = sha256(refreshToken);
+  const now = deps.clock();
+  const nextToken = randomToken();
+  const rotated = await deps.stores.sessions.rotate(tokenHash, {
+    id: randomId(),
+    tokenHash: sha256(nextToken),
+    expiresAt: new Date(now.getTime() + deps.config.refreshTokenTtl * 1000),
+    userAgent: client.userAgent,
+    ip: client.ip,
+    now,
+  });
+
+  if (!rotated) {
+    const previous = await deps.stores.sessions.findByTokenHash(tokenHash);
+    if (previous?.replacedBy) await deps.stores.sessions.revokeFamily(previous.familyId, now);
+    throw new AuthError("INVALID_REFRESH_TOKEN");
+  }
+
+  const user = await deps.stores.users.findById(rotated.userId);
+  if (!user || user.status === "blocked") {
+    await deps.stores.sessions.revokeFamily(rotated.familyId, now);
+    throw new AuthError("INVALID_REFRESH_TOKEN");
+  }
+  return bundle(deps, user, rotated.familyId, nextToken, now);
+}
+
+/** Ends the session the refresh token belongs to. Unknown tokens are not an error. */
+export async function logout(deps: Deps, refreshToken: string | undefined): Promise<void> {
+  if (!refreshToken) return;
+  const session = await deps.stores.sessions.findByTokenHash(sha256(refreshToken));
+  if (session) await deps.stores.sessions.revokeFamily(session.familyId, deps.clock());
+}
