@@ -6,6 +6,7 @@ import type { Config } from "./config/config.js";
 import type { Deps } from "./domain/deps.js";
 import { registerErrorHandler } from "./http/error-handler.js";
 import { redactUrl } from "./http/log-redaction.js";
+import { registerOpenApi } from "./http/openapi.js";
 import { registerAccountRoutes } from "./http/routes/account.js";
 import { registerHealthRoutes } from "./http/routes/health.js";
 import { registerLoginRoutes } from "./http/routes/login.js";
@@ -63,6 +64,7 @@ export function buildApp(config: Config, deps: Deps, options: AppOptions): App {
   });
 
   app.register(async (scoped) => {
+    await registerOpenApi(scoped, config);
     const routes = scoped.withTypeProvider<TypeBoxTypeProvider>();
     registerHealthRoutes(routes, options.ping);
     registerWellKnownRoutes(routes, deps.tokens);

@@ -47,3 +47,6 @@ export const TokenBundleFields = {
   expiresIn: Type.Integer({ description: "Seconds until the access token expires." }),
   user: UserSchema,
 };
+
+/** OpenAPI security of routes for a signed-in user: Bearer header or accessToken cookie. */
+export const SIGNED_IN: { [scheme: string]: string[] }[] = [{ bearerAuth: [] }, { cookieAuth: [] }];

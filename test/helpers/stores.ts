@@ -13,7 +13,7 @@ export interface StoreUnderTest {
 
 const postgresUrl = process.env.TEST_DATABASE_URL;
 
-const pglite: StoreUnderTest = {
+export const pglite: StoreUnderTest = {
   name: "PGlite",
   target: () => ({ kind: "pglite" }),
   cleanup: async () => {},

@@ -1,13 +1,11 @@
 import { changePassword, getCurrentUser } from "../../domain/account.js";
 import type { Deps } from "../../domain/deps.js";
 import { toPublicUser } from "../../domain/public-user.js";
-import { ok } from "../envelope.js";
+import { ok, SIGNED_IN } from "../envelope.js";
 import { authenticate, requireAuth } from "../plugins/authenticate.js";
 import type { App } from "../types.js";
 import { ErrorBody, MeReply } from "./login.schemas.js";
 import { ChangePasswordBody, MessageReply } from "./sessions.schemas.js";
-
-const SIGNED_IN = [{ bearerAuth: [] }, { cookieAuth: [] }];
 
 export function registerAccountRoutes(app: App, deps: Deps): void {
   const requireUser = authenticate(deps.tokens, deps.clock);

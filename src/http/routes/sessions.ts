@@ -3,14 +3,12 @@ import type { Deps } from "../../domain/deps.js";
 import { logout, refreshSession } from "../../domain/refresh.js";
 import { clientContext } from "../client-context.js";
 import { clearSessionCookies, REFRESH_COOKIE } from "../cookies.js";
-import { ErrorBody, ok } from "../envelope.js";
+import { ErrorBody, ok, SIGNED_IN } from "../envelope.js";
 import { authenticate, requireAuth } from "../plugins/authenticate.js";
 import { tokenReply } from "../token-reply.js";
 import type { App } from "../types.js";
 import { TokenReply } from "./login.schemas.js";
 import { MessageReply, RefreshBody, SessionParams, SessionsReply } from "./sessions.schemas.js";
-
-const BEARER = [{ bearerAuth: [] }, { cookieAuth: [] }];
 
 export function registerSessionRoutes(app: App, deps: Deps): void {
   const signedIn = authenticate(deps.tokens, deps.clock);
@@ -56,7 +54,7 @@ export function registerSessionRoutes(app: App, deps: Deps): void {
       schema: {
         tags: ["sessions"],
         summary: "End every session of the signed-in user",
-        security: BEARER,
+        security: SIGNED_IN,
         response: { 200: MessageReply, 401: ErrorBody },
       },
     },
@@ -74,7 +72,7 @@ export function registerSessionRoutes(app: App, deps: Deps): void {
       schema: {
         tags: ["sessions"],
         summary: "The signed-in user's live sessions",
-        security: BEARER,
+        security: SIGNED_IN,
         response: { 200: SessionsReply, 401: ErrorBody },
       },
     },
@@ -89,7 +87,7 @@ export function registerSessionRoutes(app: App, deps: Deps): void {
       schema: {
         tags: ["sessions"],
         summary: "End one of the signed-in user's sessions",
-        security: BEARER,
+        security: SIGNED_IN,
         params: SessionParams,
         response: { 200: MessageReply, 401: ErrorBody, 404: ErrorBody },
       },
