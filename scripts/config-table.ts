@@ -1,8 +1,8 @@
-import { ENV_VARS } from "../src/config/env-schema.js";
+import { DOCUMENTED_VARS } from "../src/config/env-schema.js";
 
 /** The README's configuration table, from the same schema loadConfig validates with. */
 export function configTable(): string {
-  const rows = ENV_VARS.map((v) => {
+  const rows = DOCUMENTED_VARS.map((v) => {
     const names = [v.name, ...v.aliases.map((a) => `${a} (alias)`)].join(", ");
     return `| ${names} | ${v.default.replaceAll("|", "\\|")} | ${v.description.replaceAll("|", "\\|")} |`;
   });

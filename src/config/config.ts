@@ -33,4 +33,37 @@ export interface Config {
   /** argon2id cost; defaults are OWASP Password Storage Cheat Sheet's (m=19456 KiB, t=2, p=1). */
   readonly argon2MemoryKib: number;
   readonly argon2Iterations: number;
+  /** Fastify's trustProxy: false, true, a hop count, or the proxies' addresses/CIDRs. */
+  readonly trustProxy: boolean | number | string[];
+  /** Origins allowed for CORS and for cookie-authenticated state changes. */
+  readonly corsOrigins: readonly string[];
+  readonly auditRetention: number;
+  readonly hibpEnabled: boolean;
+  readonly hibpTimeoutMs: number;
+  readonly rateLimitEnabled: boolean;
+  readonly rateLimits: Readonly<Record<RateLimitName, RateLimitRule>>;
 }
+
+/** `points` requests per `duration` seconds, counted per key. */
+export interface RateLimitRule {
+  readonly points: number;
+  readonly duration: number;
+}
+
+export const RATE_LIMIT_NAMES = [
+  "registerIp",
+  "registerAccount",
+  "loginIp",
+  "loginFailuresAccountIp",
+  "loginFailuresAccount",
+  "verifyIp",
+  "verifyAccount",
+  "resendIp",
+  "resendAccount",
+  "forgotIp",
+  "forgotAccount",
+  "resetIp",
+  "resetAccount",
+] as const;
+
+export type RateLimitName = (typeof RATE_LIMIT_NAMES)[number];

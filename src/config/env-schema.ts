@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { normalizeEmail } from "../domain/input-rules.js";
-import type { Config } from "./config.js";
+import type { Config, RateLimitRule } from "./config.js";
 import { parseDuration } from "./duration.js";
 
 /**
@@ -180,6 +180,52 @@ function parseDirectory(raw: string): Parsed<string> {
   return dir.ok ? ok(resolve(dir.value)) : dir;
 }
 
+function parseTrustProxy(raw: string): Parsed<boolean | number | string[]> {
+  const word = raw.trim().toLowerCase();
+  if (TRUE.includes(word)) return ok(true);
+  if (FALSE.includes(word)) return ok(false);
+  if (/^[0-9]{1,2}$/.test(word)) return ok(Number(word));
+  const entries = raw.split(",").map((entry) => entry.trim());
+  if (entries.every((entry) => /^[0-9a-f.:]+(?:\/[0-9]{1,3})?$/i.test(entry))) return ok(entries);
+  return fail(
+    `${quote(raw)} is not true, false, a hop count, or a comma-separated list of proxy addresses`,
+  );
+}
+
+function parseOrigins(raw: string): Parsed<string[]> {
+  const origins: string[] = [];
+  for (const entry of raw.split(",").map((e) => e.trim()).filter(Boolean)) {
+    const url = URL.canParse(entry) ? new URL(entry) : undefined;
+    if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.origin !== entry.replace(/\/$/, "")) {
+      return fail(`${quote(entry)} is not an origin like https://app.example.com`);
+    }
+    origins.push(url.origin);
+  }
+  return ok(origins);
+}
+
+/** `N/duration`, e.g. `20/1h`: N requests per key in that window. */
+function parseRateLimit(raw: string): Parsed<RateLimitRule> {
+  const match = /^([0-9]{1,7})\/(.+)$/.exec(raw);
+  const seconds = match?.[2] === undefined ? undefined : parseDuration(match[2]);
+  if (!match || seconds === undefined || seconds === 0 || Number(match[1]) === 0) {
+    return fail(`${quote(raw)} is not a limit like 20/1h (requests per duration)`);
+  }
+  return ok({ points: Number(match[1]), duration: seconds });
+}
+
+/** One entry of the rate-limit table: `RATE_LIMIT_<NAME>=N/duration`. */
+function rateLimit<K extends string>(name: K, fallback: string, description: string, why = "") {
+  return {
+    name: `RATE_LIMIT_${name}`,
+    aliases: [],
+    default: fallback,
+    fallback,
+    description: why ? `${description} ${why}` : description,
+    parse: parseRateLimit,
+  } as const;
+}
+
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 const NODE_ENVS = ["development", "production", "test"] as const;
 
@@ -275,7 +321,64 @@ export const ENV_SCHEMA = {
   ARGON2_ITERATIONS: { name: "ARGON2_ITERATIONS", aliases: [], key: "argon2Iterations", default: "2", fallback: "2",
     description: "argon2id time cost, passes over the memory (at least 2).",
     parse: integerIn(2, 1000, " (OWASP Password Storage Cheat Sheet)") },
+  TRUST_PROXY: { name: "TRUST_PROXY", aliases: [], key: "trustProxy", default: "false", fallback: "false",
+    description: "Take the client IP from X-Forwarded-For: true, a hop count, or the proxies' addresses/CIDRs.",
+    parse: parseTrustProxy },
+  CORS_ORIGINS: { name: "CORS_ORIGINS", aliases: [], key: "corsOrigins", default: "unset: same origin only",
+    description: "Comma-separated origins allowed to call the API from a browser, with cookies.",
+    parse: parseOrigins },
+  // OWASP Logging Cheat Sheet leaves retention to policy; 90 days covers a quarter's review.
+  AUDIT_RETENTION: { name: "AUDIT_RETENTION", aliases: [], key: "auditRetention", default: "90d", fallback: "90d",
+    description: "How long audit events are kept.",
+    parse: durationOf({ allowZero: false }) },
+  HIBP_ENABLED: { name: "HIBP_ENABLED", aliases: [], key: "hibpEnabled", default: "false", fallback: "false",
+    description: "Also refuse passwords found by the Have I Been Pwned range API (k-anonymity); fails open.",
+    parse: parseBoolean },
+  HIBP_TIMEOUT_MS: { name: "HIBP_TIMEOUT_MS", aliases: [], key: "hibpTimeoutMs", default: "1500", fallback: "1500",
+    description: "Time allowed for the HIBP lookup before the password is accepted anyway.",
+    parse: integerIn(100, 10_000) },
+  RATE_LIMIT_ENABLED: { name: "RATE_LIMIT_ENABLED", aliases: [], key: "rateLimitEnabled", default: "true", fallback: "true",
+    description: "false turns every rate limit off (benchmarks, trusted networks).",
+    parse: parseBoolean },
 } as const satisfies Record<string, EnvVar>;
+
+/**
+ * The rate limits, `RATE_LIMIT_<NAME>=N/duration`, counted per client IP or per account
+ * (the normalised email or user id). Sources: OWASP ASVS 4.0 §2.2.1 (anti-automation),
+ * the OWASP Credential Stuffing and Forgot Password cheat sheets, NIST SP 800-63B §5.2.2.
+ */
+// biome-ignore format: aligned table
+export const RATE_LIMIT_SCHEMA = {
+  registerIp: rateLimit("REGISTER_IP", "20/1h", "Sign-ups per client IP."),
+  registerAccount: rateLimit("REGISTER_ACCOUNT", "5/1h", "Sign-ups per email (each one mails a code)."),
+  loginIp: rateLimit("LOGIN_IP", "60/1m", "Login attempts per client IP."),
+  loginFailuresAccountIp: rateLimit("LOGIN_FAILURES_ACCOUNT_IP", "5/15m",
+    "Failed logins per (email, IP) before each further try waits twice as long as the last."),
+  loginFailuresAccount: rateLimit("LOGIN_FAILURES_ACCOUNT", "20/24h",
+    "Failed logins per email from all IPs before the growing delay; never more than 100 in a row.",
+    "(NIST SP 800-63B §5.2.2)"),
+  verifyIp: rateLimit("VERIFY_IP", "20/10m", "Verification-code tries per client IP, across accounts."),
+  verifyAccount: rateLimit("VERIFY_ACCOUNT", "10/10m", "Verification-code tries per account."),
+  resendIp: rateLimit("RESEND_IP", "10/1h", "Code resends per client IP."),
+  resendAccount: rateLimit("RESEND_ACCOUNT", "5/1h", "Code resends per email."),
+  forgotIp: rateLimit("FORGOT_IP", "10/1h", "Forgot-password requests per client IP."),
+  forgotAccount: rateLimit("FORGOT_ACCOUNT", "5/1h", "Forgot-password requests per email."),
+  resetIp: rateLimit("RESET_IP", "20/15m", "Reset attempts per client IP."),
+  resetAccount: rateLimit("RESET_ACCOUNT", "10/15m", "Reset attempts per email or token."),
+} as const;
 
 /** The table as a list, in documentation order. */
 export const ENV_VARS: readonly EnvVar[] = Object.values(ENV_SCHEMA);
+
+export interface DocumentedVar {
+  readonly name: string;
+  readonly aliases: readonly string[];
+  readonly default: string;
+  readonly description: string;
+}
+
+/** Every variable loadConfig reads, for the README's configuration table. */
+export const DOCUMENTED_VARS: readonly DocumentedVar[] = [
+  ...ENV_VARS,
+  ...Object.values(RATE_LIMIT_SCHEMA),
+];

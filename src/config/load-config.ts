@@ -1,8 +1,9 @@
-import type { Config } from "./config.js";
+import { type Config, RATE_LIMIT_NAMES, type RateLimitName, type RateLimitRule } from "./config.js";
 import {
   countPasswordLength,
   type DefaultedEnvVar,
   ENV_SCHEMA,
+  RATE_LIMIT_SCHEMA,
   type OptionalEnvVar,
 } from "./env-schema.js";
 
@@ -116,5 +117,23 @@ export function loadConfig(env: Env): Config {
     logLevel: read(env, s.LOG_LEVEL),
     argon2MemoryKib: read(env, s.ARGON2_MEMORY_KIB),
     argon2Iterations: read(env, s.ARGON2_ITERATIONS),
+    trustProxy: read(env, s.TRUST_PROXY),
+    corsOrigins: Object.freeze(read(env, s.CORS_ORIGINS) ?? []),
+    auditRetention: read(env, s.AUDIT_RETENTION),
+    hibpEnabled: read(env, s.HIBP_ENABLED),
+    hibpTimeoutMs: read(env, s.HIBP_TIMEOUT_MS),
+    rateLimitEnabled: read(env, s.RATE_LIMIT_ENABLED),
+    rateLimits: readRateLimits(env),
   });
+}
+
+function readRateLimits(env: Env): Config["rateLimits"] {
+  const entries = RATE_LIMIT_NAMES.map((name) => {
+    const spec = RATE_LIMIT_SCHEMA[name];
+    const raw = env[spec.name] || spec.fallback;
+    const result = spec.parse(raw);
+    if (!result.ok) throw new ConfigError(spec.name, result.error);
+    return [name, Object.freeze(result.value)] as const;
+  });
+  return Object.freeze(Object.fromEntries(entries) as Record<RateLimitName, RateLimitRule>);
 }

@@ -71,6 +71,8 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     LOG_LEVEL: "info",
     SMTP_URL: smtp.url,
     MAIL_FROM: "Latchkey <no-reply@latchkey.test>",
+    // Suites send many requests from one address; the rate-limit suites turn limits on.
+    RATE_LIMIT_ENABLED: "false",
     ...options.env,
   });
   const logs: string[] = [];

@@ -70,6 +70,27 @@ describe("loadConfig defaults", () => {
       logLevel: "info",
       argon2MemoryKib: 19_456,
       argon2Iterations: 2,
+      trustProxy: false,
+      corsOrigins: [],
+      auditRetention: 7_776_000,
+      hibpEnabled: false,
+      hibpTimeoutMs: 1500,
+      rateLimitEnabled: true,
+      rateLimits: {
+        registerIp: { points: 20, duration: 3600 },
+        registerAccount: { points: 5, duration: 3600 },
+        loginIp: { points: 60, duration: 60 },
+        loginFailuresAccountIp: { points: 5, duration: 900 },
+        loginFailuresAccount: { points: 20, duration: 86_400 },
+        verifyIp: { points: 20, duration: 600 },
+        verifyAccount: { points: 10, duration: 600 },
+        resendIp: { points: 10, duration: 3600 },
+        resendAccount: { points: 5, duration: 3600 },
+        forgotIp: { points: 10, duration: 3600 },
+        forgotAccount: { points: 5, duration: 3600 },
+        resetIp: { points: 20, duration: 900 },
+        resetAccount: { points: 10, duration: 900 },
+      },
     };
     expect(loadConfig({})).toEqual(expected);
   });
@@ -320,7 +341,8 @@ describe("ENV_SCHEMA", () => {
       "ACCESS_TOKEN_TTL REFRESH_TOKEN_TTL EMAIL_CODE_TTL RESET_TOKEN_TTL " +
       "RESEND_COOLDOWN CODE_MAX_ATTEMPTS REQUIRE_EMAIL_VERIFICATION PASSWORD_MIN_LENGTH " +
       "BODY_LIMIT BOOTSTRAP_ADMIN_EMAIL BOOTSTRAP_ADMIN_PASSWORD REDIS_URL " +
-      "COOKIE_SECURE LOG_LEVEL NODE_ENV ARGON2_MEMORY_KIB ARGON2_ITERATIONS"
+      "COOKIE_SECURE LOG_LEVEL NODE_ENV ARGON2_MEMORY_KIB ARGON2_ITERATIONS " +
+      "TRUST_PROXY CORS_ORIGINS AUDIT_RETENTION HIBP_ENABLED HIBP_TIMEOUT_MS RATE_LIMIT_ENABLED"
     ).split(" ");
     expect(ENV_VARS.map((spec) => spec.name)).toEqual(documented);
     const allNames = ENV_VARS.flatMap((spec) => [spec.name, ...spec.aliases]);
@@ -330,7 +352,12 @@ describe("ENV_SCHEMA", () => {
   it("fills every Config field from exactly one variable", () => {
     const keys = ENV_VARS.map((spec) => spec.key).sort();
     expect(new Set(keys).size).toBe(keys.length);
-    expect(Object.keys(loadConfig({})).sort()).toEqual(keys);
+    // rateLimits is filled from RATE_LIMIT_SCHEMA, one variable per limit.
+    expect(
+      Object.keys(loadConfig({}))
+        .filter((key) => key !== "rateLimits")
+        .sort(),
+    ).toEqual(keys);
   });
 
   it.each(ENV_VARS.map((spec) => [spec.name, spec] as const))(
@@ -348,4 +375,41 @@ describe("ENV_SCHEMA", () => {
       }
     },
   );
+});
+
+describe("security settings", () => {
+  it("parses TRUST_PROXY forms", () => {
+    expect(loadConfig({ TRUST_PROXY: "true" }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: "2" }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: "10.0.0.0/8, 127.0.0.1" }).trustProxy).toEqual([
+      "10.0.0.0/8",
+      "127.0.0.1",
+    ]);
+    expect(() => loadConfig({ TRUST_PROXY: "everyone" })).toThrow(/^TRUST_PROXY: /);
+  });
+
+  it("parses CORS_ORIGINS as origins", () => {
+    expect(
+      loadConfig({ CORS_ORIGINS: "https://app.example.com, http://localhost:5173" }).corsOrigins,
+    ).toEqual(["https://app.example.com", "http://localhost:5173"]);
+    expect(() => loadConfig({ CORS_ORIGINS: "https://app.example.com/path" })).toThrow(
+      /^CORS_ORIGINS: /,
+    );
+    expect(() => loadConfig({ CORS_ORIGINS: "*" })).toThrow(/^CORS_ORIGINS: /);
+  });
+
+  it("parses rate limits as N/duration and names the variable when wrong", () => {
+    expect(loadConfig({ RATE_LIMIT_LOGIN_IP: "100/30s" }).rateLimits.loginIp).toEqual({
+      points: 100,
+      duration: 30,
+    });
+    for (const bad of ["100", "0/1m", "10/0s", "ten/1m", "10/1w"]) {
+      expect(() => loadConfig({ RATE_LIMIT_LOGIN_IP: bad })).toThrow(/^RATE_LIMIT_LOGIN_IP: /);
+    }
+  });
+
+  it("parses the HIBP settings within bounds", () => {
+    expect(loadConfig({ HIBP_ENABLED: "true" }).hibpEnabled).toBe(true);
+    expect(() => loadConfig({ HIBP_TIMEOUT_MS: "5" })).toThrow(/^HIBP_TIMEOUT_MS: /);
+  });
 });
