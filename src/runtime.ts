@@ -81,8 +81,12 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
     const purgeEvery = options.purgeIntervalMs ?? DEFAULT_PURGE_INTERVAL_MS;
     const purge =
       purgeEvery > 0
-        ? startPurgeJob(stores, clock, purgeEvery, (error) =>
-            logger.error({ err: error }, "purge of expired rows failed"),
+        ? startPurgeJob(
+            stores,
+            clock,
+            purgeEvery,
+            (error) => logger.error({ err: error }, "purge of expired rows failed"),
+            { auditRetentionSeconds: config.auditRetention },
           )
         : undefined;
     return {

@@ -1,10 +1,12 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
 import * as init from "./migrations/0001-init.js";
+import * as auditEvents from "./migrations/0002-audit-events.js";
 import type { Database } from "./schema.js";
 
 /** Migrations are compiled in, not read from disk, so both drivers and the CLI run the same set. */
 const MIGRATIONS: Record<string, Migration> = {
   "0001-init": init,
+  "0002-audit-events": auditEvents,
 };
 
 const provider: MigrationProvider = {
@@ -16,7 +18,15 @@ export interface MigrationReport {
 }
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationReport> {
-  const migrator = new Migrator({ db, provider });
+  // Kysely looks for its bookkeeping tables in every schema unless told which one; with
+  // several schemas in one database (tests, or tenants) it would find another's.
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  const migrationTableSchema = rows[0]?.schema;
+  const migrator = new Migrator({
+    db,
+    provider,
+    ...(migrationTableSchema ? { migrationTableSchema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
   return {

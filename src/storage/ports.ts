@@ -1,4 +1,11 @@
-import type { CodePurpose, SecretKind, UserRole, UserStatus } from "./schema.js";
+import type {
+  AuditDetails,
+  AuditOutcome,
+  CodePurpose,
+  SecretKind,
+  UserRole,
+  UserStatus,
+} from "./schema.js";
 
 /** What the domain sees of a user. Never leaves the service as is: see toPublicUser. */
 export interface UserRecord {
@@ -159,11 +166,39 @@ export interface KeyStore {
   purgeExpired(now: Date): Promise<number>;
 }
 
+export interface AuditEvent {
+  id: string;
+  occurredAt: Date;
+  type: string;
+  outcome: AuditOutcome;
+  userId: string | null;
+  actorId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  details: AuditDetails;
+}
+
+export interface AuditQuery {
+  userId?: string | undefined;
+  type?: string | undefined;
+  /** Events strictly older than this cursor (newest first). */
+  before?: { occurredAt: Date; id: string } | undefined;
+  limit: number;
+}
+
+export interface AuditStore {
+  insert(event: AuditEvent): Promise<void>;
+  /** Newest first. */
+  list(query: AuditQuery): Promise<AuditEvent[]>;
+  purgeOlderThan(cutoff: Date): Promise<number>;
+}
+
 export interface Stores {
   users: UserStore;
   codes: CodeStore;
   sessions: SessionStore;
   keys: KeyStore;
+  audit: AuditStore;
   /** Runs fn with stores bound to one transaction; commits when it resolves. */
   transaction<T>(fn: (stores: Stores) => Promise<T>): Promise<T>;
 }

@@ -4,14 +4,30 @@ export interface PurgeReport {
   codes: number;
   sessions: number;
   keys: number;
+  audit: number;
 }
 
-/** Deletes expired codes, sessions and retired keys: the TTL index PostgreSQL lacks. */
-export async function purgeExpired(stores: Stores, now: Date): Promise<PurgeReport> {
+export interface PurgeOptions {
+  /** Audit events older than this many seconds go; unset keeps them all. */
+  auditRetentionSeconds?: number;
+}
+
+/** Deletes expired codes, sessions, retired keys and old audit events: the TTL index PostgreSQL lacks. */
+export async function purgeExpired(
+  stores: Stores,
+  now: Date,
+  options: PurgeOptions = {},
+): Promise<PurgeReport> {
   const codes = await stores.codes.purgeExpired(now);
   const sessions = await stores.sessions.purgeExpired(now);
   const keys = await stores.keys.purgeExpired(now);
-  return { codes, sessions, keys };
+  const audit =
+    options.auditRetentionSeconds === undefined
+      ? 0
+      : await stores.audit.purgeOlderThan(
+          new Date(now.getTime() - options.auditRetentionSeconds * 1000),
+        );
+  return { codes, sessions, keys, audit };
 }
 
 export function startPurgeJob(
@@ -19,13 +35,14 @@ export function startPurgeJob(
   clock: () => Date,
   intervalMs: number,
   onError: (error: unknown) => void,
+  options: PurgeOptions = {},
 ): { stop(): void } {
   let running = false;
   const timer = setInterval(() => {
     // A slow database must not pile up overlapping purges.
     if (running) return;
     running = true;
-    purgeExpired(stores, clock())
+    purgeExpired(stores, clock(), options)
       .catch(onError)
       .finally(() => {
         running = false;

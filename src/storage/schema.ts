@@ -58,6 +58,23 @@ export interface SigningKeysTable {
   expires_at: Timestamp | null;
 }
 
+export type AuditOutcome = "success" | "failure";
+
+export interface AuditEventsTable {
+  id: string;
+  occurred_at: Timestamp;
+  type: string;
+  outcome: AuditOutcome;
+  user_id: string | null;
+  actor_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  details: ColumnType<AuditDetails, string, string>;
+}
+
+/** Facts about an event: never a password, code, token or hash. */
+export type AuditDetails = Record<string, string | number | boolean | null>;
+
 export type JsonWebKeyRecord = Record<string, string>;
 
 export interface Database {
@@ -65,9 +82,11 @@ export interface Database {
   verification_codes: VerificationCodesTable;
   refresh_sessions: RefreshSessionsTable;
   signing_keys: SigningKeysTable;
+  audit_events: AuditEventsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
 export type CodeRow = Selectable<VerificationCodesTable>;
 export type SessionRow = Selectable<RefreshSessionsTable>;
 export type SigningKeyRow = Selectable<SigningKeysTable>;
+export type AuditEventRow = Selectable<AuditEventsTable>;

@@ -448,7 +448,12 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStores>
         await stores.keys.insert(key(goneKid, at(cut, -MINUTE)));
         await stores.keys.insert(key(keptKid, at(cut, MINUTE)));
 
-        expect(await purgeExpired(stores, cut)).toEqual({ codes: 1, sessions: 1, keys: 1 });
+        expect(await purgeExpired(stores, cut)).toEqual({
+          codes: 1,
+          sessions: 1,
+          keys: 1,
+          audit: 0,
+        });
         expect(await stores.codes.find(user.id, "reset")).toBeNull();
         expect(await stores.codes.find(other.id, "reset")).not.toBeNull();
         expect(await stores.sessions.findByTokenHash(goneSession.tokenHash)).toBeNull();

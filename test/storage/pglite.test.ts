@@ -1,10 +1,14 @@
 import { openDatabase } from "../../src/storage/database.js";
 import { migrateToLatest } from "../../src/storage/migrate.js";
 import { createStores } from "../../src/storage/stores/index.js";
+import { runAuditContract } from "./audit-contract.js";
 import { runStoreContract } from "./contract.js";
 
-runStoreContract("PGlite (in memory)", async () => {
+const open = async () => {
   const handle = await openDatabase({ kind: "pglite" });
   await migrateToLatest(handle.db);
   return { stores: createStores(handle.db), db: handle.db, close: handle.close };
-});
+};
+
+runStoreContract("PGlite (in memory)", open);
+runAuditContract("PGlite (in memory)", open);

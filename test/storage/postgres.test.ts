@@ -4,12 +4,13 @@ import { openDatabase } from "../../src/storage/database.js";
 import { dropSchema } from "../../src/storage/drivers/postgres.js";
 import { migrateToLatest } from "../../src/storage/migrate.js";
 import { createStores } from "../../src/storage/stores/index.js";
+import { runAuditContract } from "./audit-contract.js";
 import { runStoreContract } from "./contract.js";
 
 const url = process.env.TEST_DATABASE_URL;
 
 if (url) {
-  runStoreContract("PostgreSQL", async () => {
+  const open = async () => {
     // A schema of its own per run, so parallel runs and leftovers never meet.
     const schema = `lk_test_${process.pid}_${randomBytes(4).toString("hex")}`;
     const handle = await openDatabase({ kind: "postgres", url, schema });
@@ -22,7 +23,9 @@ if (url) {
         await dropSchema(url, schema);
       },
     };
-  });
+  };
+  runStoreContract("PostgreSQL", open);
+  runAuditContract("PostgreSQL", open);
 } else {
   console.warn("TEST_DATABASE_URL not set: PostgreSQL store tests skipped");
   describe.skip("store contract: PostgreSQL", () => {

@@ -1,11 +1,13 @@
 import type { Kysely } from "kysely";
 import type { Stores } from "../ports.js";
 import type { Database } from "../schema.js";
+import { createAuditStore } from "./audit-store.js";
 import { createCodeStore } from "./code-store.js";
 import { createKeyStore } from "./key-store.js";
 import { createSessionStore } from "./session-store.js";
 import { createUserStore } from "./user-store.js";
 
+export { createAuditStore } from "./audit-store.js";
 export { createCodeStore } from "./code-store.js";
 export { createKeyStore } from "./key-store.js";
 export { createSessionStore } from "./session-store.js";
@@ -18,6 +20,7 @@ export function createStores(db: Kysely<Database>): Stores {
     codes: createCodeStore(db),
     sessions: createSessionStore(db),
     keys: createKeyStore(db),
+    audit: createAuditStore(db),
     // Kysely has no nested transactions; inside one, the work simply joins it.
     transaction: (fn) =>
       db.isTransaction ? fn(stores) : db.transaction().execute((trx) => fn(createStores(trx))),

@@ -1,0 +1,69 @@
+import type { Kysely } from "kysely";
+import type { AuditEvent, AuditStore } from "../ports.js";
+import type { AuditDetails, AuditEventRow, Database } from "../schema.js";
+
+export function createAuditStore(db: Kysely<Database>): AuditStore {
+  return {
+    async insert(event) {
+      await db
+        .insertInto("audit_events")
+        .values({
+          id: event.id,
+          occurred_at: event.occurredAt,
+          type: event.type,
+          outcome: event.outcome,
+          user_id: event.userId,
+          actor_id: event.actorId,
+          ip: event.ip,
+          user_agent: event.userAgent,
+          details: JSON.stringify(event.details),
+        })
+        .execute();
+    },
+
+    async list(query) {
+      let select = db.selectFrom("audit_events").selectAll();
+      if (query.userId) select = select.where("user_id", "=", query.userId);
+      if (query.type) select = select.where("type", "=", query.type);
+      const before = query.before;
+      if (before) {
+        select = select.where((eb) =>
+          eb.or([
+            eb("occurred_at", "<", before.occurredAt),
+            eb.and([eb("occurred_at", "=", before.occurredAt), eb("id", "<", before.id)]),
+          ]),
+        );
+      }
+      const rows = await select
+        .orderBy("occurred_at", "desc")
+        .orderBy("id", "desc")
+        .limit(query.limit)
+        .execute();
+      return rows.map(toAuditEvent);
+    },
+
+    async purgeOlderThan(cutoff) {
+      const result = await db
+        .deleteFrom("audit_events")
+        .where("occurred_at", "<", cutoff)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}
+
+function toAuditEvent(row: AuditEventRow): AuditEvent {
+  const details: AuditDetails =
+    typeof row.details === "string" ? (JSON.parse(row.details) as AuditDetails) : row.details;
+  return {
+    id: row.id,
+    occurredAt: row.occurred_at,
+    type: row.type,
+    outcome: row.outcome,
+    userId: row.user_id,
+    actorId: row.actor_id,
+    ip: row.ip,
+    userAgent: row.user_agent,
+    details,
+  };
+}
