@@ -7,6 +7,7 @@ import type { Deps } from "./domain/deps.js";
 import { registerErrorHandler } from "./http/error-handler.js";
 import { redactUrl } from "./http/log-redaction.js";
 import { registerOpenApi } from "./http/openapi.js";
+import { registerSecurity } from "./http/plugins/security.js";
 import { registerAccountRoutes } from "./http/routes/account.js";
 import { registerHealthRoutes } from "./http/routes/health.js";
 import { registerLoginRoutes } from "./http/routes/login.js";
@@ -29,6 +30,8 @@ export function buildApp(config: Config, deps: Deps, options: AppOptions): App {
   const app = Fastify({
     loggerInstance: options.logger ?? createLogger(config),
     bodyLimit: config.bodyLimit,
+    // The client IP comes from the socket unless the operator names the proxies to trust.
+    trustProxy: trustProxyOption(config.trustProxy),
     genReqId: () => randomUUID(),
     // One line per request is written by the onResponse hook below, with secrets redacted.
     logController: new LogController({ disableRequestLogging: true }),
@@ -64,6 +67,7 @@ export function buildApp(config: Config, deps: Deps, options: AppOptions): App {
   });
 
   app.register(async (scoped) => {
+    await registerSecurity(scoped, config);
     await registerOpenApi(scoped, config);
     const routes = scoped.withTypeProvider<TypeBoxTypeProvider>();
     registerHealthRoutes(routes, options.ping);
@@ -76,4 +80,10 @@ export function buildApp(config: Config, deps: Deps, options: AppOptions): App {
   });
 
   return app;
+}
+
+/** A hop count becomes the function Fastify's types ask for: trust the nearest n proxies. */
+function trustProxyOption(setting: Config["trustProxy"]) {
+  if (typeof setting !== "number") return setting;
+  return (_address: string, hop: number) => hop < setting;
 }

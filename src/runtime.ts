@@ -1,11 +1,15 @@
 import { join } from "node:path";
 import type { Logger } from "pino";
+import { createAuditLog } from "./audit-log.js";
 import { BackgroundTasks } from "./background.js";
 import type { Config } from "./config/config.js";
 import { createAccessTokens } from "./crypto/access-tokens.js";
 import { KeyRing } from "./crypto/key-ring.js";
 import { createPasswordHasher, type PasswordHasher } from "./crypto/password.js";
+import { createPasswordPolicy } from "./crypto/password-policy.js";
 import type { Deps } from "./domain/deps.js";
+import { createLimiterFactory, type LimiterBackend } from "./limits/limiter-backend.js";
+import { createRateLimits, NO_LIMITS } from "./limits/rate-limits.js";
 import { createMailer } from "./mail/mailer.js";
 import { MailQueue } from "./mail/outbox.js";
 import type { MailTransport } from "./mail/transport.js";
@@ -28,6 +32,8 @@ export interface RuntimeOptions {
   /** Tests pass a cheaper hasher where hashing is not what they test. */
   hasher?: PasswordHasher;
   clock?: () => Date;
+  /** Where rate-limit counters live; defaults from REDIS_URL, then the database. */
+  limiter?: LimiterBackend;
   /** Expired codes and sessions are purged this often; 0 turns the job off. */
   purgeIntervalMs?: number;
 }
@@ -46,7 +52,8 @@ const DEFAULT_PURGE_INTERVAL_MS = 10 * 60 * 1000;
 export async function startRuntime(config: Config, options: RuntimeOptions): Promise<Runtime> {
   const { logger } = options;
   const clock = options.clock ?? (() => new Date());
-  const database = await openDatabase(options.database ?? databaseTarget(config));
+  const target = options.database ?? databaseTarget(config);
+  const database = await openDatabase(target);
   try {
     const migrated = await migrateToLatest(database.db);
     if (migrated.applied.length) logger.info({ migrations: migrated.applied }, "migrated");
@@ -64,6 +71,15 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       jwtSecret: config.jwtSecret,
       keyRing,
     });
+    const limits = config.rateLimitEnabled
+      ? createRateLimits(
+          config,
+          await createLimiterFactory(options.limiter ?? limiterBackend(config, target), {
+            onStoreError: (error) =>
+              logger.warn({ err: error }, "rate-limit store unavailable; limiting per process"),
+          }),
+        )
+      : NO_LIMITS;
     const transport = createTransport(config, logger);
     const mail = new MailQueue(transport, config.mailFrom, logger);
     const background = new BackgroundTasks((error, name) =>
@@ -73,10 +89,23 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       config,
       stores,
       hasher,
+      passwords: createPasswordPolicy(
+        config.hibpEnabled
+          ? {
+              hibp: {
+                timeoutMs: config.hibpTimeoutMs,
+                onFailure: (error) =>
+                  logger.warn({ err: error }, "HIBP lookup failed; password accepted (fail open)"),
+              },
+            }
+          : {},
+      ),
       tokens,
       mailer: createMailer(mail),
       clock,
       defer: (name, task) => background.run(name, task),
+      audit: createAuditLog(stores.audit, clock, logger),
+      limits,
     };
     const purgeEvery = options.purgeIntervalMs ?? DEFAULT_PURGE_INTERVAL_MS;
     const purge =
@@ -99,6 +128,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
         await background.flush();
         await mail.flush();
         await transport.close();
+        await limits.close();
         await database.close();
       },
     };
@@ -113,4 +143,15 @@ function createTransport(config: Config, logger: Logger): MailTransport {
   const dir = join(config.dataDir, "mail");
   logger.info({ dir }, "no SMTP_URL: mail is written to files");
   return createFileTransport(dir, logger);
+}
+
+/** Redis when configured (shared by every instance), else the database, else memory. */
+function limiterBackend(config: Config, target: DatabaseTarget): LimiterBackend {
+  if (config.redisUrl) return { kind: "redis", url: config.redisUrl };
+  if (target.kind === "postgres") {
+    return target.schema
+      ? { kind: "postgres", url: target.url, schema: target.schema }
+      : { kind: "postgres", url: target.url };
+  }
+  return { kind: "memory" };
 }

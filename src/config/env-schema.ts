@@ -194,9 +194,16 @@ function parseTrustProxy(raw: string): Parsed<boolean | number | string[]> {
 
 function parseOrigins(raw: string): Parsed<string[]> {
   const origins: string[] = [];
-  for (const entry of raw.split(",").map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of raw
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const url = URL.canParse(entry) ? new URL(entry) : undefined;
-    if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.origin !== entry.replace(/\/$/, "")) {
+    if (
+      !url ||
+      (url.protocol !== "http:" && url.protocol !== "https:") ||
+      url.origin !== entry.replace(/\/$/, "")
+    ) {
       return fail(`${quote(entry)} is not an origin like https://app.example.com`);
     }
     origins.push(url.origin);

@@ -3,8 +3,8 @@ import {
   countPasswordLength,
   type DefaultedEnvVar,
   ENV_SCHEMA,
-  RATE_LIMIT_SCHEMA,
   type OptionalEnvVar,
+  RATE_LIMIT_SCHEMA,
 } from "./env-schema.js";
 
 /** A bad setting. The message is one line, `NAME: what is wrong`, fit to print and exit. */

@@ -1,8 +1,8 @@
 import type { AccessClaims } from "../crypto/access-tokens.js";
 import { AuthError } from "../errors.js";
 import type { UserRecord } from "../storage/ports.js";
-import type { Deps } from "./deps.js";
-import { presentedPassword, validNewPassword } from "./validate.js";
+import type { ClientContext, Deps } from "./deps.js";
+import { acceptablePassword, presentedPassword } from "./validate.js";
 
 /** The user behind a verified access token, as the database has them now. */
 export async function getCurrentUser(deps: Deps, claims: AccessClaims): Promise<UserRecord> {
@@ -22,12 +22,20 @@ export async function changePassword(
   deps: Deps,
   claims: AccessClaims,
   input: ChangePasswordInput,
+  client: ClientContext,
 ): Promise<void> {
   const user = await getCurrentUser(deps, claims);
   const current = presentedPassword(input.currentPassword, "currentPassword");
-  const next = validNewPassword(input.newPassword, deps.config.passwordMinLength, "newPassword");
+  const next = await acceptablePassword(deps, input.newPassword, user, "newPassword");
   const verified = await deps.hasher.verify(user.passwordHash, current);
   if (!verified.ok) {
+    await deps.audit({
+      type: "password.changed",
+      outcome: "failure",
+      userId: user.id,
+      client,
+      details: { reason: "wrong_password" },
+    });
     throw new AuthError("INVALID_CREDENTIALS", "The current password is incorrect.", [
       { field: "currentPassword", message: "The current password is incorrect." },
     ]);
@@ -42,6 +50,7 @@ export async function changePassword(
     await stores.codes.delete(user.id, "reset");
   });
   deps.mailer.passwordChanged(user, now);
+  await deps.audit({ type: "password.changed", outcome: "success", userId: user.id, client });
 }
 
 export async function logoutEverywhere(deps: Deps, claims: AccessClaims): Promise<number> {

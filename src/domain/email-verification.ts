@@ -1,7 +1,7 @@
 import { hashCode } from "../crypto/digest.js";
 import { AuthError } from "../errors.js";
 import type { UserRecord } from "../storage/ports.js";
-import type { Deps } from "./deps.js";
+import { type ClientContext, clientIp, type Deps } from "./deps.js";
 import { issueEmailCode, mailEmailCode } from "./email-codes.js";
 import { isCode, isUserId, normalizeEmail } from "./input-rules.js";
 import { assertNever, validEmail } from "./validate.js";
@@ -12,7 +12,11 @@ export interface VerifyEmailInput {
   email?: string | undefined;
 }
 
-export async function verifyEmail(deps: Deps, input: VerifyEmailInput): Promise<UserRecord> {
+export async function verifyEmail(
+  deps: Deps,
+  input: VerifyEmailInput,
+  client: ClientContext,
+): Promise<UserRecord> {
   if (input.userId === undefined && input.email === undefined) {
     throw new AuthError("VALIDATION_FAILED", "Give the userId or the email.", [
       { field: "userId", message: "userId or email is required." },
@@ -23,6 +27,11 @@ export async function verifyEmail(deps: Deps, input: VerifyEmailInput): Promise<
       { field: "code", message: "The code is exactly 6 digits." },
     ]);
   }
+  // Per IP across accounts too: guessing one code against many accounts trips it.
+  await deps.limits.hit("verify", {
+    ip: clientIp(client),
+    account: input.userId ?? input.email?.trim().toLowerCase(),
+  });
   const user = await findUser(deps, input);
   // An unknown account answers like a wrong code: the route must not tell who exists.
   if (!user) throw new AuthError("INVALID_CODE");
@@ -38,6 +47,13 @@ export async function verifyEmail(deps: Deps, input: VerifyEmailInput): Promise<
     deps.config.codeMaxAttempts,
   );
   if (!result.ok) {
+    await deps.audit({
+      type: "email.verified",
+      outcome: "failure",
+      userId: user.id,
+      client,
+      details: { reason: result.reason },
+    });
     switch (result.reason) {
       case "missing":
       case "mismatch":
@@ -56,6 +72,7 @@ export async function verifyEmail(deps: Deps, input: VerifyEmailInput): Promise<
     now,
   );
   if (!verified) throw new AuthError("INVALID_CODE");
+  await deps.audit({ type: "email.verified", outcome: "success", userId: user.id, client });
   return verified;
 }
 
@@ -72,8 +89,13 @@ async function findUser(deps: Deps, input: VerifyEmailInput): Promise<UserRecord
  * caller's reply cannot tell whether the email has an account; inside RESEND_COOLDOWN
  * of the last code nothing is sent.
  */
-export async function resendVerificationCode(deps: Deps, rawEmail: string): Promise<void> {
+export async function resendVerificationCode(
+  deps: Deps,
+  rawEmail: string,
+  client: ClientContext,
+): Promise<void> {
   const email = validEmail(rawEmail);
+  await deps.limits.hit("resend", { ip: clientIp(client), account: email });
   const user = await deps.stores.users.findByEmail(email);
   if (!user || user.emailVerifiedAt !== null || user.status === "blocked") return;
   const now = deps.clock();

@@ -1,6 +1,6 @@
 import { AuthError } from "../errors.js";
 import type { UserRecord } from "../storage/ports.js";
-import type { ClientContext, Deps } from "./deps.js";
+import { type ClientContext, clientIp, type Deps } from "./deps.js";
 import { normalizeEmail } from "./input-rules.js";
 import { startSession, type TokenBundle } from "./sessions.js";
 import { presentedPassword } from "./validate.js";
@@ -17,13 +17,49 @@ export async function login(
 ): Promise<TokenBundle> {
   const password = presentedPassword(input.password);
   const email = normalizeEmail(input.email);
+  const ip = clientIp(client);
+  const account = email.ok ? email.value : input.email.trim().toLowerCase();
+  await deps.limits.hit("login", { ip });
+  await deps.limits.assertLoginAllowed(account, ip);
   const user = email.ok ? await deps.stores.users.findByEmail(email.value) : null;
   const verified = await checkPassword(deps, user, password);
   // Status is told only after the password is proven (CONTRACT.md): before that,
   // every failure is the same 401.
-  if (!verified) throw new AuthError("INVALID_CREDENTIALS");
-  assertMaySignIn(deps, verified);
-  return startSession(deps, verified, client);
+  if (!verified) {
+    if (await deps.limits.recordLoginFailure(account, ip)) {
+      await deps.audit({
+        type: "login.lockout",
+        outcome: "failure",
+        userId: user?.id ?? null,
+        client,
+      });
+    }
+    await deps.audit({
+      type: "login.failure",
+      outcome: "failure",
+      userId: user?.id ?? null,
+      client,
+      details: { reason: user ? "wrong_password" : "unknown_email" },
+    });
+    throw new AuthError("INVALID_CREDENTIALS");
+  }
+  await deps.limits.recordLoginSuccess(account, ip);
+  try {
+    assertMaySignIn(deps, verified);
+  } catch (error) {
+    const reason = error instanceof AuthError ? error.code : "refused";
+    await deps.audit({
+      type: "login.failure",
+      outcome: "failure",
+      userId: verified.id,
+      client,
+      details: { reason },
+    });
+    throw error;
+  }
+  const tokens = await startSession(deps, verified, client);
+  await deps.audit({ type: "login.success", outcome: "success", userId: verified.id, client });
+  return tokens;
 }
 
 export function assertMaySignIn(deps: Deps, user: UserRecord): void {

@@ -1,11 +1,11 @@
 import { hashCode, sha256 } from "../crypto/digest.js";
 import { randomCode, randomToken } from "../crypto/random.js";
 import { AuthError } from "../errors.js";
-import type { StoredSecret, Stores, UserRecord } from "../storage/ports.js";
-import type { ClientContext, Deps } from "./deps.js";
+import type { UserRecord } from "../storage/ports.js";
+import { type ClientContext, clientIp, type Deps } from "./deps.js";
 import { isCode, normalizeEmail } from "./input-rules.js";
 import { startSession, type TokenBundle } from "./sessions.js";
-import { assertNever, validEmail, validNewPassword } from "./validate.js";
+import { acceptablePassword, assertNever, validEmail, validNewPassword } from "./validate.js";
 
 export type ResetMethod = "link" | "code";
 
@@ -15,8 +15,14 @@ export type ResetMethod = "link" | "code";
  * nor its timing tells whether the email has an account (OWASP Forgot Password
  * Cheat Sheet: "return a consistent message for both existent and non-existent accounts").
  */
-export function requestPasswordReset(deps: Deps, rawEmail: string, method: ResetMethod): void {
+export async function requestPasswordReset(
+  deps: Deps,
+  rawEmail: string,
+  method: ResetMethod,
+  client: ClientContext,
+): Promise<void> {
   const email = validEmail(rawEmail);
+  await deps.limits.hit("forgot", { ip: clientIp(client), account: email });
   deps.defer("password-reset-request", async () => {
     await issuePasswordReset(deps, email, method);
   });
@@ -90,26 +96,33 @@ export async function resetPassword(
   input: ResetPasswordInput,
   client: ClientContext,
 ): Promise<TokenBundle> {
-  const password = validNewPassword(input.password, deps.config.passwordMinLength);
-  if (
-    input.confirmPassword !== undefined &&
-    validConfirmation(input.confirmPassword) !== password
-  ) {
+  const length = validNewPassword(input.password, deps.config.passwordMinLength);
+  if (input.confirmPassword !== undefined && input.confirmPassword.normalize("NFKC") !== length) {
     throw new AuthError("PASSWORD_MISMATCH", undefined, [
       { field: "confirmPassword", message: "Must match the new password." },
     ]);
   }
   const secret = presentedSecret(input);
-  // Never hash inside a transaction: the hash is done before any row is locked.
-  const passwordHash = await deps.hasher.hash(password);
+  await deps.limits.hit("reset", {
+    ip: clientIp(client),
+    account: secret.kind === "link" ? sha256(secret.token) : secret.email.trim().toLowerCase(),
+  });
   const now = deps.clock();
-
-  // Consuming is atomic on its own and must stay outside the transaction below: a wrong
-  // code's counted try would otherwise roll back with the error.
-  const owner = await consumeResetSecret(deps, deps.stores, secret, now);
+  // Look, don't touch: the owner is needed to judge the password (context words), and a
+  // refused password must leave the link or code usable.
+  const owner = await findResetOwner(deps, secret, now);
   if (!owner) throw new AuthError("INVALID_TOKEN");
   // A token issued before a block must not reopen the account.
   if (owner.status === "blocked") throw new AuthError("ACCOUNT_BLOCKED");
+  const password = await acceptablePassword(deps, input.password, owner);
+  // Never hash inside a transaction: the hash is done before any row is locked.
+  const passwordHash = await deps.hasher.hash(password);
+
+  // Consuming is atomic on its own and stays outside the transaction below: a wrong
+  // code's counted try would otherwise roll back with the error.
+  if (!(await consumeResetSecret(deps, owner, secret, now))) {
+    throw new AuthError("INVALID_TOKEN");
+  }
 
   const user = await deps.stores.transaction(async (stores) => {
     const updated = await stores.users.update(
@@ -127,6 +140,13 @@ export async function resetPassword(
   });
 
   deps.mailer.passwordChanged(user, now);
+  await deps.audit({
+    type: "password.reset",
+    outcome: "success",
+    userId: user.id,
+    client,
+    details: { method: secret.kind },
+  });
   return startSession(deps, user, client);
 }
 
@@ -147,43 +167,46 @@ function presentedSecret(input: ResetPasswordInput): PresentedSecret {
   );
 }
 
-async function consumeResetSecret(
+async function findResetOwner(
   deps: Deps,
-  stores: Stores,
   secret: PresentedSecret,
   now: Date,
 ): Promise<UserRecord | null> {
   if (secret.kind === "link") {
-    const consumed: StoredSecret | null = await stores.codes.consumeByHash(
-      "reset",
-      sha256(secret.token),
-      now,
-    );
-    return consumed ? stores.users.findById(consumed.userId) : null;
+    const live = await deps.stores.codes.findLiveByHash("reset", sha256(secret.token), now);
+    return live ? deps.stores.users.findById(live.userId) : null;
   }
   const email = normalizeEmail(secret.email);
-  const user = email.ok ? await stores.users.findByEmail(email.value) : null;
-  if (!user) return null;
-  const result = await stores.codes.consumeForUser(
-    user.id,
+  return email.ok ? deps.stores.users.findByEmail(email.value) : null;
+}
+
+/** True when this call consumed the owner's live secret; of concurrent calls, one wins. */
+async function consumeResetSecret(
+  deps: Deps,
+  owner: UserRecord,
+  secret: PresentedSecret,
+  now: Date,
+): Promise<boolean> {
+  if (secret.kind === "link") {
+    const consumed = await deps.stores.codes.consumeByHash("reset", sha256(secret.token), now);
+    return consumed?.userId === owner.id;
+  }
+  const result = await deps.stores.codes.consumeForUser(
+    owner.id,
     "reset",
-    hashCode(user.id, "reset", secret.code),
+    hashCode(owner.id, "reset", secret.code),
     now,
     deps.config.codeMaxAttempts,
   );
-  if (result.ok) return user;
+  if (result.ok) return true;
   switch (result.reason) {
     case "missing":
     case "mismatch":
     case "expired":
-      return null;
+      return false;
     case "exhausted":
       throw new AuthError("TOO_MANY_ATTEMPTS");
     default:
       return assertNever(result.reason);
   }
-}
-
-function validConfirmation(raw: string): string {
-  return raw.normalize("NFKC");
 }

@@ -31,7 +31,16 @@ export async function refreshSession(
 
   if (!rotated) {
     const previous = await deps.stores.sessions.findByTokenHash(tokenHash);
-    if (previous?.replacedBy) await deps.stores.sessions.revokeFamily(previous.familyId, now);
+    if (previous?.replacedBy) {
+      const revoked = await deps.stores.sessions.revokeFamily(previous.familyId, now);
+      await deps.audit({
+        type: "refresh.reuse",
+        outcome: "failure",
+        userId: previous.userId,
+        client,
+        details: { sessionId: previous.familyId, revoked },
+      });
+    }
     throw new AuthError("INVALID_REFRESH_TOKEN");
   }
 

@@ -1,11 +1,11 @@
 import { randomId } from "../crypto/random.js";
 import { AuthError } from "../errors.js";
 import { UniqueViolation, type UserPatch, type UserRecord } from "../storage/ports.js";
-import type { ClientContext, Deps } from "./deps.js";
+import { type ClientContext, clientIp, type Deps } from "./deps.js";
 import { issueEmailCode, mailEmailCode } from "./email-codes.js";
 import { normalizeName, normalizeUsername } from "./input-rules.js";
 import { startSession, type TokenBundle } from "./sessions.js";
-import { required, validEmail, validNewPassword } from "./validate.js";
+import { acceptablePassword, required, validEmail } from "./validate.js";
 
 export interface RegisterInput {
   email: string;
@@ -26,12 +26,13 @@ export async function registerUser(
   client: ClientContext,
 ): Promise<Registration> {
   const email = validEmail(input.email);
-  const password = validNewPassword(input.password, deps.config.passwordMinLength);
+  await deps.limits.hit("register", { ip: clientIp(client), account: email });
   const name = input.name === undefined ? undefined : required("name", normalizeName(input.name));
   const username =
     input.username === undefined
       ? undefined
       : required("username", normalizeUsername(input.username));
+  const password = await acceptablePassword(deps, input.password, { email, name, username });
 
   // Hash before looking the email up, so a taken email costs the same as a new one.
   const passwordHash = await deps.hasher.hash(password);
@@ -70,6 +71,7 @@ export async function registerUser(
     .catch(rethrowUniqueViolation);
 
   mailEmailCode(deps, user, code);
+  await deps.audit({ type: "user.registered", outcome: "success", userId: user.id, client });
   const tokens = deps.config.requireEmailVerification
     ? null
     : await startSession(deps, user, client);

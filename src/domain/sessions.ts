@@ -15,9 +15,6 @@ export interface TokenBundle {
   user: PublicUser;
 }
 
-// User agents are free text from the client; keep what identifies a device, not a novel.
-const USER_AGENT_MAX_LENGTH = 512;
-
 /** Starts a new session family for the user and returns its first token pair. */
 export async function startSession(
   deps: Deps,
@@ -35,7 +32,7 @@ export async function startSession(
     tokenHash: sha256(refreshToken),
     familyStartedAt: now,
     expiresAt,
-    userAgent: client.userAgent?.slice(0, USER_AGENT_MAX_LENGTH) ?? null,
+    userAgent: client.userAgent,
     ip: client.ip,
     now,
   });

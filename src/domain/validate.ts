@@ -1,5 +1,7 @@
+import type { PasswordContext } from "../crypto/password-policy.js";
 import { checkPasswordLength, normalizePassword } from "../crypto/password-rules.js";
 import { AuthError, fieldError } from "../errors.js";
+import type { Deps } from "./deps.js";
 import { normalizeEmail, type RuleResult } from "./input-rules.js";
 
 /** The value of a rule, or VALIDATION_FAILED naming the field. */
@@ -39,4 +41,20 @@ export function presentedPassword(raw: string, field = "password"): string {
 
 export function assertNever(value: never): never {
   throw new AuthError("INTERNAL", `unexpected ${String(value)}`);
+}
+
+/**
+ * A new password that passes length and policy (common, breached, context words).
+ * Everything is checked before any hash or secret is touched.
+ */
+export async function acceptablePassword(
+  deps: Deps,
+  raw: string,
+  context: PasswordContext,
+  field = "password",
+): Promise<string> {
+  const password = validNewPassword(raw, deps.config.passwordMinLength, field);
+  const problem = await deps.passwords.check(password, context);
+  if (problem) throw fieldError(field, problem);
+  return password;
 }

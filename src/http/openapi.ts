@@ -16,6 +16,16 @@ ${Object.entries(ERROR_CODES)
   .map(([code, { status, message }]) => `| ${code} | ${status} | ${message} |`)
   .join("\n")}`;
 
+const DOCS_CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'unsafe-inline'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+].join("; ");
+
 /**
  * The OpenAPI 3.1 document, built by @fastify/swagger from the same TypeBox schemas that
  * validate requests. Must be registered before the routes it describes.
@@ -51,5 +61,11 @@ export async function registerOpenApi(app: FastifyInstance, config: Config): Pro
     routePrefix: "/docs",
     logLevel: "warn",
     configuration: { url: "/openapi.json", title: "Latchkey API" },
+    hooks: {
+      // The reference page is an app: its own script and inline styles, nothing remote.
+      onRequest: async (_request, reply) => {
+        reply.header("content-security-policy", DOCS_CSP);
+      },
+    },
   });
 }

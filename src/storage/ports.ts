@@ -96,6 +96,8 @@ export interface CodeStore {
     now: Date,
     maxAttempts: number,
   ): Promise<ConsumeResult>;
+  /** A live link token by its hash, without consuming it (to check input first). */
+  findLiveByHash(purpose: CodePurpose, secretHash: string, now: Date): Promise<StoredSecret | null>;
   /** Atomically consume a link token found by its hash alone. */
   consumeByHash(purpose: CodePurpose, secretHash: string, now: Date): Promise<StoredSecret | null>;
   delete(userId: string, purpose: CodePurpose): Promise<void>;

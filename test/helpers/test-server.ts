@@ -93,6 +93,11 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     clock,
     purgeIntervalMs: 0,
     ...(options.realHasher ? {} : { hasher: await testHasher() }),
+  }).catch(async (error: unknown) => {
+    // Leave nothing behind when the start fails: no SMTP server, no schema.
+    await smtp.close();
+    await options.store.cleanup(target);
+    throw error;
   });
   const app = buildApp(config, runtime.deps, { ping: runtime.database.ping, logger });
   await app.listen({ port: 0, host: "127.0.0.1" });

@@ -1,6 +1,7 @@
 import { changePassword, getCurrentUser } from "../../domain/account.js";
 import type { Deps } from "../../domain/deps.js";
 import { toPublicUser } from "../../domain/public-user.js";
+import { clientContext } from "../client-context.js";
 import { ok, SIGNED_IN } from "../envelope.js";
 import { authenticate, requireAuth } from "../plugins/authenticate.js";
 import type { App } from "../types.js";
@@ -39,7 +40,7 @@ export function registerAccountRoutes(app: App, deps: Deps): void {
       },
     },
     async (request) => {
-      await changePassword(deps, requireAuth(request), request.body);
+      await changePassword(deps, requireAuth(request), request.body, clientContext(request));
       return ok("Password changed. Other sessions were signed out.");
     },
   );

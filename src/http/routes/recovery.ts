@@ -1,4 +1,4 @@
-import type { FastifyReply } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Deps } from "../../domain/deps.js";
 import {
   type ResetPasswordInput,
@@ -26,8 +26,13 @@ const FORGOT_ANSWER =
   "If that address has an account, we have sent instructions to reset its password.";
 
 export function registerRecoveryRoutes(app: App, deps: Deps): void {
-  const forgot = (reply: FastifyReply, email: string, method: "link" | "code") => {
-    requestPasswordReset(deps, email, method);
+  const forgot = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    email: string,
+    method: "link" | "code",
+  ) => {
+    await requestPasswordReset(deps, email, method, clientContext(request));
     reply.code(202);
     return ok(FORGOT_ANSWER);
   };
@@ -38,12 +43,14 @@ export function registerRecoveryRoutes(app: App, deps: Deps): void {
   app.post(
     "/auth/forgot-password",
     { schema: { ...forgotSchema, tags: ["recovery"], summary: "Mail a reset link or code" } },
-    async (request, reply) => forgot(reply, request.body.email, request.body.method ?? "link"),
+    async (request, reply) =>
+      forgot(request, reply, request.body.email, request.body.method ?? "link"),
   );
   app.post(
     "/forgot-password",
     { schema: { ...forgotSchema, ...DEPRECATED_ALIAS, summary: "Alias of /auth/forgot-password" } },
-    async (request, reply) => forgot(reply, request.body.email, request.body.method ?? "link"),
+    async (request, reply) =>
+      forgot(request, reply, request.body.email, request.body.method ?? "link"),
   );
   app.post(
     "/api/auth/forget-password-mail",
@@ -55,7 +62,7 @@ export function registerRecoveryRoutes(app: App, deps: Deps): void {
         response: { 202: AcceptedReply, 400: ErrorBody },
       },
     },
-    async (request, reply) => forgot(reply, request.body.email, "code"),
+    async (request, reply) => forgot(request, reply, request.body.email, "code"),
   );
 
   const resetResponse = {

@@ -69,7 +69,11 @@ export function registerRegistrationRoutes(app: App, deps: Deps): void {
       },
       async (request) => {
         const { code, userId, id, email } = request.body;
-        const user = await verifyEmail(deps, { code, userId: userId ?? id, email });
+        const user = await verifyEmail(
+          deps,
+          { code, userId: userId ?? id, email },
+          clientContext(request),
+        );
         return ok("Email verified.", { user: toPublicUser(user) });
       },
     );
@@ -86,7 +90,7 @@ export function registerRegistrationRoutes(app: App, deps: Deps): void {
       },
     },
     async (request, reply) => {
-      await resendVerificationCode(deps, request.body.email);
+      await resendVerificationCode(deps, request.body.email, clientContext(request));
       reply.code(202);
       return ok(
         "If that address has an account waiting for verification, a new code is on its way.",

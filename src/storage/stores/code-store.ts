@@ -39,6 +39,18 @@ export function createCodeStore(db: Kysely<Database>): CodeStore {
       return row ? toStoredSecret(row) : null;
     },
 
+    async findLiveByHash(purpose, secretHash, now) {
+      const row = await db
+        .selectFrom("verification_codes")
+        .selectAll()
+        .where("purpose", "=", purpose)
+        .where("secret_hash", "=", secretHash)
+        .where("kind", "=", "link")
+        .where("expires_at", ">", now)
+        .executeTakeFirst();
+      return row ? toStoredSecret(row) : null;
+    },
+
     async consumeForUser(userId, purpose, secretHash, now, maxAttempts): Promise<ConsumeResult> {
       // One DELETE ... RETURNING: of two concurrent callers with the right code, the second
       // blocks on the row lock, then finds it gone. No read-then-write window.

@@ -1,0 +1,28 @@
+import type { AuditDetails, AuditOutcome } from "../storage/schema.js";
+import type { ClientContext } from "./deps.js";
+
+/** What happened, as the domain tells it. Never a password, code, token or hash. */
+export type AuditType =
+  | "user.registered"
+  | "email.verified"
+  | "login.success"
+  | "login.failure"
+  | "login.lockout"
+  | "refresh.reuse"
+  | "password.reset"
+  | "password.changed"
+  | "session.revoked"
+  | `admin.${string}`;
+
+export interface AuditInput {
+  type: AuditType;
+  outcome: AuditOutcome;
+  userId?: string | null;
+  /** The admin who acted, for admin actions. */
+  actorId?: string | null;
+  client?: ClientContext;
+  details?: AuditDetails;
+}
+
+/** Records an event; a failure to record is logged by the implementation, never thrown. */
+export type AuditLog = (event: AuditInput) => Promise<void>;

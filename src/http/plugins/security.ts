@@ -1,0 +1,64 @@
+import cors from "@fastify/cors";
+import helmet from "@fastify/helmet";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { Config } from "../../config/config.js";
+import { AuthError } from "../../errors.js";
+import { ACCESS_COOKIE, REFRESH_COOKIE } from "../cookies.js";
+
+const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/**
+ * Headers, CORS and the cross-site rule for cookies. The API answers JSON only, so its
+ * Content-Security-Policy forbids everything; pages that need more set their own.
+ */
+export async function registerSecurity(app: FastifyInstance, config: Config): Promise<void> {
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"] },
+    },
+    // Tokens in URLs (reset links) must not leak to other sites through Referer.
+    referrerPolicy: { policy: "no-referrer" },
+    strictTransportSecurity: config.publicUrl.startsWith("https://"),
+  });
+  await app.register(cors, {
+    origin: config.corsOrigins.length > 0 ? [...config.corsOrigins] : false,
+    credentials: true,
+    methods: ["GET", "POST", "PATCH", "DELETE"],
+    allowedHeaders: ["content-type", "authorization", "x-request-id"],
+    exposedHeaders: ["x-request-id", "retry-after"],
+    maxAge: 600,
+  });
+
+  const allowed = new Set([new URL(config.publicUrl).origin, ...config.corsOrigins]);
+  app.addHook("onRequest", async (request) => {
+    if (UNSAFE_METHODS.has(request.method) && usesSessionCookie(request)) {
+      assertSameOriginOrAllowed(request, allowed);
+    }
+  });
+}
+
+/** A Bearer header wins over cookies; only cookie-carried sessions can be ridden cross-site. */
+function usesSessionCookie(request: FastifyRequest): boolean {
+  if (request.headers.authorization) return false;
+  const cookie = request.headers.cookie ?? "";
+  return cookie.includes(`${ACCESS_COOKIE}=`) || cookie.includes(`${REFRESH_COOKIE}=`);
+}
+
+/**
+ * OWASP CSRF Prevention Cheat Sheet, "Verifying Origin with standard headers" and
+ * "Fetch Metadata": browsers send Origin (or Sec-Fetch-Site) on every cross-origin
+ * POST, so a missing pair means a non-browser client, which cannot be ridden.
+ */
+function assertSameOriginOrAllowed(request: FastifyRequest, allowed: Set<string>): void {
+  const origin = request.headers.origin;
+  if (typeof origin === "string" && origin !== "null") {
+    if (allowed.has(origin)) return;
+    throw new AuthError("FORBIDDEN", "Cross-site request refused: origin not allowed.");
+  }
+  const site = request.headers["sec-fetch-site"];
+  if (site === undefined || site === "same-origin" || site === "none") {
+    if (origin !== "null") return;
+  }
+  throw new AuthError("FORBIDDEN", "Cross-site request refused.");
+}
