@@ -23,7 +23,10 @@ export const ERROR_CODES = {
   LAST_ADMIN: { status: 409, message: "The last active admin cannot be removed." },
   PAYLOAD_TOO_LARGE: { status: 413, message: "The request body is too large." },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: "Send the body as application/json." },
-  TOO_MANY_ATTEMPTS: { status: 429, message: "Too many wrong attempts. Ask for a new code." },
+  TOO_MANY_ATTEMPTS: {
+    status: 429,
+    message: "Too many wrong attempts. Wait until the code expires, then ask for a new one.",
+  },
   RATE_LIMITED: { status: 429, message: "Too many requests. Try again later." },
   INTERNAL: { status: 500, message: "Something went wrong on our side." },
   UNAVAILABLE: { status: 503, message: "The service is temporarily unavailable." },

@@ -1,6 +1,6 @@
 import { hashCode } from "../crypto/digest.js";
 import { randomCode } from "../crypto/random.js";
-import type { Stores, UserRecord } from "../storage/ports.js";
+import type { StoredSecret, Stores, UserRecord } from "../storage/ports.js";
 import type { Deps } from "./deps.js";
 
 /** Stores a fresh email-verification code for the user (replacing any other) and returns it. */
@@ -20,6 +20,16 @@ export async function issueEmailCode(
     now,
   });
   return code;
+}
+
+/**
+ * Whether a new code may replace `last`: not inside RESEND_COOLDOWN of it, and not while
+ * it is live with every try spent (a new code would inherit the spent count anyway).
+ */
+export function mayIssueAnother(deps: Deps, last: StoredSecret, now: Date): boolean {
+  if (now.getTime() - last.createdAt.getTime() < deps.config.resendCooldown * 1000) return false;
+  const exhausted = last.attempts >= deps.config.codeMaxAttempts;
+  return !(exhausted && last.expiresAt > now);
 }
 
 export function mailEmailCode(deps: Deps, user: UserRecord, code: string): void {

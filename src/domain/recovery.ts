@@ -3,6 +3,7 @@ import { randomCode, randomToken } from "../crypto/random.js";
 import { AuthError } from "../errors.js";
 import type { UserRecord } from "../storage/ports.js";
 import { type ClientContext, clientIp, type Deps } from "./deps.js";
+import { mayIssueAnother } from "./email-codes.js";
 import { isCode, normalizeEmail } from "./input-rules.js";
 import { startSession, type TokenBundle } from "./sessions.js";
 import { acceptablePassword, assertNever, validEmail, validNewPassword } from "./validate.js";
@@ -40,9 +41,7 @@ export async function issuePasswordReset(
   const now = deps.clock();
   if (!options.ignoreCooldown) {
     const last = await deps.stores.codes.find(user.id, "reset");
-    if (last && now.getTime() - last.createdAt.getTime() < deps.config.resendCooldown * 1000) {
-      return false;
-    }
+    if (last && !mayIssueAnother(deps, last, now)) return false;
   }
   if (method === "link") {
     // 32 bytes = 256 bits, stored only as its SHA-256 (CONTRACT.md; ASVS 2.7/2.5).

@@ -82,7 +82,10 @@ export type ConsumeResult =
   | { ok: false; reason: "missing" | "expired" | "mismatch" | "exhausted"; attempts: number };
 
 export interface CodeStore {
-  /** Replaces any secret the user has for this purpose: one live secret per (user, purpose). */
+  /**
+   * Replaces any secret the user has for this purpose: one live secret per (user, purpose).
+   * The wrong-try count of a replaced secret that was still live carries over.
+   */
   put(secret: NewSecret): Promise<void>;
   find(userId: string, purpose: CodePurpose): Promise<StoredSecret | null>;
   /**

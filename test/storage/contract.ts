@@ -152,11 +152,27 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStores>
           userId: user.id,
           purpose: "email",
           kind: "code",
-          attempts: 0,
+          // The replaced code was live: its wrong try still counts against the new one.
+          attempts: 1,
           expiresAt: at(NOW, 20 * MINUTE),
           createdAt: NOW,
         });
         expect(await stores.codes.find(user.id, "reset")).toBeNull();
+      });
+
+      it("put starts the try counter again once the replaced code had expired", async () => {
+        const user = await makeUser();
+        await putCode(user, `old-${uniq()}`, at(NOW, MINUTE));
+        await stores.codes.consumeForUser(user.id, "email", "wrong", NOW, 5);
+        await stores.codes.put({
+          userId: user.id,
+          purpose: "email",
+          kind: "code",
+          secretHash: `new-${uniq()}`,
+          expiresAt: at(NOW, 30 * MINUTE),
+          now: at(NOW, 2 * MINUTE),
+        });
+        expect(await stores.codes.find(user.id, "email")).toMatchObject({ attempts: 0 });
       });
 
       it("an old code stops working once replaced", async () => {

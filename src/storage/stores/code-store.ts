@@ -5,7 +5,8 @@ import type { CodeRow, Database } from "../schema.js";
 export function createCodeStore(db: Kysely<Database>): CodeStore {
   return {
     async put(secret: NewSecret) {
-      // A new code or link replaces the old one, and its try counter starts again.
+      // A new code or link replaces the old one. Its try counter carries over while the
+      // replaced code was still live, so asking for a new code never buys more guesses.
       await db
         .insertInto("verification_codes")
         .values({
@@ -18,13 +19,18 @@ export function createCodeStore(db: Kysely<Database>): CodeStore {
           created_at: secret.now,
         })
         .onConflict((oc) =>
-          oc.columns(["user_id", "purpose"]).doUpdateSet({
+          oc.columns(["user_id", "purpose"]).doUpdateSet((eb) => ({
             kind: secret.kind,
             secret_hash: secret.secretHash,
-            attempts: 0,
+            attempts: eb
+              .case()
+              .when("verification_codes.expires_at", ">", secret.now)
+              .then(eb.ref("verification_codes.attempts"))
+              .else(0)
+              .end(),
             expires_at: secret.expiresAt,
             created_at: secret.now,
-          }),
+          })),
         )
         .execute();
     },
