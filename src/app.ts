@@ -9,6 +9,7 @@ import { redactUrl } from "./http/log-redaction.js";
 import { registerOpenApi } from "./http/openapi.js";
 import { registerSecurity } from "./http/plugins/security.js";
 import { registerAccountRoutes } from "./http/routes/account.js";
+import { registerAdminRoutes } from "./http/routes/admin.js";
 import { registerHealthRoutes } from "./http/routes/health.js";
 import { registerLoginRoutes } from "./http/routes/login.js";
 import { registerRecoveryRoutes } from "./http/routes/recovery.js";
@@ -77,6 +78,7 @@ export function buildApp(config: Config, deps: Deps, options: AppOptions): App {
     registerAccountRoutes(routes, deps);
     registerSessionRoutes(routes, deps);
     registerRecoveryRoutes(routes, deps);
+    registerAdminRoutes(routes, deps);
   });
 
   return app;

@@ -19,6 +19,9 @@ export interface UserRecord {
   emailVerifiedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
+  /** The user's id in the system they were imported from. */
+  legacyId: string | null;
+  locale: string | null;
 }
 
 export interface NewUser {
@@ -31,11 +34,30 @@ export interface NewUser {
   role: UserRole;
   emailVerifiedAt: Date | null;
   now: Date;
+  legacyId?: string | null;
+  locale?: string | null;
+  /** Imports keep the original creation time; otherwise `now`. */
+  createdAt?: Date;
 }
 
 export type UserPatch = Partial<
-  Pick<UserRecord, "name" | "username" | "passwordHash" | "status" | "role" | "emailVerifiedAt">
+  Pick<
+    UserRecord,
+    "name" | "username" | "passwordHash" | "status" | "role" | "emailVerifiedAt" | "locale"
+  >
 >;
+
+export interface UserQuery {
+  limit: number;
+  /** Users strictly after this cursor in the listing order (newest first). */
+  after?: { createdAt: Date; id: string } | undefined;
+  /** Case-insensitive substring of email, name or username. */
+  q?: string | undefined;
+  status?: UserStatus | undefined;
+  role?: UserRole | undefined;
+}
+
+export type ImportOutcome = "created" | "exists";
 
 /** Which unique constraint an insert or update ran into. */
 export type UniqueField = "email" | "username";
@@ -56,6 +78,20 @@ export interface UserStore {
   update(id: string, patch: UserPatch, now: Date): Promise<UserRecord | null>;
   /** Any admin exists, whatever its status. */
   hasAdmin(): Promise<boolean>;
+  /** Newest first, by (createdAt, id). */
+  list(query: UserQuery): Promise<UserRecord[]>;
+  /** True when a user was deleted; their codes and sessions go with them. */
+  delete(id: string): Promise<boolean>;
+  /**
+   * Ids of the active admins, locked until the surrounding transaction ends, so two
+   * admins cannot demote or block each other at once and leave none.
+   */
+  lockActiveAdmins(): Promise<string[]>;
+  /**
+   * Inserts an imported user unless one with the same legacy id, email or username
+   * exists (then nothing changes): re-running an import is idempotent.
+   */
+  importUser(user: NewUser): Promise<ImportOutcome>;
 }
 
 export interface StoredSecret {

@@ -19,6 +19,8 @@ export interface UsersTable {
   email_verified_at: Timestamp | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  legacy_id: ColumnType<string | null, string | null | undefined, string | null>;
+  locale: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** One live secret (6-digit code or link token) per user and purpose: the primary key. */

@@ -32,13 +32,87 @@ export function createUserStore(db: Kysely<Database>): UserStore {
             status: user.status,
             role: user.role,
             email_verified_at: user.emailVerifiedAt,
-            created_at: user.now,
+            created_at: user.createdAt ?? user.now,
             updated_at: user.now,
+            legacy_id: user.legacyId ?? null,
+            locale: user.locale ?? null,
           })
           .returningAll()
           .executeTakeFirstOrThrow(),
       );
       return toUserRecord(row);
+    },
+
+    async importUser(user: NewUser) {
+      const inserted = await db
+        .insertInto("users")
+        .values({
+          id: user.id,
+          email: user.email,
+          name: user.name,
+          username: user.username,
+          password_hash: user.passwordHash,
+          status: user.status,
+          role: user.role,
+          email_verified_at: user.emailVerifiedAt,
+          created_at: user.createdAt ?? user.now,
+          updated_at: user.now,
+          legacy_id: user.legacyId ?? null,
+          locale: user.locale ?? null,
+        })
+        // Any unique clash (legacy id, email, username) means "already here": keep it.
+        .onConflict((oc) => oc.doNothing())
+        .returning("id")
+        .executeTakeFirst();
+      return inserted ? "created" : "exists";
+    },
+
+    async list(query) {
+      let select = db.selectFrom("users").selectAll();
+      if (query.status) select = select.where("status", "=", query.status);
+      if (query.role) select = select.where("role", "=", query.role);
+      if (query.q) {
+        const pattern = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        select = select.where((eb) =>
+          eb.or([
+            eb("email", "like", pattern),
+            eb(eb.fn("lower", ["name"]), "like", pattern),
+            eb(eb.fn("lower", ["username"]), "like", pattern),
+          ]),
+        );
+      }
+      const after = query.after;
+      if (after) {
+        select = select.where((eb) =>
+          eb.or([
+            eb("created_at", "<", after.createdAt),
+            eb.and([eb("created_at", "=", after.createdAt), eb("id", "<", after.id)]),
+          ]),
+        );
+      }
+      const rows = await select
+        .orderBy("created_at", "desc")
+        .orderBy("id", "desc")
+        .limit(query.limit)
+        .execute();
+      return rows.map(toUserRecord);
+    },
+
+    async delete(id) {
+      const result = await db.deleteFrom("users").where("id", "=", id).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+
+    async lockActiveAdmins() {
+      const rows = await db
+        .selectFrom("users")
+        .select("id")
+        .where("role", "=", "admin")
+        .where("status", "=", "active")
+        .orderBy("id")
+        .forUpdate()
+        .execute();
+      return rows.map((row) => row.id);
     },
 
     async update(id: string, patch: UserPatch, now: Date) {
@@ -74,6 +148,7 @@ function toUserColumns(patch: UserPatch, now: Date): Updateable<UsersTable> {
   if (patch.status !== undefined) columns.status = patch.status;
   if (patch.role !== undefined) columns.role = patch.role;
   if (patch.emailVerifiedAt !== undefined) columns.email_verified_at = patch.emailVerifiedAt;
+  if (patch.locale !== undefined) columns.locale = patch.locale;
   return columns;
 }
 
@@ -89,6 +164,8 @@ function toUserRecord(row: UserRow): UserRecord {
     emailVerifiedAt: row.email_verified_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    legacyId: row.legacy_id,
+    locale: row.locale,
   };
 }
 

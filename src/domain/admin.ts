@@ -1,0 +1,196 @@
+import { AuthError } from "../errors.js";
+import type { AuditEvent, Stores, UserRecord } from "../storage/ports.js";
+import type { UserRole, UserStatus } from "../storage/schema.js";
+import { type Cursor, decodeCursor, encodeCursor } from "./cursor.js";
+import type { ClientContext, Deps } from "./deps.js";
+import { isUserId, normalizeName } from "./input-rules.js";
+import { issuePasswordReset } from "./recovery.js";
+import { required } from "./validate.js";
+
+/** Who acts: an admin's user id over HTTP, or null for the operator's CLI. */
+export interface Actor {
+  id: string | null;
+  client?: ClientContext;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export const MAX_PAGE_SIZE = 100;
+
+export interface UserListQuery {
+  limit?: number | undefined;
+  cursor?: string | undefined;
+  q?: string | undefined;
+  status?: UserStatus | undefined;
+  role?: UserRole | undefined;
+}
+
+export async function listUsers(deps: Deps, query: UserListQuery): Promise<Page<UserRecord>> {
+  const limit = pageSize(query.limit);
+  const after = query.cursor === undefined ? undefined : validCursor(query.cursor);
+  const users = await deps.stores.users.list({
+    limit: limit + 1,
+    after: after && { createdAt: after.at, id: after.id },
+    q: query.q?.trim() || undefined,
+    status: query.status,
+    role: query.role,
+  });
+  return page(users, limit, (user) => ({ at: user.createdAt, id: user.id }));
+}
+
+export async function getUser(deps: Deps, id: string): Promise<UserRecord> {
+  const user = isUserId(id) ? await deps.stores.users.findById(id) : null;
+  if (!user) throw new AuthError("USER_NOT_FOUND");
+  return user;
+}
+
+export interface UserChanges {
+  status?: UserStatus | undefined;
+  role?: UserRole | undefined;
+  name?: string | null | undefined;
+}
+
+/**
+ * Changes status, role or name. Blocking a user or demoting an admin ends their sessions
+ * at once; the last active admin can be neither blocked nor demoted (409 LAST_ADMIN).
+ */
+export async function updateUser(
+  deps: Deps,
+  actor: Actor,
+  id: string,
+  changes: UserChanges,
+): Promise<UserRecord> {
+  const name =
+    changes.name === undefined || changes.name === null
+      ? changes.name
+      : required("name", normalizeName(changes.name));
+  const current = await getUser(deps, id);
+  const now = deps.clock();
+  const updated = await deps.stores.transaction(async (stores) => {
+    const losesAdmin =
+      current.role === "admin" &&
+      current.status === "active" &&
+      ((changes.role !== undefined && changes.role !== "admin") ||
+        (changes.status !== undefined && changes.status !== "active"));
+    if (losesAdmin) await assertNotLastAdmin(stores, id);
+    const user = await stores.users.update(
+      id,
+      {
+        ...(changes.status !== undefined ? { status: changes.status } : {}),
+        ...(changes.role !== undefined ? { role: changes.role } : {}),
+        ...(name !== undefined ? { name } : {}),
+      },
+      now,
+    );
+    if (!user) throw new AuthError("USER_NOT_FOUND");
+    const endsSessions =
+      (changes.status === "blocked" && current.status !== "blocked") ||
+      (changes.role === "user" && current.role === "admin");
+    if (endsSessions) await stores.sessions.revokeAllForUser(id, now);
+    return user;
+  });
+  await auditAdmin(deps, actor, "admin.user.updated", id, {
+    ...(changes.status !== undefined ? { status: changes.status } : {}),
+    ...(changes.role !== undefined ? { role: changes.role } : {}),
+    ...(name !== undefined ? { nameChanged: true } : {}),
+  });
+  return updated;
+}
+
+export async function deleteUser(deps: Deps, actor: Actor, id: string): Promise<void> {
+  const current = await getUser(deps, id);
+  await deps.stores.transaction(async (stores) => {
+    if (current.role === "admin" && current.status === "active") {
+      await assertNotLastAdmin(stores, id);
+    }
+    if (!(await stores.users.delete(id))) throw new AuthError("USER_NOT_FOUND");
+  });
+  await auditAdmin(deps, actor, "admin.user.deleted", id, {});
+}
+
+export async function revokeUserSessions(deps: Deps, actor: Actor, id: string): Promise<number> {
+  await getUser(deps, id);
+  const revoked = await deps.stores.sessions.revokeAllForUser(id, deps.clock());
+  await auditAdmin(deps, actor, "admin.sessions.revoked", id, { revoked });
+  return revoked;
+}
+
+/** Mails the user a reset link now, whatever the cooldown; blocked users get none. */
+export async function sendPasswordReset(deps: Deps, actor: Actor, id: string): Promise<boolean> {
+  const user = await getUser(deps, id);
+  const sent = await issuePasswordReset(deps, user.email, "link", { ignoreCooldown: true });
+  await auditAdmin(deps, actor, "admin.reset.sent", id, { sent });
+  return sent;
+}
+
+export interface AuditListQuery {
+  limit?: number | undefined;
+  cursor?: string | undefined;
+  userId?: string | undefined;
+  type?: string | undefined;
+}
+
+export async function listAuditEvents(
+  deps: Deps,
+  query: AuditListQuery,
+): Promise<Page<AuditEvent>> {
+  const limit = pageSize(query.limit);
+  const before = query.cursor === undefined ? undefined : validCursor(query.cursor);
+  if (query.userId !== undefined && !isUserId(query.userId)) return { items: [], nextCursor: null };
+  const events = await deps.stores.audit.list({
+    limit: limit + 1,
+    userId: query.userId,
+    type: query.type,
+    before: before && { occurredAt: before.at, id: before.id },
+  });
+  return page(events, limit, (event) => ({ at: event.occurredAt, id: event.id }));
+}
+
+async function assertNotLastAdmin(stores: Stores, id: string): Promise<void> {
+  const admins = await stores.users.lockActiveAdmins();
+  if (admins.length <= 1 && admins.includes(id)) throw new AuthError("LAST_ADMIN");
+}
+
+function auditAdmin(
+  deps: Deps,
+  actor: Actor,
+  type: `admin.${string}`,
+  userId: string,
+  details: Record<string, string | number | boolean>,
+): Promise<void> {
+  return deps.audit({
+    type,
+    outcome: "success",
+    userId,
+    actorId: actor.id,
+    ...(actor.client ? { client: actor.client } : {}),
+    details,
+  });
+}
+
+function pageSize(limit: number | undefined): number {
+  return Math.min(Math.max(limit ?? 50, 1), MAX_PAGE_SIZE);
+}
+
+function validCursor(text: string): Cursor {
+  const cursor = decodeCursor(text);
+  if (!cursor) {
+    throw new AuthError("VALIDATION_FAILED", undefined, [
+      { field: "cursor", message: "Not a cursor from an earlier page." },
+    ]);
+  }
+  return cursor;
+}
+
+/** Items were fetched with limit + 1: the extra one only says whether there is more. */
+function page<T>(items: T[], limit: number, cursorOf: (item: T) => Cursor): Page<T> {
+  const shown = items.slice(0, limit);
+  const last = shown.at(-1);
+  return {
+    items: shown,
+    nextCursor: items.length > limit && last ? encodeCursor(cursorOf(last)) : null,
+  };
+}

@@ -1,0 +1,5 @@
+import type { Deps } from "../../domain/deps.js";
+import type { App } from "../types.js";
+
+/** The admin API (CONTRACT.md /admin/*). */
+export function registerAdminRoutes(_app: App, _deps: Deps): void {}
