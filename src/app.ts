@@ -18,12 +18,16 @@ import { registerSessionRoutes } from "./http/routes/sessions.js";
 import { registerWellKnownRoutes } from "./http/routes/well-known.js";
 import type { App } from "./http/types.js";
 import { createLogger } from "./logger.js";
+import { registerHttpMetrics, registerMetricsRoute } from "./metrics/http.js";
+import type { Metrics } from "./metrics/metrics.js";
 
 export interface AppOptions {
   /** Resolves when the database answers; /readyz reports it. */
   ping: () => Promise<void>;
   /** A pino logger to use instead of one built from config.logLevel (tests capture logs). */
   logger?: FastifyBaseLogger;
+  /** Counts requests; serves /metrics here when only METRICS_TOKEN is set. */
+  metrics?: Metrics;
 }
 
 /** The HTTP face of Latchkey. Does no I/O: main.ts opens what it needs and listens. */
@@ -43,6 +47,7 @@ export function buildApp(config: Config, deps: Deps, options: AppOptions): App {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerErrorHandler(app);
+  if (options.metrics) registerHttpMetrics(app, options.metrics);
   app.register(cookie);
   app.decorateRequest("auth", null);
 
@@ -80,6 +85,10 @@ export function buildApp(config: Config, deps: Deps, options: AppOptions): App {
     registerRecoveryRoutes(routes, deps);
     registerAdminRoutes(routes, deps);
   });
+
+  if (options.metrics && config.metricsToken !== undefined && config.metricsPort === undefined) {
+    registerMetricsRoute(app, options.metrics, { token: config.metricsToken });
+  }
 
   return app;
 }

@@ -2,6 +2,7 @@ import { buildApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config/load-config.js";
 import { ensureBootstrapAdmin } from "./domain/bootstrap.js";
 import { createLogger } from "./logger.js";
+import { startMetricsServer } from "./metrics/http.js";
 import { startRuntime } from "./runtime.js";
 import { DatabaseInUseError } from "./storage/drivers/pglite.js";
 
@@ -12,16 +13,39 @@ async function main(): Promise<void> {
   const bootstrap = await ensureBootstrapAdmin(runtime.deps);
   if (bootstrap !== "skipped") logger.info({ outcome: bootstrap }, "bootstrap admin ready");
 
-  const app = buildApp(config, runtime.deps, { ping: runtime.database.ping, logger });
+  const app = buildApp(config, runtime.deps, {
+    ping: runtime.database.ping,
+    logger,
+    metrics: runtime.metrics,
+  });
   await app.listen({ port: config.port, host: config.host });
+  const metricsServer =
+    config.metricsPort === undefined
+      ? undefined
+      : await startMetricsServer(runtime.metrics, {
+          host: config.metricsHost,
+          port: config.metricsPort,
+          token: config.metricsToken,
+          logger,
+        });
+  if (metricsServer) logger.info({ url: metricsServer.url }, "metrics server listening");
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, "shutting down");
+    logger.info({ signal, timeoutSeconds: config.shutdownTimeout }, "shutting down");
+    // Past the timeout, exit anyway: an orchestrator's kill would come next regardless.
+    const deadline = setTimeout(() => {
+      logger.error("shutdown timed out; exiting with work still in flight");
+      process.exit(1);
+    }, config.shutdownTimeout * 1000);
+    deadline.unref();
+    // Stop accepting, let in-flight requests finish, then mail, then the database.
     await app.close();
+    await metricsServer?.close();
     await runtime.close();
+    logger.info("stopped");
     process.exit(0);
   };
   process.once("SIGTERM", () => void stop("SIGTERM"));

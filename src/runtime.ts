@@ -16,6 +16,13 @@ import type { MailTransport } from "./mail/transport.js";
 import { createFileTransport } from "./mail/transports/file.js";
 import { createSmtpTransport } from "./mail/transports/smtp.js";
 import {
+  instrumentAudit,
+  instrumentHasher,
+  instrumentLimits,
+  instrumentTransport,
+} from "./metrics/instrument.js";
+import { createMetrics, type Metrics } from "./metrics/metrics.js";
+import {
   type DatabaseHandle,
   type DatabaseTarget,
   databaseTarget,
@@ -36,6 +43,7 @@ export interface RuntimeOptions {
   limiter?: LimiterBackend;
   /** Expired codes and sessions are purged this often; 0 turns the job off. */
   purgeIntervalMs?: number;
+  metrics?: Metrics;
 }
 
 export interface Runtime {
@@ -43,6 +51,7 @@ export interface Runtime {
   readonly database: DatabaseHandle;
   readonly mail: MailQueue;
   readonly background: BackgroundTasks;
+  readonly metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -52,18 +61,21 @@ const DEFAULT_PURGE_INTERVAL_MS = 10 * 60 * 1000;
 export async function startRuntime(config: Config, options: RuntimeOptions): Promise<Runtime> {
   const { logger } = options;
   const clock = options.clock ?? (() => new Date());
+  const metrics = options.metrics ?? createMetrics();
   const target = options.database ?? databaseTarget(config);
   const database = await openDatabase(target);
   try {
     const migrated = await migrateToLatest(database.db);
     if (migrated.applied.length) logger.info({ migrations: migrated.applied }, "migrated");
     const stores = createStores(database.db);
-    const hasher =
+    const hasher = instrumentHasher(
       options.hasher ??
-      (await createPasswordHasher({
-        memoryKib: config.argon2MemoryKib,
-        iterations: config.argon2Iterations,
-      }));
+        (await createPasswordHasher({
+          memoryKib: config.argon2MemoryKib,
+          iterations: config.argon2Iterations,
+        })),
+      metrics,
+    );
     const keyRing = config.jwtSecret ? undefined : await KeyRing.load(stores.keys, clock());
     const tokens = createAccessTokens({
       issuer: config.publicUrl,
@@ -71,16 +83,19 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       jwtSecret: config.jwtSecret,
       keyRing,
     });
-    const limits = config.rateLimitEnabled
-      ? createRateLimits(
-          config,
-          await createLimiterFactory(options.limiter ?? limiterBackend(config, target), {
-            onStoreError: (error) =>
-              logger.warn({ err: error }, "rate-limit store unavailable; limiting per process"),
-          }),
-        )
-      : NO_LIMITS;
-    const transport = createTransport(config, logger);
+    const limits = instrumentLimits(
+      config.rateLimitEnabled
+        ? createRateLimits(
+            config,
+            await createLimiterFactory(options.limiter ?? limiterBackend(config, target), {
+              onStoreError: (error) =>
+                logger.warn({ err: error }, "rate-limit store unavailable; limiting per process"),
+            }),
+          )
+        : NO_LIMITS,
+      metrics,
+    );
+    const transport = instrumentTransport(createTransport(config, logger), metrics);
     const mail = new MailQueue(transport, config.mailFrom, logger);
     const background = new BackgroundTasks((error, name) =>
       logger.error({ err: error, task: name }, "background task failed"),
@@ -104,7 +119,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       mailer: createMailer(mail),
       clock,
       defer: (name, task) => background.run(name, task),
-      audit: createAuditLog(stores.audit, clock, logger),
+      audit: instrumentAudit(createAuditLog(stores.audit, clock, logger), metrics),
       limits,
     };
     const purgeEvery = options.purgeIntervalMs ?? DEFAULT_PURGE_INTERVAL_MS;
@@ -123,6 +138,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       database,
       mail,
       background,
+      metrics,
       async close() {
         purge?.stop();
         await background.flush();

@@ -1,8 +1,9 @@
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../config/load-config.js";
+import { AuthError } from "../errors.js";
 import { DatabaseInUseError } from "../storage/drivers/pglite.js";
 import { COMMANDS } from "./commands/index.js";
-import { CliUsageError } from "./usage.js";
+import { CliFailure, CliUsageError } from "./usage.js";
 
 const USAGE = `Usage: latchkey <command> [options]
 
@@ -17,22 +18,54 @@ same environment variables as the server (see README.md).`;
 async function run(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {
-    console.log(USAGE);
+    const topic = name === "help" && rest[0] ? COMMANDS[rest[0]] : undefined;
+    console.log(topic ? topic.help : USAGE);
     return name ? 0 : 1;
   }
   const command = COMMANDS[name];
   if (!command) throw new CliUsageError(`unknown command "${name}". Run latchkey --help.`);
-  const { values, positionals } = parseArgs({
-    args: rest,
-    options: { ...command.options, help: { type: "boolean", short: "h" } },
-    allowPositionals: true,
-    strict: true,
-  });
-  if (values.help) {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      options: { ...command.options, help: { type: "boolean", short: "h" } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    throw argumentError(error, name);
+  }
+  if (parsed.values.help) {
     console.log(command.help);
     return 0;
   }
-  return command.run({ values, positionals, config: () => loadConfig(process.env) });
+  return command.run({
+    values: parsed.values,
+    positionals: parsed.positionals,
+    config: () => loadConfig(process.env),
+  });
+}
+
+/** node:util's parse errors, shortened to one line that says where to look. */
+function argumentError(error: unknown, command: string): unknown {
+  if (
+    !(error instanceof TypeError) ||
+    !String((error as { code?: unknown }).code).startsWith("ERR_PARSE_ARGS")
+  ) {
+    return error;
+  }
+  // "Unknown option '--x'. To specify a positional argument starting with a '-', ..." -> first sentence.
+  const first = error.message.split(/\.\s/)[0]?.replace(/\.$/, "") ?? error.message;
+  const text = first.charAt(0).toLowerCase() + first.slice(1);
+  return new CliUsageError(`${text}; run latchkey ${command} --help`);
+}
+
+/** One line for what the domain refuses (LAST_ADMIN, a weak password...). */
+function describeAuthError(error: AuthError): string {
+  if (error.fields?.length) {
+    return error.fields.map((field) => `${field.field}: ${field.message}`).join("; ");
+  }
+  return `${error.message} (${error.code})`;
 }
 
 run(process.argv.slice(2)).then(
@@ -43,13 +76,13 @@ run(process.argv.slice(2)).then(
     // One clear line; a stack only for what nobody anticipated.
     if (
       error instanceof CliUsageError ||
+      error instanceof CliFailure ||
       error instanceof ConfigError ||
-      error instanceof DatabaseInUseError ||
-      (error instanceof TypeError &&
-        "code" in error &&
-        String(error.code).startsWith("ERR_PARSE_ARGS"))
+      error instanceof DatabaseInUseError
     ) {
       console.error(`latchkey: ${error.message}`);
+    } else if (error instanceof AuthError) {
+      console.error(`latchkey: ${describeAuthError(error)}`);
     } else {
       console.error("latchkey: failed:", error);
     }

@@ -9,6 +9,14 @@ export class CliUsageError extends Error {
   }
 }
 
+/** An expected failure while a command runs (a file that cannot be read...): one line, exit 1. */
+export class CliFailure extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "CliFailure";
+  }
+}
+
 export type OptionValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
 export interface CommandContext {

@@ -41,6 +41,13 @@ export interface Config {
   readonly hibpEnabled: boolean;
   readonly hibpTimeoutMs: number;
   readonly rateLimitEnabled: boolean;
+  /** Seconds SIGTERM waits for in-flight requests and mail before closing anyway. */
+  readonly shutdownTimeout: number;
+  /** Set: /metrics on the public port behind this Bearer token. */
+  readonly metricsToken: string | undefined;
+  /** Set: /metrics on its own server at metricsHost:metricsPort, off the public port. */
+  readonly metricsPort: number | undefined;
+  readonly metricsHost: string;
   readonly rateLimits: Readonly<Record<RateLimitName, RateLimitRule>>;
 }
 

@@ -156,6 +156,12 @@ function parseJwtSecret(raw: string): Parsed<string> {
   );
 }
 
+function parseJwtSecretLike(raw: string): Parsed<string> {
+  const length = [...raw].length;
+  if (length >= JWT_SECRET_MIN_LENGTH) return ok(raw);
+  return fail(`must be at least ${JWT_SECRET_MIN_LENGTH} characters, got ${length}`);
+}
+
 /** The same rule the login form applies, or the bootstrap admin could never sign in. */
 function parseAdminEmail(raw: string): Parsed<string> {
   const result = normalizeEmail(raw);
@@ -347,6 +353,19 @@ export const ENV_SCHEMA = {
   RATE_LIMIT_ENABLED: { name: "RATE_LIMIT_ENABLED", aliases: [], key: "rateLimitEnabled", default: "true", fallback: "true",
     description: "false turns every rate limit off (benchmarks, trusted networks).",
     parse: parseBoolean },
+  SHUTDOWN_TIMEOUT: { name: "SHUTDOWN_TIMEOUT", aliases: [], key: "shutdownTimeout", default: "10s", fallback: "10s",
+    description: "On SIGTERM, how long in-flight requests and mail may take before the process exits.",
+    parse: durationOf({ allowZero: false }) },
+  // A scrape token is a shared secret like any other: 32+ characters of randomness.
+  METRICS_TOKEN: { name: "METRICS_TOKEN", aliases: [], key: "metricsToken", default: "unset",
+    description: "Require `Authorization: Bearer <token>` on /metrics (32+ characters); alone, it serves /metrics on the public port.",
+    parse: parseJwtSecretLike },
+  METRICS_PORT: { name: "METRICS_PORT", aliases: [], key: "metricsPort", default: "unset: no metrics server",
+    description: "Serve /metrics on its own port (METRICS_HOST), off the public one.",
+    parse: integerIn(1, 65_535) },
+  METRICS_HOST: { name: "METRICS_HOST", aliases: [], key: "metricsHost", default: "127.0.0.1", fallback: "127.0.0.1",
+    description: "Address of the metrics server when METRICS_PORT is set.",
+    parse: notBlank },
 } as const satisfies Record<string, EnvVar>;
 
 /**

@@ -70,6 +70,13 @@ export function loadConfig(env: Env): Config {
       "required when NODE_ENV=production; mail would only be written to a folder",
     );
   }
+  const metricsPort = read(env, s.METRICS_PORT);
+  if (metricsPort !== undefined && metricsPort === port) {
+    throw new ConfigError(
+      "METRICS_PORT",
+      `must differ from PORT (${port}): metrics stay off the public port`,
+    );
+  }
   const passwordMinLength = read(env, s.PASSWORD_MIN_LENGTH);
   const bootstrapAdminEmail = read(env, s.BOOTSTRAP_ADMIN_EMAIL);
   const bootstrapAdminPassword = read(env, s.BOOTSTRAP_ADMIN_PASSWORD);
@@ -124,6 +131,10 @@ export function loadConfig(env: Env): Config {
     hibpTimeoutMs: read(env, s.HIBP_TIMEOUT_MS),
     rateLimitEnabled: read(env, s.RATE_LIMIT_ENABLED),
     rateLimits: readRateLimits(env),
+    shutdownTimeout: read(env, s.SHUTDOWN_TIMEOUT),
+    metricsToken: read(env, s.METRICS_TOKEN),
+    metricsPort,
+    metricsHost: read(env, s.METRICS_HOST),
   });
 }
 

@@ -1,6 +1,8 @@
+import type { AccessClaims } from "../crypto/access-tokens.js";
 import { AuthError } from "../errors.js";
 import type { AuditEvent, Stores, UserRecord } from "../storage/ports.js";
 import type { UserRole, UserStatus } from "../storage/schema.js";
+import { getCurrentUser } from "./account.js";
 import { type Cursor, decodeCursor, encodeCursor } from "./cursor.js";
 import type { ClientContext, Deps } from "./deps.js";
 import { isUserId, normalizeName } from "./input-rules.js";
@@ -19,6 +21,7 @@ export interface Page<T> {
 }
 
 export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 50;
 
 export interface UserListQuery {
   limit?: number | undefined;
@@ -47,6 +50,17 @@ export async function getUser(deps: Deps, id: string): Promise<UserRecord> {
   return user;
 }
 
+/**
+ * The admin behind a verified access token, as the database has them now: a demoted or
+ * blocked admin loses access at once, whatever the token still says. 401 when the user is
+ * gone, 403 ACCOUNT_BLOCKED when blocked, 403 FORBIDDEN unless an active admin.
+ */
+export async function requireActiveAdmin(deps: Deps, claims: AccessClaims): Promise<UserRecord> {
+  const user = await getCurrentUser(deps, claims);
+  if (user.role !== "admin" || user.status !== "active") throw new AuthError("FORBIDDEN");
+  return user;
+}
+
 export interface UserChanges {
   status?: UserStatus | undefined;
   role?: UserRole | undefined;
@@ -67,15 +81,17 @@ export async function updateUser(
     changes.name === undefined || changes.name === null
       ? changes.name
       : required("name", normalizeName(changes.name));
-  const current = await getUser(deps, id);
+  await getUser(deps, id);
   const now = deps.clock();
+  const takesAdminAway =
+    (changes.role !== undefined && changes.role !== "admin") ||
+    (changes.status !== undefined && changes.status !== "active");
   const updated = await deps.stores.transaction(async (stores) => {
-    const losesAdmin =
-      current.role === "admin" &&
-      current.status === "active" &&
-      ((changes.role !== undefined && changes.role !== "admin") ||
-        (changes.status !== undefined && changes.status !== "active"));
-    if (losesAdmin) await assertNotLastAdmin(stores, id);
+    // Lock first, then read: the last-admin check and the session cut-off are decided on
+    // the user as they are now, not as a read before the transaction saw them.
+    if (takesAdminAway) await assertNotLastAdmin(stores, id);
+    const current = await stores.users.findById(id);
+    if (!current) throw new AuthError("USER_NOT_FOUND");
     const user = await stores.users.update(
       id,
       {
@@ -101,11 +117,9 @@ export async function updateUser(
 }
 
 export async function deleteUser(deps: Deps, actor: Actor, id: string): Promise<void> {
-  const current = await getUser(deps, id);
+  await getUser(deps, id);
   await deps.stores.transaction(async (stores) => {
-    if (current.role === "admin" && current.status === "active") {
-      await assertNotLastAdmin(stores, id);
-    }
+    await assertNotLastAdmin(stores, id);
     if (!(await stores.users.delete(id))) throw new AuthError("USER_NOT_FOUND");
   });
   await auditAdmin(deps, actor, "admin.user.deleted", id, {});
@@ -149,6 +163,7 @@ export async function listAuditEvents(
   return page(events, limit, (event) => ({ at: event.occurredAt, id: event.id }));
 }
 
+/** Locks the active admins for the rest of the transaction; 409 when `id` is the only one. */
 async function assertNotLastAdmin(stores: Stores, id: string): Promise<void> {
   const admins = await stores.users.lockActiveAdmins();
   if (admins.length <= 1 && admins.includes(id)) throw new AuthError("LAST_ADMIN");
@@ -172,12 +187,14 @@ function auditAdmin(
 }
 
 function pageSize(limit: number | undefined): number {
-  return Math.min(Math.max(limit ?? 50, 1), MAX_PAGE_SIZE);
+  if (limit === undefined || !Number.isInteger(limit)) return DEFAULT_PAGE_SIZE;
+  return Math.min(Math.max(limit, 1), MAX_PAGE_SIZE);
 }
 
 function validCursor(text: string): Cursor {
   const cursor = decodeCursor(text);
-  if (!cursor) {
+  // Users and audit events both have UUID ids; anything else must not reach a uuid column.
+  if (!cursor || !isUserId(cursor.id)) {
     throw new AuthError("VALIDATION_FAILED", undefined, [
       { field: "cursor", message: "Not a cursor from an earlier page." },
     ]);

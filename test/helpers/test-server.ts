@@ -99,7 +99,11 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     await options.store.cleanup(target);
     throw error;
   });
-  const app = buildApp(config, runtime.deps, { ping: runtime.database.ping, logger });
+  const app = buildApp(config, runtime.deps, {
+    ping: runtime.database.ping,
+    logger,
+    metrics: runtime.metrics,
+  });
   await app.listen({ port: 0, host: "127.0.0.1" });
   const { port } = app.server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;

@@ -76,6 +76,10 @@ describe("loadConfig defaults", () => {
       hibpEnabled: false,
       hibpTimeoutMs: 1500,
       rateLimitEnabled: true,
+      shutdownTimeout: 10,
+      metricsToken: undefined,
+      metricsPort: undefined,
+      metricsHost: "127.0.0.1",
       rateLimits: {
         registerIp: { points: 20, duration: 3600 },
         registerAccount: { points: 5, duration: 3600 },
@@ -342,7 +346,8 @@ describe("ENV_SCHEMA", () => {
       "RESEND_COOLDOWN CODE_MAX_ATTEMPTS REQUIRE_EMAIL_VERIFICATION PASSWORD_MIN_LENGTH " +
       "BODY_LIMIT BOOTSTRAP_ADMIN_EMAIL BOOTSTRAP_ADMIN_PASSWORD REDIS_URL " +
       "COOKIE_SECURE LOG_LEVEL NODE_ENV ARGON2_MEMORY_KIB ARGON2_ITERATIONS " +
-      "TRUST_PROXY CORS_ORIGINS AUDIT_RETENTION HIBP_ENABLED HIBP_TIMEOUT_MS RATE_LIMIT_ENABLED"
+      "TRUST_PROXY CORS_ORIGINS AUDIT_RETENTION HIBP_ENABLED HIBP_TIMEOUT_MS RATE_LIMIT_ENABLED " +
+      "SHUTDOWN_TIMEOUT METRICS_TOKEN METRICS_PORT METRICS_HOST"
     ).split(" ");
     expect(ENV_VARS.map((spec) => spec.name)).toEqual(documented);
     const allNames = ENV_VARS.flatMap((spec) => [spec.name, ...spec.aliases]);
@@ -406,6 +411,12 @@ describe("security settings", () => {
     for (const bad of ["100", "0/1m", "10/0s", "ten/1m", "10/1w"]) {
       expect(() => loadConfig({ RATE_LIMIT_LOGIN_IP: bad })).toThrow(/^RATE_LIMIT_LOGIN_IP: /);
     }
+  });
+
+  it("keeps the metrics port off the public one", () => {
+    expect(() => loadConfig({ PORT: "3000", METRICS_PORT: "3000" })).toThrow(/^METRICS_PORT: /);
+    expect(loadConfig({ METRICS_PORT: "9464" }).metricsPort).toBe(9464);
+    expect(() => loadConfig({ METRICS_TOKEN: "short" })).toThrow(/^METRICS_TOKEN: /);
   });
 
   it("parses the HIBP settings within bounds", () => {

@@ -1,6 +1,26 @@
 import type { Command } from "../usage.js";
+import { blockCommand } from "./block.js";
+import { createUserCommand } from "./create-user.js";
+import { deleteUserCommand } from "./delete-user.js";
+import { exportCommand } from "./export.js";
+import { importCommand } from "./import.js";
+import { listUsersCommand } from "./list-users.js";
 import { migrateCommand } from "./migrate.js";
+import { purgeExpiredCommand } from "./purge-expired.js";
+import { rotateKeysCommand } from "./rotate-keys.js";
+import { setRoleCommand } from "./set-role.js";
+import { unblockCommand } from "./unblock.js";
 
 export const COMMANDS: Record<string, Command> = {
   migrate: migrateCommand,
+  "create-user": createUserCommand,
+  "set-role": setRoleCommand,
+  block: blockCommand,
+  unblock: unblockCommand,
+  "delete-user": deleteUserCommand,
+  "list-users": listUsersCommand,
+  "rotate-keys": rotateKeysCommand,
+  "purge-expired": purgeExpiredCommand,
+  import: importCommand,
+  export: exportCommand,
 };

@@ -1,5 +1,6 @@
 import { databaseTarget, openDatabase } from "../../storage/database.js";
 import { migrateToLatest } from "../../storage/migrate.js";
+import { noPositionals } from "../options.js";
 import type { Command } from "../usage.js";
 
 export const migrateCommand: Command = {
@@ -9,7 +10,8 @@ export const migrateCommand: Command = {
 Applies every pending migration to the database named by DATABASE_URL, or to the
 embedded database in DATA_DIR (stop the server first). The server also migrates at start.`,
   options: {},
-  async run({ config }) {
+  async run({ positionals, config }) {
+    noPositionals("migrate", positionals);
     const database = await openDatabase(databaseTarget(config()));
     try {
       const { applied } = await migrateToLatest(database.db);

@@ -1,0 +1,118 @@
+import { randomId } from "../../crypto/random.js";
+import { normalizeName, normalizeUsername } from "../../domain/input-rules.js";
+import { acceptablePassword, required, validEmail } from "../../domain/validate.js";
+import { UniqueViolation } from "../../storage/ports.js";
+import { CLI_ACTOR, withRuntime } from "../open.js";
+import {
+  choiceOption,
+  flagOption,
+  noPositionals,
+  ROLES,
+  requiredOption,
+  stringOption,
+} from "../options.js";
+import { readSecretLine } from "../read-line.js";
+import { CliUsageError, type Command } from "../usage.js";
+
+export const createUserCommand: Command = {
+  summary: "create a user (this is how the first admin is made)",
+  help: `Usage: latchkey create-user --email EMAIL (--password PASSWORD | --password-stdin)
+                           [--role user|admin] [--verified] [--name NAME] [--username NAME]
+
+Creates a user with the same email and password rules as sign-up (length, common and
+breached passwords, no email, name or username inside the password). No mail is sent.
+
+  --email EMAIL        the address; trimmed and lower-cased
+  --password PASSWORD  the password; visible in \`ps\` and shell history, prefer:
+  --password-stdin     read the password from the first line of stdin
+  --role ROLE          user (default) or admin
+  --verified           the email counts as verified and the user is active at once;
+                       without it the user is pending (when REQUIRE_EMAIL_VERIFICATION
+                       is on) until they verify with a code from /auth/verify-email/resend
+  --name NAME          display name
+  --username NAME      3 to 32 letters, digits, dots, dashes or underscores
+
+The first admin:
+  printf '%s\\n' "$ADMIN_PASSWORD" | latchkey create-user --email you@example.com \\
+      --password-stdin --role admin --verified`,
+  options: {
+    email: { type: "string" },
+    password: { type: "string" },
+    "password-stdin": { type: "boolean" },
+    role: { type: "string" },
+    verified: { type: "boolean" },
+    name: { type: "string" },
+    username: { type: "string" },
+  },
+  async run({ values, positionals, config }) {
+    noPositionals("create-user", positionals);
+    const email = validEmail(requiredOption(values, "email"), "--email");
+    const role = choiceOption(values, "role", ROLES) ?? "user";
+    const verified = flagOption(values, "verified");
+    const nameOption = stringOption(values, "name");
+    const name = nameOption === undefined ? null : required("--name", normalizeName(nameOption));
+    const usernameOption = stringOption(values, "username");
+    const username =
+      usernameOption === undefined
+        ? null
+        : required("--username", normalizeUsername(usernameOption));
+    const passwordOption = stringOption(values, "password");
+    const fromStdin = flagOption(values, "password-stdin");
+    if (passwordOption !== undefined && fromStdin) {
+      throw new CliUsageError("give --password or --password-stdin, not both");
+    }
+    if (passwordOption === undefined && !fromStdin) {
+      throw new CliUsageError("missing --password or --password-stdin");
+    }
+    const rawPassword = fromStdin
+      ? await readSecretLine(process.stdin, "Password: ", "a password")
+      : (passwordOption as string);
+    const settings = config();
+
+    return withRuntime(settings, async ({ deps }) => {
+      const password = await acceptablePassword(
+        deps,
+        rawPassword,
+        { email, name, username },
+        "--password",
+      );
+      const passwordHash = await deps.hasher.hash(password);
+      const now = deps.clock();
+      // Unverified users wait for their code exactly as after sign-up.
+      const status = verified || !settings.requireEmailVerification ? "active" : "pending";
+      const user = await deps.stores.users
+        .create({
+          id: randomId(),
+          email,
+          name,
+          username,
+          passwordHash,
+          status,
+          role,
+          emailVerifiedAt: verified ? now : null,
+          now,
+        })
+        .catch((error: unknown) => {
+          if (error instanceof UniqueViolation) {
+            throw new CliUsageError(
+              error.field === "email"
+                ? `a user with email ${email} already exists (see set-role, unblock)`
+                : `the username ${username} is taken`,
+            );
+          }
+          throw error;
+        });
+      await deps.audit({
+        type: "admin.user.created",
+        outcome: "success",
+        userId: user.id,
+        actorId: CLI_ACTOR.id,
+        details: { role, verified },
+      });
+      console.log(
+        `created ${user.email} (id ${user.id}, role ${user.role}, status ${user.status})`,
+      );
+      return 0;
+    });
+  },
+};

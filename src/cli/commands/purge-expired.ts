@@ -1,0 +1,27 @@
+import { purgeExpired } from "../../storage/purge.js";
+import { withStores } from "../open.js";
+import { noPositionals } from "../options.js";
+import type { Command } from "../usage.js";
+
+export const purgeExpiredCommand: Command = {
+  summary: "delete expired codes, sessions and keys, and audit events past AUDIT_RETENTION",
+  help: `Usage: latchkey purge-expired
+
+Deletes expired verification codes and reset links, expired refresh sessions, signing keys
+whose publication has ended, and audit events older than AUDIT_RETENTION. The server runs
+the same purge every 10 minutes; this is for cron jobs and maintenance windows.`,
+  options: {},
+  async run({ positionals, config }) {
+    noPositionals("purge-expired", positionals);
+    const settings = config();
+    return withStores(settings, async (stores) => {
+      const report = await purgeExpired(stores, new Date(), {
+        auditRetentionSeconds: settings.auditRetention,
+      });
+      console.log(
+        `purged ${report.codes} codes, ${report.sessions} sessions, ${report.keys} keys, ${report.audit} audit events`,
+      );
+      return 0;
+    });
+  },
+};

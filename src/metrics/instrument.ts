@@ -1,0 +1,89 @@
+import { performance } from "node:perf_hooks";
+import type { PasswordHasher } from "../crypto/password.js";
+import type { AuditLog, AuditType } from "../domain/audit.js";
+import { AuthError } from "../errors.js";
+import type { LimitedAction, RateLimits } from "../limits/rate-limits.js";
+import type { MailTransport } from "../mail/transport.js";
+import type { HashOp, LoginOutcome, Metrics } from "./metrics.js";
+
+/*
+ * Decorators that keep their input's interface: the domain and the mail queue never learn that
+ * metrics exist, and turning metrics off is not wrapping.
+ */
+
+/** Times every hash and verify; verifyDummy counts as verify, since that is what it imitates. */
+export function instrumentHasher(hasher: PasswordHasher, metrics: Metrics): PasswordHasher {
+  return {
+    hash: (password) => timed(metrics, "hash", () => hasher.hash(password)),
+    verify: (hash, password) => timed(metrics, "verify", () => hasher.verify(hash, password)),
+    verifyDummy: (password) => timed(metrics, "verify", () => hasher.verifyDummy(password)),
+  };
+}
+
+/** Counts each send as sent or failed; a failure is rethrown for the mail queue to log. */
+export function instrumentTransport(transport: MailTransport, metrics: Metrics): MailTransport {
+  return {
+    async send(message) {
+      try {
+        await transport.send(message);
+      } catch (error) {
+        metrics.countMail("failed");
+        throw error;
+      }
+      metrics.countMail("sent");
+    },
+    close: () => transport.close(),
+  };
+}
+
+const LOGIN_EVENTS: Readonly<Partial<Record<AuditType, LoginOutcome>>> = {
+  "login.success": "success",
+  "login.failure": "failure",
+  "login.lockout": "lockout",
+};
+
+/** Reads the audit trail as it is written: logins by outcome and refresh-token reuse. */
+export function instrumentAudit(audit: AuditLog, metrics: Metrics): AuditLog {
+  return (event) => {
+    const outcome = LOGIN_EVENTS[event.type];
+    if (outcome) metrics.countLogin(outcome);
+    else if (event.type === "refresh.reuse") metrics.countRefreshReuse();
+    return audit(event);
+  };
+}
+
+/** Counts RATE_LIMITED refusals by action; refusals during a login lockout count as "login". */
+export function instrumentLimits(limits: RateLimits, metrics: Metrics): RateLimits {
+  return {
+    hit: (action, keys) => countRefusal(metrics, action, () => limits.hit(action, keys)),
+    assertLoginAllowed: (email, ip) =>
+      countRefusal(metrics, "login", () => limits.assertLoginAllowed(email, ip)),
+    recordLoginFailure: (email, ip) => limits.recordLoginFailure(email, ip),
+    recordLoginSuccess: (email, ip) => limits.recordLoginSuccess(email, ip),
+    close: () => limits.close(),
+  };
+}
+
+async function timed<T>(metrics: Metrics, op: HashOp, work: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  try {
+    return await work();
+  } finally {
+    metrics.observeHash(op, (performance.now() - start) / 1000);
+  }
+}
+
+async function countRefusal(
+  metrics: Metrics,
+  action: LimitedAction,
+  check: () => Promise<void>,
+): Promise<void> {
+  try {
+    await check();
+  } catch (error) {
+    if (error instanceof AuthError && error.code === "RATE_LIMITED") {
+      metrics.countRateLimited(action);
+    }
+    throw error;
+  }
+}

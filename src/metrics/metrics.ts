@@ -1,0 +1,139 @@
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { LimitedAction } from "../limits/rate-limits.js";
+
+export type LoginOutcome = "success" | "failure" | "lockout";
+export type HashOp = "hash" | "verify";
+export type MailResult = "sent" | "failed";
+
+/**
+ * Latchkey's Prometheus metrics. Recording goes through the typed methods, so label values stay
+ * a closed set (unbounded labels would grow the registry without limit).
+ */
+export interface Metrics {
+  /** Owned by this instance, never prom-client's global one: several apps (and tests) share a process. */
+  readonly registry: Registry;
+  /** `text/plain; version=0.0.4; charset=utf-8`. */
+  readonly contentType: string;
+  /** `route` is the route pattern (`/reset/:token`) or `unmatched`, never the raw URL. */
+  observeRequest(method: string, route: string, status: number, seconds: number): void;
+  countLogin(outcome: LoginOutcome): void;
+  observeHash(op: HashOp, seconds: number): void;
+  countMail(result: MailResult): void;
+  countRateLimited(action: LimitedAction): void;
+  countRefreshReuse(): void;
+  /** The Prometheus text exposition of every metric. */
+  render(): Promise<string>;
+}
+
+/** 1 ms .. 5 s: an auth API answers in milliseconds, except logins, which pay for argon2id. */
+const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+/**
+ * 1 ms .. 1 s: argon2id at OWASP's m=19 MiB, t=2 takes tens of milliseconds on a server core;
+ * imported bcrypt (cost 10-12) up to a few hundred. A shift to the right means CPU starvation.
+ */
+const HASH_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+
+/** Node's default sampling interval; each sample is the interval plus the lag, see below. */
+const LAG_RESOLUTION_MS = 10;
+
+const LOGIN_OUTCOMES: readonly LoginOutcome[] = ["success", "failure", "lockout"];
+const HASH_OPS: readonly HashOp[] = ["hash", "verify"];
+const MAIL_RESULTS: readonly MailResult[] = ["sent", "failed"];
+const LIMITED_ACTIONS: readonly LimitedAction[] = [
+  "register",
+  "verify",
+  "resend",
+  "forgot",
+  "reset",
+  "login",
+];
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  const registers = [registry];
+  // process_resident_memory_bytes, CPU, heap, GC, handles, nodejs_eventloop_lag_* ...
+  collectDefaultMetrics({ register: registry });
+
+  const httpRequests = new Counter({
+    name: "http_requests_total",
+    help: "HTTP requests answered, by method, route pattern and status.",
+    labelNames: ["method", "route", "status"] as const,
+    registers,
+  });
+  const httpDuration = new Histogram({
+    name: "http_request_duration_seconds",
+    help: "Time from receiving a request to sending the reply, by method, route pattern and status.",
+    labelNames: ["method", "route", "status"] as const,
+    buckets: HTTP_BUCKETS,
+    registers,
+  });
+  const logins = new Counter({
+    name: "latchkey_logins_total",
+    help: "Password logins by outcome. A failure that starts or extends a lockout counts as failure and as lockout.",
+    labelNames: ["outcome"] as const,
+    registers,
+  });
+  const hashDuration = new Histogram({
+    name: "latchkey_password_hash_duration_seconds",
+    help: "Password hashing time; verify includes the dummy verify spent on unknown accounts.",
+    labelNames: ["op"] as const,
+    buckets: HASH_BUCKETS,
+    registers,
+  });
+  const mail = new Counter({
+    name: "latchkey_mail_total",
+    help: "Mails handed to the transport, by result.",
+    labelNames: ["result"] as const,
+    registers,
+  });
+  const rateLimited = new Counter({
+    name: "latchkey_rate_limited_total",
+    help: "Requests refused with RATE_LIMITED, by action (login includes refusals during a lockout).",
+    labelNames: ["action"] as const,
+    registers,
+  });
+  const refreshReuse = new Counter({
+    name: "latchkey_refresh_reuse_total",
+    help: "Replayed refresh tokens detected; each one revoked its session family.",
+    registers,
+  });
+
+  // Every series exists from the first scrape, so rate() and alerts see 0 rather than nothing.
+  for (const outcome of LOGIN_OUTCOMES) logins.inc({ outcome }, 0);
+  for (const op of HASH_OPS) hashDuration.zero({ op });
+  for (const result of MAIL_RESULTS) mail.inc({ result }, 0);
+  for (const action of LIMITED_ACTIONS) rateLimited.inc({ action }, 0);
+
+  const loopDelay = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
+  loopDelay.enable();
+  new Gauge({
+    name: "latchkey_event_loop_lag_seconds",
+    help: "99th percentile of event-loop delay since the previous scrape.",
+    registers,
+    collect() {
+      // A sample is the time between two timer ticks, so an idle loop reads the resolution
+      // itself; only what exceeds it is lag.
+      const p99 = loopDelay.count > 0 ? loopDelay.percentile(99) / 1e6 - LAG_RESOLUTION_MS : 0;
+      this.set(Math.max(0, p99) / 1000);
+      loopDelay.reset();
+    },
+  });
+
+  return {
+    registry,
+    contentType: registry.contentType,
+    observeRequest(method, route, status, seconds) {
+      const labels = { method, route, status: String(status) };
+      httpRequests.inc(labels);
+      httpDuration.observe(labels, seconds);
+    },
+    countLogin: (outcome) => logins.inc({ outcome }),
+    observeHash: (op, seconds) => hashDuration.observe({ op }, seconds),
+    countMail: (result) => mail.inc({ result }),
+    countRateLimited: (action) => rateLimited.inc({ action }),
+    countRefreshReuse: () => refreshReuse.inc(),
+    render: () => registry.metrics(),
+  };
+}
