@@ -47,6 +47,8 @@ export function buildApp(config: Config, deps: Deps, options: AppOptions): App {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerErrorHandler(app);
+  // Only JSON is spoken: a text/plain body is 415, not a string that fails validation.
+  app.removeContentTypeParser("text/plain");
   if (options.metrics) registerHttpMetrics(app, options.metrics);
   app.register(cookie);
   app.decorateRequest("auth", null);

@@ -28,8 +28,12 @@ export async function issueEmailCode(
  */
 export function mayIssueAnother(deps: Deps, last: StoredSecret, now: Date): boolean {
   if (now.getTime() - last.createdAt.getTime() < deps.config.resendCooldown * 1000) return false;
-  const exhausted = last.attempts >= deps.config.codeMaxAttempts;
-  return !(exhausted && last.expiresAt > now);
+  return !isSpent(deps, last, now);
+}
+
+/** Live, with every wrong try spent. */
+export function isSpent(deps: Deps, secret: StoredSecret, now: Date): boolean {
+  return secret.attempts >= deps.config.codeMaxAttempts && secret.expiresAt > now;
 }
 
 export function mailEmailCode(deps: Deps, user: UserRecord, code: string): void {

@@ -22,7 +22,7 @@ export async function login(
   await deps.limits.hit("login", { ip });
   await deps.limits.assertLoginAllowed(account, ip);
   const user = email.ok ? await deps.stores.users.findByEmail(email.value) : null;
-  const verified = await checkPassword(deps, user, password);
+  const verified = await checkPassword(deps, user, password, input.password);
   // Status is told only after the password is proven (CONTRACT.md): before that,
   // every failure is the same 401.
   if (!verified) {
@@ -78,14 +78,24 @@ async function checkPassword(
   deps: Deps,
   user: UserRecord | null,
   password: string,
+  raw: string,
 ): Promise<UserRecord | null> {
   if (!user) {
     await deps.hasher.verifyDummy(password);
     return null;
   }
-  const result = await deps.hasher.verify(user.passwordHash, password);
+  let result = await deps.hasher.verify(user.passwordHash, password);
+  // Imported bcrypt hashes were made from the password as typed, before NFKC (a
+  // full-width password from an East Asian keyboard differs): try that once too.
+  if (!result.ok && raw !== password && isLegacyHash(user.passwordHash)) {
+    result = await deps.hasher.verify(user.passwordHash, raw);
+  }
   if (!result.ok) return null;
   if (!result.needsRehash) return user;
   const passwordHash = await deps.hasher.hash(password);
   return (await deps.stores.users.update(user.id, { passwordHash }, deps.clock())) ?? user;
+}
+
+function isLegacyHash(hash: string): boolean {
+  return hash.startsWith("$2");
 }

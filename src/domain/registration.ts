@@ -2,7 +2,7 @@ import { randomId } from "../crypto/random.js";
 import { AuthError } from "../errors.js";
 import { UniqueViolation, type UserPatch, type UserRecord } from "../storage/ports.js";
 import { type ClientContext, clientIp, type Deps } from "./deps.js";
-import { issueEmailCode, mailEmailCode } from "./email-codes.js";
+import { isSpent, issueEmailCode, mailEmailCode } from "./email-codes.js";
 import { normalizeName, normalizeUsername } from "./input-rules.js";
 import { startSession, type TokenBundle } from "./sessions.js";
 import { acceptablePassword, required, validEmail } from "./validate.js";
@@ -66,11 +66,15 @@ export async function registerUser(
         });
       }
       if (!user) throw new AuthError("EMAIL_TAKEN");
-      return { user, code: await issueEmailCode(deps, stores, user, now) };
+      // A code with every try spent stays until it expires: a new one would inherit the
+      // spent count and could never work, so none is mailed until then.
+      const last = existing ? await stores.codes.find(existing.id, "email") : null;
+      const spent = last !== null && isSpent(deps, last, now);
+      return { user, code: spent ? null : await issueEmailCode(deps, stores, user, now) };
     })
     .catch(rethrowUniqueViolation);
 
-  mailEmailCode(deps, user, code);
+  if (code) mailEmailCode(deps, user, code);
   await deps.audit({ type: "user.registered", outcome: "success", userId: user.id, client });
   const tokens = deps.config.requireEmailVerification
     ? null

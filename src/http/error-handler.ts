@@ -1,5 +1,9 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 import { AuthError, ERROR_CODES, type ErrorCode, type FieldError } from "../errors.js";
+import { isDatabaseUnavailable } from "../storage/unavailable.js";
+
+// A database restart or failover takes seconds; clients retrying sooner only add load.
+const RETRY_AFTER_SECONDS = 5;
 
 interface ErrorEnvelope {
   success: false;
@@ -23,6 +27,13 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const known = toAuthError(error);
     if (known) return sendError(reply, known);
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, "database unavailable");
+      return sendError(
+        reply,
+        new AuthError("UNAVAILABLE", undefined, undefined, RETRY_AFTER_SECONDS),
+      );
+    }
     request.log.error({ err: error }, "unhandled error");
     return sendError(reply, new AuthError("INTERNAL"));
   });
@@ -42,7 +53,7 @@ function toAuthError(error: FastifyError): AuthError | null {
       undefined,
       error.validation.map((issue) => ({
         field: fieldOf(issue),
-        message: issue.message ?? "is not valid",
+        message: messageOf(issue),
       })),
     );
   }
@@ -72,8 +83,20 @@ function toAuthError(error: FastifyError): AuthError | null {
 
 interface ValidationIssue {
   instancePath: string;
+  keyword?: string;
   params: Record<string, unknown>;
   message?: string;
+}
+
+/**
+ * The schemas' caps on password fields only stop absurd input before any work; the
+ * rule a person must know is the contract's 256.
+ */
+function messageOf(issue: ValidationIssue): string {
+  if (issue.keyword === "maxLength" && /password$/i.test(issue.instancePath)) {
+    return "Password must be at most 256 characters.";
+  }
+  return issue.message ?? "is not valid";
 }
 
 function fieldOf(issue: ValidationIssue): string {

@@ -21,6 +21,8 @@ export async function openPostgres(options: PostgresOptions): Promise<PostgresHa
     max: options.maxConnections ?? 10,
     // Fail fast rather than hang while the database is down: callers answer 503.
     connectionTimeoutMillis: 2_000,
+    // A query that gets no answer (a stalled server, a half-open connection) fails too.
+    query_timeout: 10_000,
     ...(options.schema ? { options: `-c search_path=${quoteIdent(options.schema)}` } : {}),
   });
   // An idle client losing its connection must not crash the process.
