@@ -35,6 +35,11 @@ export interface AccessTokensOptions {
   /** Set: HS256 with this secret. Unset: EdDSA with keyRing. */
   jwtSecret?: string | undefined;
   keyRing?: KeyRing | undefined;
+  /**
+   * Called when a token names a kid the ring does not know: reload the keys and say
+   * whether anything new may have arrived (callers throttle it against kid floods).
+   */
+  onUnknownKid?: (() => Promise<boolean>) | undefined;
 }
 
 /** RFC 9068 §2.1: access tokens say what they are, so an ID token or any other JWT is refused. */
@@ -83,13 +88,20 @@ export function createAccessTokens(opts: AccessTokensOptions): AccessTokens {
 
     async verify(token, nowSeconds) {
       if (typeof token !== "string" || token.length > MAX_TOKEN_CHARS) return null;
-      try {
+      const attempt = async () => {
         const { payload } = await jwtVerify(token, (header) => mode.verifyingKey(header), {
           ...verifyOptions,
           currentDate: new Date(nowSeconds * 1000),
         });
         return toClaims(payload);
-      } catch {
+      };
+      try {
+        return await attempt();
+      } catch (error) {
+        // A key rotated on another instance: learn it once, then judge the token again.
+        if (error instanceof UnknownKidError && opts.onUnknownKid && (await opts.onUnknownKid())) {
+          return attempt().catch(() => null);
+        }
         // Bad signature, expired, wrong iss/typ/alg, unknown kid, not a JWT at all: all "no".
         return null;
       }
@@ -127,11 +139,17 @@ function ringMode(ring: KeyRing | undefined): Mode {
     },
     verifyingKey(header) {
       const key = header.kid === undefined ? null : ring.publicKey(header.kid);
-      if (!key) throw new Error("unknown kid");
+      if (!key) throw new UnknownKidError();
       return key;
     },
     jwks: () => ring.jwks(),
   };
+}
+
+class UnknownKidError extends Error {
+  constructor() {
+    super("unknown kid");
+  }
 }
 
 /** The signature proves we wrote it; this proves it has the shape we write. */

@@ -60,6 +60,8 @@ export interface TestServerOptions {
   store: StoreUnderTest;
   env?: Record<string, string>;
   realHasher?: boolean;
+  /** How often signing keys are re-read (several servers on one database). */
+  keyReloadIntervalMs?: number;
 }
 
 /** A real Latchkey listening on a random loopback port, mailing a real in-process SMTP server. */
@@ -92,6 +94,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     database: target,
     clock,
     purgeIntervalMs: 0,
+    ...(options.keyReloadIntervalMs ? { keyReloadIntervalMs: options.keyReloadIntervalMs } : {}),
     ...(options.realHasher ? {} : { hasher: await testHasher() }),
   }).catch(async (error: unknown) => {
     // Leave nothing behind when the start fails: no SMTP server, no schema.
