@@ -4,6 +4,7 @@ import { createAuditLog } from "./audit-log.js";
 import { BackgroundTasks } from "./background.js";
 import type { Config } from "./config/config.js";
 import { createAccessTokens } from "./crypto/access-tokens.js";
+import { startKeyRefresher } from "./crypto/key-refresh.js";
 import { KeyRing } from "./crypto/key-ring.js";
 import { createPasswordHasher, type PasswordHasher } from "./crypto/password.js";
 import { createPasswordPolicy } from "./crypto/password-policy.js";
@@ -41,6 +42,8 @@ export interface RuntimeOptions {
   clock?: () => Date;
   /** Where rate-limit counters live; defaults from REDIS_URL, then the database. */
   limiter?: LimiterBackend;
+  /** Signing keys are re-read from the database this often (other instances rotate too). */
+  keyReloadIntervalMs?: number;
   /** Expired codes and sessions are purged this often; 0 turns the job off. */
   purgeIntervalMs?: number;
   metrics?: Metrics;
@@ -56,6 +59,8 @@ export interface Runtime {
 }
 
 const DEFAULT_PURGE_INTERVAL_MS = 10 * 60 * 1000;
+// Keys rotated on another instance reach this one's JWKS within this time.
+const DEFAULT_KEY_RELOAD_MS = 30_000;
 
 /** Opens and wires everything the service needs, migrating the database first. */
 export async function startRuntime(config: Config, options: RuntimeOptions): Promise<Runtime> {
@@ -77,11 +82,19 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       metrics,
     );
     const keyRing = config.jwtSecret ? undefined : await KeyRing.load(stores.keys, clock());
+    const keyRefresher =
+      keyRing &&
+      startKeyRefresher(keyRing, clock, {
+        intervalMs: options.keyReloadIntervalMs ?? DEFAULT_KEY_RELOAD_MS,
+        minIntervalMs: 1_000,
+        onError: (error) => logger.warn({ err: error }, "signing keys could not be reloaded"),
+      });
     const tokens = createAccessTokens({
       issuer: config.publicUrl,
       ttlSeconds: config.accessTokenTtl,
       jwtSecret: config.jwtSecret,
       keyRing,
+      onUnknownKid: keyRefresher?.onUnknownKid,
     });
     const limits = instrumentLimits(
       config.rateLimitEnabled
@@ -141,6 +154,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       metrics,
       async close() {
         purge?.stop();
+        keyRefresher?.stop();
         await background.flush();
         await mail.flush();
         await transport.close();
