@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { randomId } from "./crypto/random.js";
+import { timeOrderedId } from "./crypto/random.js";
 import type { AuditLog } from "./domain/audit.js";
 import type { AuditStore } from "./storage/ports.js";
 
@@ -7,9 +7,10 @@ import type { AuditStore } from "./storage/ports.js";
 export function createAuditLog(store: AuditStore, clock: () => Date, logger: Logger): AuditLog {
   return async (event) => {
     try {
+      const occurredAt = clock();
       await store.insert({
-        id: randomId(),
-        occurredAt: clock(),
+        id: timeOrderedId(occurredAt),
+        occurredAt,
         type: event.type,
         outcome: event.outcome,
         userId: event.userId ?? null,

@@ -17,6 +17,26 @@ export function randomCode(): string {
 }
 
 /** Random (v4) UUID for row ids and JWT ids. */
+/**
+ * A UUIDv7 (RFC 9562): milliseconds since the epoch up front, then a counter within the
+ * millisecond (RFC 9562 §6.2, method 1), then randomness. Ids made later in a process
+ * sort later, so audit events written in one millisecond keep their order.
+ */
+let lastMs = -1;
+let sequence = 0;
+export function timeOrderedId(now: Date): string {
+  const ms = now.getTime();
+  sequence = ms === lastMs ? (sequence + 1) & 0xfff : randomInt(0, 0x400);
+  lastMs = ms;
+  const bytes = randomBytes(16);
+  for (let i = 0; i < 6; i++) bytes[i] = Math.floor(ms / 2 ** (8 * (5 - i))) & 0xff;
+  bytes[6] = 0x70 | (sequence >> 8);
+  bytes[7] = sequence & 0xff;
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+  const hex = bytes.toString("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 export function randomId(): string {
   return randomUUID();
 }

@@ -48,6 +48,7 @@ export async function registerOpenApi(app: FastifyInstance, config: Config): Pro
         { name: "account", description: "The signed-in user" },
         { name: "recovery", description: "Forgot and reset password" },
         { name: "tokens", description: "Verifying access tokens elsewhere" },
+        { name: "admin", description: "Users, sessions and the audit trail, for admins" },
         { name: "health", description: "Probes" },
         { name: "older clients", description: "Deprecated aliases kept for older clients" },
       ],

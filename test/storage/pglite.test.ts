@@ -3,6 +3,7 @@ import { migrateToLatest } from "../../src/storage/migrate.js";
 import { createStores } from "../../src/storage/stores/index.js";
 import { runAuditContract } from "./audit-contract.js";
 import { runStoreContract } from "./contract.js";
+import { runUsersAdminContract } from "./users-admin-contract.js";
 
 const open = async () => {
   const handle = await openDatabase({ kind: "pglite" });
@@ -12,3 +13,4 @@ const open = async () => {
 
 runStoreContract("PGlite (in memory)", open);
 runAuditContract("PGlite (in memory)", open);
+runUsersAdminContract("PGlite (in memory)", open);

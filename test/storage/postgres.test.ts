@@ -6,6 +6,7 @@ import { migrateToLatest } from "../../src/storage/migrate.js";
 import { createStores } from "../../src/storage/stores/index.js";
 import { runAuditContract } from "./audit-contract.js";
 import { runStoreContract } from "./contract.js";
+import { runUsersAdminContract } from "./users-admin-contract.js";
 
 const url = process.env.TEST_DATABASE_URL;
 
@@ -26,6 +27,7 @@ if (url) {
   };
   runStoreContract("PostgreSQL", open);
   runAuditContract("PostgreSQL", open);
+  runUsersAdminContract("PostgreSQL", open);
 } else {
   console.warn("TEST_DATABASE_URL not set: PostgreSQL store tests skipped");
   describe.skip("store contract: PostgreSQL", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { randomCode, randomId, randomToken } from "../../src/crypto/random.js";
+import { randomCode, randomId, randomToken, timeOrderedId } from "../../src/crypto/random.js";
 
 describe("randomToken", () => {
   it("encodes 32 bytes (256 bits) as unpadded base64url by default", () => {
@@ -34,5 +34,21 @@ describe("randomId", () => {
     expect(randomId()).toMatch(
       /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
     );
+  });
+});
+
+describe("timeOrderedId", () => {
+  it("is a version 7 UUID whose order follows time, and creation order within a millisecond", () => {
+    const at = new Date("2030-01-01T00:00:00.000Z");
+    const ids = Array.from({ length: 50 }, () => timeOrderedId(at));
+    expect(
+      ids.every((id) =>
+        /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id),
+      ),
+    ).toBe(true);
+    expect([...ids].sort()).toEqual(ids);
+    const later = timeOrderedId(new Date(at.getTime() + 1));
+    expect(later > (ids.at(-1) ?? "")).toBe(true);
+    expect(Number.parseInt((ids[0] ?? "").replaceAll("-", "").slice(0, 12), 16)).toBe(at.getTime());
   });
 });
