@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, LogController } from "fastify";
 import type { Config } from "./config/config.js";
 import type { Deps } from "./domain/deps.js";
-import { registerErrorHandler } from "./http/error-handler.js";
+import { registerErrorHandler, registerNotFoundHandler } from "./http/error-handler.js";
 import { redactUrl } from "./http/log-redaction.js";
 import { registerOpenApi } from "./http/openapi.js";
 import { registerSecurity } from "./http/plugins/security.js";
@@ -76,6 +76,7 @@ export function buildApp(config: Config, deps: Deps, options: AppOptions): App {
 
   app.register(async (scoped) => {
     await registerSecurity(scoped, config);
+    registerNotFoundHandler(scoped);
     await registerOpenApi(scoped, config);
     const routes = scoped.withTypeProvider<TypeBoxTypeProvider>();
     registerHealthRoutes(routes, options.ping);

@@ -27,12 +27,13 @@ export async function verifyEmail(
       { field: "code", message: "The code is exactly 6 digits." },
     ]);
   }
-  // Per IP across accounts too: guessing one code against many accounts trips it.
+  const user = await findUser(deps, input);
+  // Per IP across accounts too: guessing one code against many accounts trips it. The
+  // account is counted by id whether it was named by id or by email: one budget.
   await deps.limits.hit("verify", {
     ip: clientIp(client),
-    account: input.userId ?? input.email?.trim().toLowerCase(),
+    account: user?.id ?? input.userId ?? input.email?.trim().toLowerCase(),
   });
-  const user = await findUser(deps, input);
   // An unknown account answers like a wrong code: the route must not tell who exists.
   if (!user) throw new AuthError("INVALID_CODE");
   if (user.emailVerifiedAt !== null) throw new AuthError("ALREADY_VERIFIED");

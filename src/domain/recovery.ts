@@ -111,6 +111,9 @@ export async function resetPassword(
   // refused password must leave the link or code usable.
   const owner = await findResetOwner(deps, secret, now);
   if (!owner) throw new AuthError("INVALID_TOKEN");
+  // A code is checked (a wrong one counts a try) before anything about the account is
+  // told: otherwise a blocked status or a policy refusal would say the email exists.
+  if (secret.kind === "code") await checkResetCode(deps, owner, secret.code, now);
   // A token issued before a block must not reopen the account.
   if (owner.status === "blocked") throw new AuthError("ACCOUNT_BLOCKED");
   const password = await acceptablePassword(deps, input.password, owner);
@@ -177,6 +180,19 @@ async function findResetOwner(
   }
   const email = normalizeEmail(secret.email);
   return email.ok ? deps.stores.users.findByEmail(email.value) : null;
+}
+
+async function checkResetCode(deps: Deps, owner: UserRecord, code: string, now: Date) {
+  const result = await deps.stores.codes.checkForUser(
+    owner.id,
+    "reset",
+    hashCode(owner.id, "reset", code),
+    now,
+    deps.config.codeMaxAttempts,
+  );
+  if (result.ok) return;
+  if (result.reason === "exhausted") throw new AuthError("TOO_MANY_ATTEMPTS");
+  throw new AuthError("INVALID_TOKEN");
 }
 
 /** True when this call consumed the owner's live secret; of concurrent calls, one wins. */

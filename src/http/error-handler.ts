@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 import { AuthError, ERROR_CODES, type ErrorCode, type FieldError } from "../errors.js";
 import { isDatabaseUnavailable } from "../storage/unavailable.js";
+import { redactUrl } from "./log-redaction.js";
 
 // A database restart or failover takes seconds; clients retrying sooner only add load.
 const RETRY_AFTER_SECONDS = 5;
@@ -37,10 +38,20 @@ export function registerErrorHandler(app: FastifyInstance): void {
     request.log.error({ err: error }, "unhandled error");
     return sendError(reply, new AuthError("INTERNAL"));
   });
+}
+
+/**
+ * 404s in the envelope. Registered in the same scope as the security headers, so an
+ * unknown route gets them too.
+ */
+export function registerNotFoundHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     sendError(
       reply,
-      new AuthError("NOT_FOUND", `No route for ${request.method} ${request.url.split("?")[0]}.`),
+      new AuthError(
+        "NOT_FOUND",
+        `No route for ${request.method} ${redactUrl(request.url.split("?")[0] ?? "").slice(0, 200)}.`,
+      ),
     ),
   );
 }

@@ -188,9 +188,12 @@ function remainingSeconds(res: RateLimiterRes | null): number {
   return Math.ceil(res.msBeforeNext / 1000);
 }
 
-/** 2^k seconds for the k-th failure beyond the free ones, at most `cap`; 0 while still free. */
+/**
+ * 0 while failures stay below `free`; from the free-th failure on, the next try waits
+ * 2^k seconds (k = 1 at the free-th failure, doubling after each one), at most `cap`.
+ */
 function growingDelay(failures: number, free: number, cap: number): number {
-  const beyond = failures - free;
+  const beyond = failures - free + 1;
   if (beyond <= 0) return 0;
   // Clamped exponent: 2^31 s is already far past any cap, and keeps the number finite.
   return Math.min(2 ** Math.min(beyond, 31), cap);

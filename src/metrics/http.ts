@@ -1,7 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { safeEqual, sha256 } from "../crypto/digest.js";
 import { AuthError } from "../errors.js";
-import { registerErrorHandler } from "../http/error-handler.js";
+import { registerErrorHandler, registerNotFoundHandler } from "../http/error-handler.js";
 import type { Metrics } from "./metrics.js";
 
 /** Requests that matched no route share one label, so scanners cannot grow the registry. */
@@ -79,6 +79,7 @@ export async function startMetricsServer(
     ? Fastify({ loggerInstance: options.logger })
     : Fastify({ logger: false });
   registerErrorHandler(server);
+  registerNotFoundHandler(server);
   registerMetricsRoute(server, metrics, { token: options.token });
   const address = await server.listen({ host: options.host, port: options.port });
   return { url: `${address}/metrics`, close: () => server.close() };

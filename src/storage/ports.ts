@@ -2,6 +2,7 @@ import type {
   AuditDetails,
   AuditOutcome,
   CodePurpose,
+  OutboxStatus,
   SecretKind,
   UserRole,
   UserStatus,
@@ -137,6 +138,17 @@ export interface CodeStore {
   ): Promise<ConsumeResult>;
   /** A live link token by its hash, without consuming it (to check input first). */
   findLiveByHash(purpose: CodePurpose, secretHash: string, now: Date): Promise<StoredSecret | null>;
+  /**
+   * Like consumeForUser, but a match leaves the secret in place: lets the caller check
+   * the rest of the input before using it up. A mismatch counts a try all the same.
+   */
+  checkForUser(
+    userId: string,
+    purpose: CodePurpose,
+    secretHash: string,
+    now: Date,
+    maxAttempts: number,
+  ): Promise<ConsumeResult>;
   /** Atomically consume a link token found by its hash alone. */
   consumeByHash(purpose: CodePurpose, secretHash: string, now: Date): Promise<StoredSecret | null>;
   delete(userId: string, purpose: CodePurpose): Promise<void>;
@@ -234,12 +246,58 @@ export interface AuditStore {
   purgeOlderThan(cutoff: Date): Promise<number>;
 }
 
+export interface OutboxMessage {
+  to: string;
+  template: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface OutboxEntry {
+  id: string;
+  createdAt: Date;
+  to: string;
+  template: string;
+  subject: string;
+  /** Null once sent (the bodies carry live secrets). */
+  text: string | null;
+  html: string | null;
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: Date;
+  leaseUntil: Date | null;
+  lastError: string | null;
+  sentAt: Date | null;
+}
+
+export interface OutboxStore {
+  /** Queues a message; inside a transaction it commits, or vanishes, with the state it mails. */
+  add(message: OutboxMessage, now: Date): Promise<string>;
+  /**
+   * Claims up to `limit` due messages for `leaseMs` (FOR UPDATE SKIP LOCKED: concurrent
+   * workers never get the same row). Rows whose lease ran out are due again, so a worker
+   * killed while sending loses nothing. Each claim counts an attempt.
+   */
+  claim(limit: number, now: Date, leaseMs: number): Promise<OutboxEntry[]>;
+  markSent(id: string, now: Date): Promise<void>;
+  /** Back to the queue at `retryAt`, or dead when retryAt is null. */
+  markFailed(id: string, error: string, retryAt: Date | null): Promise<void>;
+  listDead(limit: number): Promise<OutboxEntry[]>;
+  /** A dead message goes back to the queue with a fresh attempt count; false if none. */
+  requeue(id: string, now: Date): Promise<boolean>;
+  countByStatus(): Promise<Record<OutboxStatus, number>>;
+  /** Sent messages older than the cutoff go. */
+  purgeSent(cutoff: Date): Promise<number>;
+}
+
 export interface Stores {
   users: UserStore;
   codes: CodeStore;
   sessions: SessionStore;
   keys: KeyStore;
   audit: AuditStore;
+  outbox: OutboxStore;
   /** Runs fn with stores bound to one transaction; commits when it resolves. */
   transaction<T>(fn: (stores: Stores) => Promise<T>): Promise<T>;
 }

@@ -77,6 +77,24 @@ export interface AuditEventsTable {
 /** Facts about an event: never a password, code, token or hash. */
 export type AuditDetails = Record<string, string | number | boolean | null>;
 
+export type OutboxStatus = "queued" | "sending" | "sent" | "dead";
+
+export interface MailOutboxTable {
+  id: string;
+  created_at: Timestamp;
+  to_address: string;
+  template: string;
+  subject: string;
+  text_body: string | null;
+  html_body: string | null;
+  status: OutboxStatus;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  lease_until: Timestamp | null;
+  last_error: string | null;
+  sent_at: Timestamp | null;
+}
+
 export type JsonWebKeyRecord = Record<string, string>;
 
 export interface Database {
@@ -85,6 +103,7 @@ export interface Database {
   refresh_sessions: RefreshSessionsTable;
   signing_keys: SigningKeysTable;
   audit_events: AuditEventsTable;
+  mail_outbox: MailOutboxTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -92,3 +111,4 @@ export type CodeRow = Selectable<VerificationCodesTable>;
 export type SessionRow = Selectable<RefreshSessionsTable>;
 export type SigningKeyRow = Selectable<SigningKeysTable>;
 export type AuditEventRow = Selectable<AuditEventsTable>;
+export type MailOutboxRow = Selectable<MailOutboxTable>;

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { CodeStore, ConsumeResult, NewSecret, StoredSecret } from "../ports.js";
-import type { CodeRow, Database } from "../schema.js";
+import type { CodePurpose, CodeRow, Database } from "../schema.js";
 
 export function createCodeStore(db: Kysely<Database>): CodeStore {
   return {
@@ -57,53 +57,11 @@ export function createCodeStore(db: Kysely<Database>): CodeStore {
       return row ? toStoredSecret(row) : null;
     },
 
-    async consumeForUser(userId, purpose, secretHash, now, maxAttempts): Promise<ConsumeResult> {
-      // One DELETE ... RETURNING: of two concurrent callers with the right code, the second
-      // blocks on the row lock, then finds it gone. No read-then-write window.
-      const consumed = await db
-        .deleteFrom("verification_codes")
-        .where("user_id", "=", userId)
-        .where("purpose", "=", purpose)
-        .where("secret_hash", "=", secretHash)
-        .where("expires_at", ">", now)
-        .where("attempts", "<", maxAttempts)
-        .returningAll()
-        .executeTakeFirst();
-      if (consumed) return { ok: true, secret: toStoredSecret(consumed) };
+    consumeForUser: (userId, purpose, secretHash, now, maxAttempts) =>
+      presentSecret(db, { userId, purpose, secretHash, now, maxAttempts, consume: true }),
 
-      // A wrong try on a live secret counts, atomically, so parallel guesses cannot
-      // exceed the limit.
-      const counted = await db
-        .updateTable("verification_codes")
-        .set((eb) => ({ attempts: eb("attempts", "+", 1) }))
-        .where("user_id", "=", userId)
-        .where("purpose", "=", purpose)
-        .where("expires_at", ">", now)
-        .where("attempts", "<", maxAttempts)
-        .returning("attempts")
-        .executeTakeFirst();
-      if (counted) {
-        const attempts = Number(counted.attempts);
-        return { ok: false, reason: attempts >= maxAttempts ? "exhausted" : "mismatch", attempts };
-      }
-
-      // Nothing live to count against: say why.
-      const row = await db
-        .selectFrom("verification_codes")
-        .select(["attempts", "expires_at"])
-        .where("user_id", "=", userId)
-        .where("purpose", "=", purpose)
-        .executeTakeFirst();
-      if (!row) return { ok: false, reason: "missing", attempts: 0 };
-      const attempts = Number(row.attempts);
-      if (row.expires_at.getTime() <= now.getTime()) {
-        return { ok: false, reason: "expired", attempts };
-      }
-      if (attempts >= maxAttempts) return { ok: false, reason: "exhausted", attempts };
-      // The secret was replaced between the statements by a concurrent put: the
-      // presented one was not the live one.
-      return { ok: false, reason: "mismatch", attempts };
-    },
+    checkForUser: (userId, purpose, secretHash, now, maxAttempts) =>
+      presentSecret(db, { userId, purpose, secretHash, now, maxAttempts, consume: false }),
 
     async consumeByHash(purpose, secretHash, now) {
       const row = await db
@@ -133,6 +91,75 @@ export function createCodeStore(db: Kysely<Database>): CodeStore {
       return Number(result.numDeletedRows);
     },
   };
+}
+
+interface Presented {
+  userId: string;
+  purpose: CodePurpose;
+  secretHash: string;
+  now: Date;
+  maxAttempts: number;
+  /** Delete the secret when it matches (consume), or only say that it does (check). */
+  consume: boolean;
+}
+
+async function presentSecret(db: Kysely<Database>, p: Presented): Promise<ConsumeResult> {
+  const { userId, purpose, secretHash, now, maxAttempts } = p;
+  // One DELETE ... RETURNING: of two concurrent callers with the right code, the second
+  // blocks on the row lock, then finds it gone. No read-then-write window.
+  const matching = p.consume
+    ? await db
+        .deleteFrom("verification_codes")
+        .where("user_id", "=", userId)
+        .where("purpose", "=", purpose)
+        .where("secret_hash", "=", secretHash)
+        .where("expires_at", ">", now)
+        .where("attempts", "<", maxAttempts)
+        .returningAll()
+        .executeTakeFirst()
+    : await db
+        .selectFrom("verification_codes")
+        .selectAll()
+        .where("user_id", "=", userId)
+        .where("purpose", "=", purpose)
+        .where("secret_hash", "=", secretHash)
+        .where("expires_at", ">", now)
+        .where("attempts", "<", maxAttempts)
+        .executeTakeFirst();
+  if (matching) return { ok: true, secret: toStoredSecret(matching) };
+
+  // A wrong try on a live secret counts, atomically, so parallel guesses cannot
+  // exceed the limit.
+  const counted = await db
+    .updateTable("verification_codes")
+    .set((eb) => ({ attempts: eb("attempts", "+", 1) }))
+    .where("user_id", "=", userId)
+    .where("purpose", "=", purpose)
+    .where("expires_at", ">", now)
+    .where("attempts", "<", maxAttempts)
+    .returning("attempts")
+    .executeTakeFirst();
+  if (counted) {
+    const attempts = Number(counted.attempts);
+    return { ok: false, reason: attempts >= maxAttempts ? "exhausted" : "mismatch", attempts };
+  }
+
+  // Nothing live to count against: say why.
+  const row = await db
+    .selectFrom("verification_codes")
+    .select(["attempts", "expires_at"])
+    .where("user_id", "=", userId)
+    .where("purpose", "=", purpose)
+    .executeTakeFirst();
+  if (!row) return { ok: false, reason: "missing", attempts: 0 };
+  const attempts = Number(row.attempts);
+  if (row.expires_at.getTime() <= now.getTime()) {
+    return { ok: false, reason: "expired", attempts };
+  }
+  if (attempts >= maxAttempts) return { ok: false, reason: "exhausted", attempts };
+  // The secret was replaced between the statements by a concurrent put: the
+  // presented one was not the live one.
+  return { ok: false, reason: "mismatch", attempts };
 }
 
 function toStoredSecret(row: CodeRow): StoredSecret {

@@ -4,6 +4,7 @@ import type { Database } from "../schema.js";
 import { createAuditStore } from "./audit-store.js";
 import { createCodeStore } from "./code-store.js";
 import { createKeyStore } from "./key-store.js";
+import { createOutboxStore } from "./outbox-store.js";
 import { createSessionStore } from "./session-store.js";
 import { createUserStore } from "./user-store.js";
 
@@ -21,6 +22,7 @@ export function createStores(db: Kysely<Database>): Stores {
     sessions: createSessionStore(db),
     keys: createKeyStore(db),
     audit: createAuditStore(db),
+    outbox: createOutboxStore(db),
     // Kysely has no nested transactions; inside one, the work simply joins it.
     transaction: (fn) =>
       db.isTransaction ? fn(stores) : db.transaction().execute((trx) => fn(createStores(trx))),

@@ -1,0 +1,140 @@
+import { type Kysely, sql } from "kysely";
+import { randomId } from "../../crypto/random.js";
+import type { OutboxEntry, OutboxStore } from "../ports.js";
+import type { Database, MailOutboxRow, OutboxStatus } from "../schema.js";
+
+export function createOutboxStore(db: Kysely<Database>): OutboxStore {
+  return {
+    async add(message, now) {
+      const id = randomId();
+      await db
+        .insertInto("mail_outbox")
+        .values({
+          id,
+          created_at: now,
+          to_address: message.to,
+          template: message.template,
+          subject: message.subject,
+          text_body: message.text,
+          html_body: message.html,
+          status: "queued",
+          attempts: 0,
+          next_attempt_at: now,
+          lease_until: null,
+          last_error: null,
+          sent_at: null,
+        })
+        .execute();
+      return id;
+    },
+
+    async claim(limit, now, leaseMs) {
+      const leaseUntil = new Date(now.getTime() + leaseMs);
+      // One statement: pick due rows, skipping any another worker holds, and lease them.
+      const rows = await db
+        .updateTable("mail_outbox")
+        .set((eb) => ({
+          status: "sending",
+          lease_until: leaseUntil,
+          attempts: eb("attempts", "+", 1),
+        }))
+        .where("id", "in", (eb) =>
+          eb
+            .selectFrom("mail_outbox")
+            .select("id")
+            .where((w) =>
+              w.or([
+                w.and([w("status", "=", "queued"), w("next_attempt_at", "<=", now)]),
+                w.and([w("status", "=", "sending"), w("lease_until", "<=", now)]),
+              ]),
+            )
+            .orderBy("next_attempt_at")
+            .limit(limit)
+            .forUpdate()
+            .skipLocked(),
+        )
+        .returningAll()
+        .execute();
+      return rows.map(toEntry);
+    },
+
+    async markSent(id, now) {
+      await db
+        .updateTable("mail_outbox")
+        .set({ status: "sent", sent_at: now, lease_until: null, text_body: null, html_body: null })
+        .where("id", "=", id)
+        .execute();
+    },
+
+    async markFailed(id, error, retryAt) {
+      await db
+        .updateTable("mail_outbox")
+        .set(
+          retryAt
+            ? { status: "queued", next_attempt_at: retryAt, lease_until: null, last_error: error }
+            : { status: "dead", lease_until: null, last_error: error },
+        )
+        .where("id", "=", id)
+        .execute();
+    },
+
+    async listDead(limit) {
+      const rows = await db
+        .selectFrom("mail_outbox")
+        .selectAll()
+        .where("status", "=", "dead")
+        .orderBy("created_at", "desc")
+        .limit(limit)
+        .execute();
+      return rows.map(toEntry);
+    },
+
+    async requeue(id, now) {
+      const result = await db
+        .updateTable("mail_outbox")
+        .set({ status: "queued", attempts: 0, next_attempt_at: now, last_error: null })
+        .where("id", "=", id)
+        .where("status", "=", "dead")
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    async countByStatus() {
+      const rows = await db
+        .selectFrom("mail_outbox")
+        .select(["status", sql<number>`count(*)::int`.as("count")])
+        .groupBy("status")
+        .execute();
+      const counts: Record<OutboxStatus, number> = { queued: 0, sending: 0, sent: 0, dead: 0 };
+      for (const row of rows) counts[row.status] = Number(row.count);
+      return counts;
+    },
+
+    async purgeSent(cutoff) {
+      const result = await db
+        .deleteFrom("mail_outbox")
+        .where("status", "=", "sent")
+        .where("sent_at", "<", cutoff)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}
+
+function toEntry(row: MailOutboxRow): OutboxEntry {
+  return {
+    id: row.id,
+    createdAt: row.created_at,
+    to: row.to_address,
+    template: row.template,
+    subject: row.subject,
+    text: row.text_body,
+    html: row.html_body,
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    leaseUntil: row.lease_until,
+    lastError: row.last_error,
+    sentAt: row.sent_at,
+  };
+}
