@@ -4,7 +4,12 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, LogController } from "fastify";
 import type { Config } from "./config/config.js";
 import type { Deps } from "./domain/deps.js";
-import { registerErrorHandler, registerNotFoundHandler } from "./http/error-handler.js";
+import {
+  clientErrorHandler,
+  frameworkErrors,
+  registerErrorHandler,
+  registerNotFoundHandler,
+} from "./http/error-handler.js";
 import { redactUrl } from "./http/log-redaction.js";
 import { registerOpenApi } from "./http/openapi.js";
 import { registerSecurity } from "./http/plugins/security.js";
@@ -38,6 +43,10 @@ export function buildApp(config: Config, deps: Deps, options: AppOptions): App {
     // The client IP comes from the socket unless the operator names the proxies to trust.
     trustProxy: trustProxyOption(config.trustProxy),
     genReqId: () => randomUUID(),
+    // Reset tokens are 43 characters; anything much longer cannot name one of our resources.
+    maxParamLength: 256,
+    frameworkErrors,
+    clientErrorHandler,
     // One line per request is written by the onResponse hook below, with secrets redacted.
     logController: new LogController({ disableRequestLogging: true }),
     ajv: {

@@ -4,6 +4,7 @@
  */
 export const ERROR_CODES = {
   VALIDATION_FAILED: { status: 400, message: "The request is not valid." },
+  BAD_REQUEST: { status: 400, message: "The request could not be read." },
   INVALID_JSON: { status: 400, message: "The request body is not valid JSON." },
   INVALID_CODE: { status: 400, message: "The code is not valid." },
   CODE_EXPIRED: { status: 400, message: "The code has expired. Ask for a new one." },
@@ -23,6 +24,7 @@ export const ERROR_CODES = {
   LAST_ADMIN: { status: 409, message: "The last active admin cannot be removed." },
   PAYLOAD_TOO_LARGE: { status: 413, message: "The request body is too large." },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: "Send the body as application/json." },
+  HEADERS_TOO_LARGE: { status: 431, message: "The request headers are too large." },
   TOO_MANY_ATTEMPTS: {
     status: 429,
     message: "Too many wrong attempts. Wait until the code expires, then ask for a new one.",

@@ -1,3 +1,4 @@
+import type { Duplex } from "node:stream";
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 import { AuthError, ERROR_CODES, type ErrorCode, type FieldError } from "../errors.js";
 import { isDatabaseUnavailable } from "../storage/unavailable.js";
@@ -41,6 +42,38 @@ export function registerErrorHandler(app: FastifyInstance): void {
 }
 
 /**
+ * Errors Fastify's router raises before any route or hook runs: a malformed
+ * %-escape, an over-long path parameter. Same envelope, no echo of the path.
+ */
+export function frameworkErrors(error: FastifyError, _request: unknown, reply: FastifyReply) {
+  const known =
+    error.code === "FST_ERR_MAX_PARAM_LENGTH"
+      ? new AuthError("NOT_FOUND")
+      : new AuthError("BAD_REQUEST", "The URL is malformed.");
+  return sendError(reply, known);
+}
+
+/**
+ * Requests Node's HTTP parser rejects never reach Fastify: answer them in the
+ * envelope on the raw socket.
+ */
+export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Duplex): void {
+  const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
+  const code = tooLarge ? "HEADERS_TOO_LARGE" : "BAD_REQUEST";
+  const { status, message } = ERROR_CODES[code];
+  const body = JSON.stringify({ success: false, message, code });
+  if (socket.writable) {
+    socket.end(
+      `HTTP/1.1 ${status} ${tooLarge ? "Request Header Fields Too Large" : "Bad Request"}\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Connection: close\r\n\r\n${body}`,
+    );
+  } else {
+    socket.destroy(error);
+  }
+}
+
+/**
  * 404s in the envelope. Registered in the same scope as the security headers, so an
  * unknown route gets them too.
  */
@@ -50,7 +83,7 @@ export function registerNotFoundHandler(app: FastifyInstance): void {
       reply,
       new AuthError(
         "NOT_FOUND",
-        `No route for ${request.method} ${redactUrl(request.url.split("?")[0] ?? "").slice(0, 200)}.`,
+        `No route for ${request.method} ${redactUrl(request.url).slice(0, 200)}.`,
       ),
     ),
   );

@@ -3,10 +3,14 @@
  * are logged. These rules keep every secret out of the log.
  */
 const SECRET_PATH = /(\/(?:reset-password|password\/reset)\/)[^/?#]+/g;
-const SECRET_QUERY = /([?&](?:token|code|refreshToken|accessToken)=)[^&#]*/gi;
 
+/**
+ * The path with secret segments redacted and no query string at all: a query's names
+ * can be percent-encoded (`?%74oken=`), so no pattern over the raw text is safe.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(SECRET_PATH, "$1[redacted]").replace(SECRET_QUERY, "$1[redacted]");
+  const path = url.split("?")[0] ?? "";
+  return path.replace(SECRET_PATH, "$1[redacted]");
 }
 
 /** pino paths whose values never reach the log. */

@@ -14,7 +14,7 @@ export interface DatabaseHandle {
 
 export type DatabaseTarget =
   | { kind: "postgres"; url: string; schema?: string; maxConnections?: number }
-  | { kind: "pglite"; dir?: string };
+  | { kind: "pglite"; dir?: string; snapshot?: Blob };
 
 export function databaseTarget(config: {
   databaseUrl: string | undefined;
@@ -27,7 +27,9 @@ export function databaseTarget(config: {
 
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
   const handle =
-    target.kind === "postgres" ? await openPostgres(target) : await openPglite(target.dir);
+    target.kind === "postgres"
+      ? await openPostgres(target)
+      : await openPglite(target.dir, target.snapshot);
   return {
     db: handle.db,
     kind: target.kind,

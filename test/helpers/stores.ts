@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { describe } from "vitest";
 import type { DatabaseTarget } from "../../src/storage/database.js";
+import { dumpPglite } from "../../src/storage/drivers/pglite.js";
 import { dropSchema } from "../../src/storage/drivers/postgres.js";
+import { migrateToLatest } from "../../src/storage/migrate.js";
 
 export interface StoreUnderTest {
   name: "PGlite" | "PostgreSQL";
@@ -12,6 +14,19 @@ export interface StoreUnderTest {
 }
 
 const postgresUrl = process.env.TEST_DATABASE_URL;
+
+let snapshot: Promise<Blob> | undefined;
+
+/**
+ * PGlite's initdb dominates a server start in tests: each worker makes one migrated
+ * database, and every test database starts as a copy of it.
+ */
+export function pgliteSnapshot(): Promise<Blob> {
+  snapshot ??= dumpPglite(async (db) => {
+    await migrateToLatest(db);
+  });
+  return snapshot;
+}
 
 export const pglite: StoreUnderTest = {
   name: "PGlite",

@@ -1,4 +1,4 @@
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, createServer } from "node:net";
 import { Writable } from "node:stream";
 import { buildApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config/load-config.js";
@@ -8,7 +8,7 @@ import type { App } from "../../src/http/types.js";
 import { createLogger } from "../../src/logger.js";
 import { type Runtime, startRuntime } from "../../src/runtime.js";
 import { type SmtpCapture, startSmtpCapture } from "./smtp-capture.js";
-import type { StoreUnderTest } from "./stores.js";
+import { pgliteSnapshot, type StoreUnderTest } from "./stores.js";
 
 export interface TestClock {
   (): Date;
@@ -62,6 +62,20 @@ export interface TestServerOptions {
   realHasher?: boolean;
   /** How often signing keys are re-read (several servers on one database). */
   keyReloadIntervalMs?: number;
+  /**
+   * Listen here instead of on a random port: a browser test sets PUBLIC_URL and APP_URL
+   * to the server's own address, which must be known before the config is loaded.
+   */
+  port?: number;
+}
+
+/** A loopback port that was free a moment ago, for `port` (and the URLs built from it). */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
 }
 
 /** A real Latchkey listening on a random loopback port, mailing a real in-process SMTP server. */
@@ -88,7 +102,9 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     }),
   );
   const clock = createTestClock();
-  const target = options.store.target();
+  const made = options.store.target();
+  const target =
+    made.kind === "pglite" && !made.dir ? { ...made, snapshot: await pgliteSnapshot() } : made;
   const runtime = await startRuntime(config, {
     logger,
     database: target,
@@ -107,7 +123,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     logger,
     metrics: runtime.metrics,
   });
-  await app.listen({ port: 0, host: "127.0.0.1" });
+  await app.listen({ port: options.port ?? 0, host: "127.0.0.1" });
   const { port } = app.server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
 
