@@ -3,9 +3,11 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts", "src/**/*.test.ts"],
+    // Multi-process suites run on their own: npm run test:cluster.
+    exclude: ["test/cluster/**", "node_modules/**"],
     pool: "forks",
-    testTimeout: 20_000,
-    hookTimeout: 30_000,
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
     // Password hashing is the bottleneck of most suites; two cores, two workers.
     maxWorkers: 2,
   },

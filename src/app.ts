@@ -25,6 +25,9 @@ import type { App } from "./http/types.js";
 import { createLogger } from "./logger.js";
 import { registerHttpMetrics, registerMetricsRoute } from "./metrics/http.js";
 import type { Metrics } from "./metrics/metrics.js";
+import { registerPages } from "./pages/plugin.js";
+
+const ACCESS_LOG_LEVELS = new Set(["info", "debug", "trace"]);
 
 export interface AppOptions {
   /** Resolves when the database answers; /readyz reports it. */
@@ -72,6 +75,8 @@ export function buildApp(config: Config, deps: Deps, options: AppOptions): App {
     if (request.body === undefined && request.method !== "GET") request.body = {};
   });
   app.addHook("onResponse", async (request, reply) => {
+    // One access line per request, skipped without building it when info is off.
+    if (!ACCESS_LOG_LEVELS.has(request.log.level)) return;
     request.log.info(
       {
         method: request.method,
@@ -97,6 +102,10 @@ export function buildApp(config: Config, deps: Deps, options: AppOptions): App {
     registerRecoveryRoutes(routes, deps);
     registerAdminRoutes(routes, deps);
   });
+
+  // Beside the API's scope, not in it: the pages have their own CSP, form parser and
+  // same-origin rule (their no-referrer forms post with `Origin: null`).
+  if (config.pagesEnabled) registerPages(app, deps);
 
   if (options.metrics && config.metricsToken !== undefined && config.metricsPort === undefined) {
     registerMetricsRoute(app, options.metrics, { token: config.metricsToken });

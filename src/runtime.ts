@@ -4,6 +4,7 @@ import { createAuditLog } from "./audit-log.js";
 import { BackgroundTasks } from "./background.js";
 import type { Config } from "./config/config.js";
 import { createAccessTokens } from "./crypto/access-tokens.js";
+import { limitHashing } from "./crypto/hash-queue.js";
 import { startKeyRefresher } from "./crypto/key-refresh.js";
 import { KeyRing } from "./crypto/key-ring.js";
 import { createPasswordHasher, type PasswordHasher } from "./crypto/password.js";
@@ -11,8 +12,8 @@ import { createPasswordPolicy } from "./crypto/password-policy.js";
 import type { Deps } from "./domain/deps.js";
 import { createLimiterFactory, type LimiterBackend } from "./limits/limiter-backend.js";
 import { createRateLimits, NO_LIMITS } from "./limits/rate-limits.js";
+import { type DeliveryWorker, startDeliveryWorker } from "./mail/delivery-worker.js";
 import { createMailer } from "./mail/mailer.js";
-import { MailQueue } from "./mail/outbox.js";
 import type { MailTransport } from "./mail/transport.js";
 import { createFileTransport } from "./mail/transports/file.js";
 import { createSmtpTransport } from "./mail/transports/smtp.js";
@@ -42,6 +43,8 @@ export interface RuntimeOptions {
   clock?: () => Date;
   /** Where rate-limit counters live; defaults from REDIS_URL, then the database. */
   limiter?: LimiterBackend;
+  /** The outbox is polled this often; defaults to MAIL_POLL_INTERVAL. */
+  mailPollMs?: number;
   /** Signing keys are re-read from the database this often (other instances rotate too). */
   keyReloadIntervalMs?: number;
   /** Expired codes and sessions are purged this often; 0 turns the job off. */
@@ -52,15 +55,14 @@ export interface RuntimeOptions {
 export interface Runtime {
   readonly deps: Deps;
   readonly database: DatabaseHandle;
-  readonly mail: MailQueue;
+  /** The outbox's delivery worker: flush() sends what is due now. */
+  readonly mail: DeliveryWorker;
   readonly background: BackgroundTasks;
   readonly metrics: Metrics;
   close(): Promise<void>;
 }
 
 const DEFAULT_PURGE_INTERVAL_MS = 10 * 60 * 1000;
-// Keys rotated on another instance reach this one's JWKS within this time.
-const DEFAULT_KEY_RELOAD_MS = 30_000;
 
 /** Opens and wires everything the service needs, migrating the database first. */
 export async function startRuntime(config: Config, options: RuntimeOptions): Promise<Runtime> {
@@ -73,19 +75,24 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
     const migrated = await migrateToLatest(database.db);
     if (migrated.applied.length) logger.info({ migrations: migrated.applied }, "migrated");
     const stores = createStores(database.db);
-    const hasher = instrumentHasher(
-      options.hasher ??
-        (await createPasswordHasher({
-          memoryKib: config.argon2MemoryKib,
-          iterations: config.argon2Iterations,
-        })),
-      metrics,
+    // The metrics wrapper is innermost: it times the hash itself, not the wait for a slot
+    // (that shows in the request duration), and a shed request records no hash.
+    const hasher = limitHashing(
+      instrumentHasher(
+        options.hasher ??
+          (await createPasswordHasher({
+            memoryKib: config.argon2MemoryKib,
+            iterations: config.argon2Iterations,
+          })),
+        metrics,
+      ),
+      { concurrency: config.hashConcurrency, maxQueue: config.hashQueueMax },
     );
     const keyRing = config.jwtSecret ? undefined : await KeyRing.load(stores.keys, clock());
     const keyRefresher =
       keyRing &&
       startKeyRefresher(keyRing, clock, {
-        intervalMs: options.keyReloadIntervalMs ?? DEFAULT_KEY_RELOAD_MS,
+        intervalMs: options.keyReloadIntervalMs ?? config.keyReloadInterval * 1000,
         minIntervalMs: 1_000,
         onError: (error) => logger.warn({ err: error }, "signing keys could not be reloaded"),
       });
@@ -109,10 +116,21 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       metrics,
     );
     const transport = instrumentTransport(createTransport(config, logger), metrics);
-    const mail = new MailQueue(transport, config.mailFrom, logger);
+
     const background = new BackgroundTasks((error, name) =>
       logger.error({ err: error, task: name }, "background task failed"),
     );
+    const mail = startDeliveryWorker({
+      store: stores.outbox,
+      transport,
+      from: config.mailFrom,
+      clock,
+      log: logger,
+      pollMs: options.mailPollMs ?? config.mailPollInterval * 1000,
+      leaseMs: config.mailLease * 1000,
+      maxAttempts: config.mailMaxAttempts,
+      onDead: () => metrics.countMailDead(),
+    });
     const deps: Deps = {
       config,
       stores,
@@ -129,7 +147,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
           : {},
       ),
       tokens,
-      mailer: createMailer(mail),
+      mailer: createMailer({ productName: config.brandName }),
       clock,
       defer: (name, task) => background.run(name, task),
       audit: instrumentAudit(createAuditLog(stores.audit, clock, logger), metrics),
@@ -156,7 +174,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
         purge?.stop();
         keyRefresher?.stop();
         await background.flush();
+        // What is due goes out before the database closes; the rest waits in the outbox.
         await mail.flush();
+        await mail.stop();
         await transport.close();
         await limits.close();
         await database.close();

@@ -1,7 +1,6 @@
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../config/load-config.js";
 import { AuthError } from "../errors.js";
-import { DatabaseInUseError } from "../storage/drivers/pglite.js";
 import { COMMANDS } from "./commands/index.js";
 import { CliFailure, CliUsageError } from "./usage.js";
 
@@ -68,6 +67,20 @@ function describeAuthError(error: AuthError): string {
   return `${error.message} (${error.code})`;
 }
 
+/**
+ * The embedded database held by a running server. Told by name: importing the PGlite driver
+ * just to use instanceof would cost every command, --help included, the driver's load time.
+ */
+function isDatabaseInUse(error: unknown): error is Error {
+  return error instanceof Error && error.name === "DatabaseInUseError";
+}
+
+// `latchkey export | head` closes the pipe early: the reader's choice, not a failure. stdout
+// is then destroyed; commands that stream (export) see that, stop and close the database.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+});
+
 run(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
@@ -78,7 +91,7 @@ run(process.argv.slice(2)).then(
       error instanceof CliUsageError ||
       error instanceof CliFailure ||
       error instanceof ConfigError ||
-      error instanceof DatabaseInUseError
+      isDatabaseInUse(error)
     ) {
       console.error(`latchkey: ${error.message}`);
     } else if (error instanceof AuthError) {

@@ -1,17 +1,22 @@
-import { type Logger, pino } from "pino";
+import type { Logger } from "pino";
 import type { Config } from "../config/config.js";
-import { LOGGER_OPTIONS } from "../logger.js";
-import { type Runtime, startRuntime } from "../runtime.js";
-import { type DatabaseHandle, databaseTarget, openDatabase } from "../storage/database.js";
-import { migrateToLatest } from "../storage/migrate.js";
+import type { Runtime } from "../runtime.js";
+import type { DatabaseHandle } from "../storage/database.js";
 import type { Stores } from "../storage/ports.js";
-import { createStores } from "../storage/stores/index.js";
+
+// The database drivers (PGlite's WASM above all) take seconds to load on a busy machine:
+// they are imported when a command opens the database, so --help and bad arguments answer
+// at once.
 
 /** The actor of every change made from the command line: the operator, not a user. */
 export const CLI_ACTOR = { id: null } as const;
 
 /** Warnings and errors only, synchronously to stderr: stdout is the command's output. */
-export function cliLogger(): Logger {
+export async function cliLogger(): Promise<Logger> {
+  const [{ pino }, { LOGGER_OPTIONS }] = await Promise.all([
+    import("pino"),
+    import("../logger.js"),
+  ]);
   return pino({ ...LOGGER_OPTIONS, level: "warn" }, pino.destination({ dest: 2, sync: true }));
 }
 
@@ -24,8 +29,9 @@ export async function withRuntime<T>(
   config: Config,
   run: (runtime: Runtime) => Promise<T>,
 ): Promise<T> {
+  const { startRuntime } = await import("../runtime.js");
   const runtime = await startRuntime(config, {
-    logger: cliLogger(),
+    logger: await cliLogger(),
     purgeIntervalMs: 0,
     limiter: { kind: "memory" },
   });
@@ -41,6 +47,12 @@ export async function withStores<T>(
   config: Config,
   run: (stores: Stores, database: DatabaseHandle) => Promise<T>,
 ): Promise<T> {
+  const [{ databaseTarget, openDatabase }, { migrateToLatest }, { createStores }] =
+    await Promise.all([
+      import("../storage/database.js"),
+      import("../storage/migrate.js"),
+      import("../storage/stores/index.js"),
+    ]);
   const database = await openDatabase(databaseTarget(config));
   try {
     await migrateToLatest(database.db);

@@ -33,6 +33,10 @@ export interface Config {
   /** argon2id cost; defaults are OWASP Password Storage Cheat Sheet's (m=19456 KiB, t=2, p=1). */
   readonly argon2MemoryKib: number;
   readonly argon2Iterations: number;
+  /** Password hashes run at once; default: the cores (os.availableParallelism()). */
+  readonly hashConcurrency: number;
+  /** Hashes that may wait for a slot before requests are shed with 503; default 64 per core. */
+  readonly hashQueueMax: number;
   /** Fastify's trustProxy: false, true, a hop count, or the proxies' addresses/CIDRs. */
   readonly trustProxy: boolean | number | string[];
   /** Origins allowed for CORS and for cookie-authenticated state changes. */
@@ -41,6 +45,14 @@ export interface Config {
   readonly hibpEnabled: boolean;
   readonly hibpTimeoutMs: number;
   readonly rateLimitEnabled: boolean;
+  /** Delivery tries before an outbox message is marked dead. */
+  readonly mailMaxAttempts: number;
+  /** Seconds between outbox polls. */
+  readonly mailPollInterval: number;
+  /** Seconds a claimed message stays one worker's before another may retry it. */
+  readonly mailLease: number;
+  /** Seconds between re-reads of the signing keys (rotation on another instance). */
+  readonly keyReloadInterval: number;
   /** Seconds SIGTERM waits for in-flight requests and mail before closing anyway. */
   readonly shutdownTimeout: number;
   /** Set: /metrics on the public port behind this Bearer token. */
@@ -49,6 +61,14 @@ export interface Config {
   readonly metricsPort: number | undefined;
   readonly metricsHost: string;
   readonly rateLimits: Readonly<Record<RateLimitName, RateLimitRule>>;
+  /** Hosted pages (/sign-in, /password/reset/:token …); false leaves them to the app. */
+  readonly pagesEnabled: boolean;
+  /** Product name on the pages and in mail. */
+  readonly brandName: string;
+  /** `#rrggbb`, lower case: buttons, links and focus rings of the pages. */
+  readonly brandColor: string;
+  /** Absolute URL of a logo shown on the pages; its origin is allowed by their CSP. */
+  readonly brandLogoUrl: string | undefined;
 }
 
 /** `points` requests per `duration` seconds, counted per key. */

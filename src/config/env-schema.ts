@@ -145,6 +145,33 @@ function parseMailFrom(raw: string): Parsed<string> {
   return ok(value);
 }
 
+const BRAND_NAME_MAX_LENGTH = 60;
+function parseBrandName(raw: string): Parsed<string> {
+  const name = raw.trim();
+  if (name === "") return fail("must not be blank");
+  if (CONTROL.test(name)) return fail("must not contain control characters or line breaks");
+  if ([...name].length > BRAND_NAME_MAX_LENGTH) {
+    return fail(`must be at most ${BRAND_NAME_MAX_LENGTH} characters`);
+  }
+  return ok(name);
+}
+
+/** Hex only: the value goes into a stylesheet, where anything else could carry more CSS. */
+function parseColor(raw: string): Parsed<string> {
+  const hex = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(raw.trim())?.[1]?.toLowerCase();
+  if (hex === undefined) return fail(`${quote(raw)} is not a colour like #1f6feb or #36c`);
+  return ok(`#${hex.length === 3 ? [...hex].map((c) => c + c).join("") : hex}`);
+}
+
+function parseLogoUrl(raw: string): Parsed<string> {
+  const url = URL.canParse(raw) ? new URL(raw) : undefined;
+  if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    return fail(`${quote(raw)} is not an absolute http:// or https:// URL`);
+  }
+  if (url.username !== "" || url.password !== "") return fail("must not contain credentials");
+  return ok(url.href);
+}
+
 // RFC 7518 §3.2: an HS256 key must be at least as long as the hash output, 256 bits.
 // 32 characters are at least 32 bytes in UTF-8.
 export const JWT_SECRET_MIN_LENGTH = 32;
@@ -334,6 +361,19 @@ export const ENV_SCHEMA = {
   ARGON2_ITERATIONS: { name: "ARGON2_ITERATIONS", aliases: [], key: "argon2Iterations", default: "2", fallback: "2",
     description: "argon2id time cost, passes over the memory (at least 2).",
     parse: integerIn(2, 1000, " (OWASP Password Storage Cheat Sheet)") },
+  // Each running hash holds ARGON2_MEMORY_KIB and a core: more at once than cores only adds
+  // memory and context switches (BENCHMARKS.md). Keep it below UV_THREADPOOL_SIZE (libuv's,
+  // default 4), which also runs every JWT signature and verification.
+  HASH_CONCURRENCY: { name: "HASH_CONCURRENCY", aliases: [], key: "hashConcurrency",
+    default: "the number of cores (os.availableParallelism())",
+    description: "Password hashes run at once; others wait in line. Set UV_THREADPOOL_SIZE above it.",
+    parse: integerIn(1, 1024) },
+  // 64 hash times of waiting: about 0.5 s at the OWASP parameters (7.6 ms a hash), whatever
+  // the core count, since the queue drains HASH_CONCURRENCY at a time (BENCHMARKS.md).
+  HASH_QUEUE_MAX: { name: "HASH_QUEUE_MAX", aliases: [], key: "hashQueueMax",
+    default: "64 × HASH_CONCURRENCY",
+    description: "Hashes that may wait; past that, sign-up and login answer 503 with Retry-After: 1.",
+    parse: integerIn(0, 1_000_000) },
   TRUST_PROXY: { name: "TRUST_PROXY", aliases: [], key: "trustProxy", default: "false", fallback: "false",
     description: "Take the client IP from X-Forwarded-For: true, a hop count, or the proxies' addresses/CIDRs.",
     parse: parseTrustProxy },
@@ -353,6 +393,18 @@ export const ENV_SCHEMA = {
   RATE_LIMIT_ENABLED: { name: "RATE_LIMIT_ENABLED", aliases: [], key: "rateLimitEnabled", default: "true", fallback: "true",
     description: "false turns every rate limit off (benchmarks, trusted networks).",
     parse: parseBoolean },
+  MAIL_MAX_ATTEMPTS: { name: "MAIL_MAX_ATTEMPTS", aliases: [], key: "mailMaxAttempts", default: "8", fallback: "8",
+    description: "Delivery tries per message (backing off from 2 s to 10 min) before it is marked dead.",
+    parse: integerIn(1, 100) },
+  MAIL_POLL_INTERVAL: { name: "MAIL_POLL_INTERVAL", aliases: [], key: "mailPollInterval", default: "1s", fallback: "1s",
+    description: "How often each instance looks in the mail outbox for messages to send.",
+    parse: durationOf({ allowZero: false }) },
+  MAIL_LEASE: { name: "MAIL_LEASE", aliases: [], key: "mailLease", default: "60s", fallback: "60s",
+    description: "How long a message being sent is one instance's; after it, another retries (a crashed instance loses nothing).",
+    parse: durationOf({ allowZero: false }) },
+  KEY_RELOAD_INTERVAL: { name: "KEY_RELOAD_INTERVAL", aliases: [], key: "keyReloadInterval", default: "30s", fallback: "30s",
+    description: "How often each instance re-reads the signing keys: a key rotated elsewhere reaches its JWKS within this time.",
+    parse: durationOf({ allowZero: false }) },
   SHUTDOWN_TIMEOUT: { name: "SHUTDOWN_TIMEOUT", aliases: [], key: "shutdownTimeout", default: "10s", fallback: "10s",
     description: "On SIGTERM, how long in-flight requests and mail may take before the process exits.",
     parse: durationOf({ allowZero: false }) },
@@ -366,6 +418,18 @@ export const ENV_SCHEMA = {
   METRICS_HOST: { name: "METRICS_HOST", aliases: [], key: "metricsHost", default: "127.0.0.1", fallback: "127.0.0.1",
     description: "Address of the metrics server when METRICS_PORT is set.",
     parse: notBlank },
+  PAGES_ENABLED: { name: "PAGES_ENABLED", aliases: [], key: "pagesEnabled", default: "true", fallback: "true",
+    description: "Serve the hosted pages (sign-in, sign-up, verify-email, password reset, account); false turns them all off.",
+    parse: parseBoolean },
+  BRAND_NAME: { name: "BRAND_NAME", aliases: [], key: "brandName", default: "Latchkey", fallback: "Latchkey",
+    description: "Product name shown on the hosted pages and in mail.",
+    parse: parseBrandName },
+  BRAND_COLOR: { name: "BRAND_COLOR", aliases: [], key: "brandColor", default: "#1f6feb", fallback: "#1f6feb",
+    description: "Accent colour of the hosted pages (`#rrggbb` or `#rgb`): buttons, links, focus rings.",
+    parse: parseColor },
+  BRAND_LOGO_URL: { name: "BRAND_LOGO_URL", aliases: [], key: "brandLogoUrl", default: "unset: the name alone",
+    description: "Absolute URL of a logo for the hosted pages; its origin is added to their img-src.",
+    parse: parseLogoUrl },
 } as const satisfies Record<string, EnvVar>;
 
 /**

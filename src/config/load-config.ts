@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { type Config, RATE_LIMIT_NAMES, type RateLimitName, type RateLimitRule } from "./config.js";
 import {
   countPasswordLength,
@@ -19,6 +20,9 @@ export class ConfigError extends Error {
     this.variable = variable;
   }
 }
+
+/** HASH_QUEUE_MAX's default, per running hash: see env-schema.ts. */
+const HASH_QUEUE_PER_SLOT = 64;
 
 type Env = Readonly<Record<string, string | undefined>>;
 type AnyEnvVar<K extends keyof Config> = DefaultedEnvVar<K> | OptionalEnvVar<K>;
@@ -78,6 +82,7 @@ export function loadConfig(env: Env): Config {
     );
   }
   const passwordMinLength = read(env, s.PASSWORD_MIN_LENGTH);
+  const hashConcurrency = read(env, s.HASH_CONCURRENCY) ?? availableParallelism();
   const bootstrapAdminEmail = read(env, s.BOOTSTRAP_ADMIN_EMAIL);
   const bootstrapAdminPassword = read(env, s.BOOTSTRAP_ADMIN_PASSWORD);
   if (bootstrapAdminEmail === undefined && bootstrapAdminPassword !== undefined) {
@@ -124,6 +129,8 @@ export function loadConfig(env: Env): Config {
     logLevel: read(env, s.LOG_LEVEL),
     argon2MemoryKib: read(env, s.ARGON2_MEMORY_KIB),
     argon2Iterations: read(env, s.ARGON2_ITERATIONS),
+    hashConcurrency,
+    hashQueueMax: read(env, s.HASH_QUEUE_MAX) ?? HASH_QUEUE_PER_SLOT * hashConcurrency,
     trustProxy: read(env, s.TRUST_PROXY),
     corsOrigins: Object.freeze(read(env, s.CORS_ORIGINS) ?? []),
     auditRetention: read(env, s.AUDIT_RETENTION),
@@ -131,10 +138,18 @@ export function loadConfig(env: Env): Config {
     hibpTimeoutMs: read(env, s.HIBP_TIMEOUT_MS),
     rateLimitEnabled: read(env, s.RATE_LIMIT_ENABLED),
     rateLimits: readRateLimits(env),
+    mailMaxAttempts: read(env, s.MAIL_MAX_ATTEMPTS),
+    mailPollInterval: read(env, s.MAIL_POLL_INTERVAL),
+    mailLease: read(env, s.MAIL_LEASE),
+    keyReloadInterval: read(env, s.KEY_RELOAD_INTERVAL),
     shutdownTimeout: read(env, s.SHUTDOWN_TIMEOUT),
     metricsToken: read(env, s.METRICS_TOKEN),
     metricsPort,
     metricsHost: read(env, s.METRICS_HOST),
+    pagesEnabled: read(env, s.PAGES_ENABLED),
+    brandName: read(env, s.BRAND_NAME),
+    brandColor: read(env, s.BRAND_COLOR),
+    brandLogoUrl: read(env, s.BRAND_LOGO_URL),
   });
 }
 

@@ -51,10 +51,18 @@ const HS256_KID = "hs256";
 const MIN_SECRET_BYTES = 32;
 /** Ours are well under 1 KiB; anything far larger is refused before any parsing or crypto. */
 const MAX_TOKEN_CHARS = 8192;
+/**
+ * Tokens already verified, remembered until they expire. A client presents the same access
+ * token on every call for its whole lifetime, and an Ed25519 verification costs more CPU than
+ * the rest of a GET /auth/me (BENCHMARKS.md). About 1 KiB each: 4,096 cost ~4 MiB at most.
+ */
+const VERIFIED_CACHE_SIZE = 4096;
 const REQUIRED_CLAIMS = ["iss", "sub", "iat", "exp", "jti"];
 
 interface Mode {
   alg: string;
+  /** Changes whenever the verifying keys do: a remembered verification is only good for it. */
+  keyState(): object;
   signingKey(): { kid: string; key: CryptoKey | Uint8Array };
   /** Throws for an unknown kid; jwtVerify turns that into a rejection. */
   verifyingKey(header: JWTHeaderParameters): CryptoKey | Uint8Array;
@@ -64,6 +72,8 @@ interface Mode {
 export function createAccessTokens(opts: AccessTokensOptions): AccessTokens {
   const mode = opts.jwtSecret !== undefined ? hmacMode(opts.jwtSecret) : ringMode(opts.keyRing);
   const { issuer, ttlSeconds } = opts;
+  // Least recently used first: a Map keeps insertion order, and a hit is re-inserted.
+  const verified = new Map<string, { claims: AccessClaims; keyState: object }>();
   const verifyOptions = {
     // Exactly the mode's algorithm: no "none", and no HS256 forged with the public key.
     algorithms: [mode.alg],
@@ -88,27 +98,52 @@ export function createAccessTokens(opts: AccessTokensOptions): AccessTokens {
 
     async verify(token, nowSeconds) {
       if (typeof token !== "string" || token.length > MAX_TOKEN_CHARS) return null;
-      const attempt = async () => {
-        const { payload } = await jwtVerify(token, (header) => mode.verifyingKey(header), {
-          ...verifyOptions,
-          currentDate: new Date(nowSeconds * 1000),
-        });
-        return toClaims(payload);
-      };
-      try {
-        return await attempt();
-      } catch (error) {
-        // A key rotated on another instance: learn it once, then judge the token again.
-        if (error instanceof UnknownKidError && opts.onUnknownKid && (await opts.onUnknownKid())) {
-          return attempt().catch(() => null);
+      const known = verified.get(token);
+      if (known) {
+        verified.delete(token);
+        // The signature cannot have changed; the clock and the published keys can.
+        if (known.claims.exp <= nowSeconds) return null;
+        if (known.keyState === mode.keyState()) {
+          verified.set(token, known);
+          return known.claims;
         }
-        // Bad signature, expired, wrong iss/typ/alg, unknown kid, not a JWT at all: all "no".
-        return null;
       }
+      const keyState = mode.keyState();
+      const claims = await verifyAfresh(token, nowSeconds);
+      // Only successes are kept, so garbage tokens cannot push the real ones out; nor is a
+      // token judged while the keys were reloaded, since which keys judged it is unclear.
+      if (claims && mode.keyState() === keyState) {
+        if (verified.size >= VERIFIED_CACHE_SIZE) {
+          const oldest = verified.keys().next();
+          if (!oldest.done) verified.delete(oldest.value);
+        }
+        verified.set(token, { claims, keyState });
+      }
+      return claims;
     },
 
     jwks: () => mode.jwks(),
   };
+
+  async function verifyAfresh(token: string, nowSeconds: number): Promise<AccessClaims | null> {
+    const attempt = async () => {
+      const { payload } = await jwtVerify(token, (header) => mode.verifyingKey(header), {
+        ...verifyOptions,
+        currentDate: new Date(nowSeconds * 1000),
+      });
+      return toClaims(payload);
+    };
+    try {
+      return await attempt();
+    } catch (error) {
+      // A key rotated on another instance: learn it once, then judge the token again.
+      if (error instanceof UnknownKidError && opts.onUnknownKid && (await opts.onUnknownKid())) {
+        return attempt().catch(() => null);
+      }
+      // Bad signature, expired, wrong iss/typ/alg, unknown kid, not a JWT at all: all "no".
+      return null;
+    }
+  }
 }
 
 function hmacMode(secret: string): Mode {
@@ -120,6 +155,7 @@ function hmacMode(secret: string): Mode {
   const empty: PublicJwks = Object.freeze({ keys: [] });
   return {
     alg: HS256,
+    keyState: () => empty,
     signingKey: () => ({ kid: HS256_KID, key }),
     verifyingKey(header) {
       if (header.kid !== HS256_KID) throw new Error("unknown kid");
@@ -133,6 +169,8 @@ function ringMode(ring: KeyRing | undefined): Mode {
   if (!ring) throw new Error("createAccessTokens needs a jwtSecret or a keyRing");
   return {
     alg: EDDSA,
+    // The ring builds a new JWKS object whenever it loads keys, and only then.
+    keyState: () => ring.jwks(),
     signingKey() {
       const { kid, privateKey } = ring.current();
       return { kid, key: privateKey };

@@ -2,6 +2,7 @@ import type { AccessClaims } from "../crypto/access-tokens.js";
 import { AuthError } from "../errors.js";
 import type { UserRecord } from "../storage/ports.js";
 import type { ClientContext, Deps } from "./deps.js";
+import { queueMail } from "./email-codes.js";
 import { acceptablePassword, presentedPassword } from "./validate.js";
 
 /** The user behind a verified access token, as the database has them now. */
@@ -48,8 +49,8 @@ export async function changePassword(
     await stores.sessions.revokeAllForUser(user.id, now, claims.sid);
     // A pending reset secret was asked for with the old password in mind.
     await stores.codes.delete(user.id, "reset");
+    await queueMail(stores, deps.mailer.passwordChanged(user, now), now);
   });
-  deps.mailer.passwordChanged(user, now);
   await deps.audit({ type: "password.changed", outcome: "success", userId: user.id, client });
 }
 

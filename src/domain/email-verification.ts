@@ -2,7 +2,7 @@ import { hashCode } from "../crypto/digest.js";
 import { AuthError } from "../errors.js";
 import type { UserRecord } from "../storage/ports.js";
 import { type ClientContext, clientIp, type Deps } from "./deps.js";
-import { issueEmailCode, mailEmailCode, mayIssueAnother } from "./email-codes.js";
+import { issueEmailCode, mayIssueAnother } from "./email-codes.js";
 import { isCode, isUserId, normalizeEmail } from "./input-rules.js";
 import { assertNever, validEmail } from "./validate.js";
 
@@ -102,6 +102,5 @@ export async function resendVerificationCode(
   const now = deps.clock();
   const last = await deps.stores.codes.find(user.id, "email");
   if (last && !mayIssueAnother(deps, last, now)) return;
-  const code = await issueEmailCode(deps, deps.stores, user, now);
-  mailEmailCode(deps, user, code);
+  await deps.stores.transaction((stores) => issueEmailCode(deps, stores, user, now));
 }

@@ -21,6 +21,8 @@ export async function login(
   const account = email.ok ? email.value : input.email.trim().toLowerCase();
   await deps.limits.hit("login", { ip });
   await deps.limits.assertLoginAllowed(account, ip);
+  // Shed load before any lookup when the hashing queue is full (503 + Retry-After).
+  deps.hasher.admit?.();
   const user = email.ok ? await deps.stores.users.findByEmail(email.value) : null;
   const verified = await checkPassword(deps, user, password, input.password);
   // Status is told only after the password is proven (CONTRACT.md): before that,

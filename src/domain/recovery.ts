@@ -1,9 +1,9 @@
 import { hashCode, sha256 } from "../crypto/digest.js";
 import { randomCode, randomToken } from "../crypto/random.js";
 import { AuthError } from "../errors.js";
-import type { UserRecord } from "../storage/ports.js";
+import type { Stores, UserRecord } from "../storage/ports.js";
 import { type ClientContext, clientIp, type Deps } from "./deps.js";
-import { mayIssueAnother } from "./email-codes.js";
+import { mayIssueAnother, pageLink, queueMail } from "./email-codes.js";
 import { isCode, normalizeEmail } from "./input-rules.js";
 import { startSession, type TokenBundle } from "./sessions.js";
 import { acceptablePassword, assertNever, validEmail, validNewPassword } from "./validate.js";
@@ -43,23 +43,28 @@ export async function issuePasswordReset(
     const last = await deps.stores.codes.find(user.id, "reset");
     if (last && !mayIssueAnother(deps, last, now)) return false;
   }
-  if (method === "link") {
-    // 32 bytes = 256 bits, stored only as its SHA-256 (CONTRACT.md; ASVS 2.7/2.5).
-    const token = randomToken(32);
-    await putResetSecret(deps, user, "link", sha256(token), deps.config.resetTokenTtl, now);
-    const link = `${deps.config.appUrl}/password/reset/${encodeURIComponent(token)}`;
-    deps.mailer.passwordResetLink(user, link, deps.config.resetTokenTtl);
-  } else {
-    const code = randomCode();
-    const digest = hashCode(user.id, "reset", code);
-    await putResetSecret(deps, user, "code", digest, deps.config.emailCodeTtl, now);
-    deps.mailer.passwordResetCode(user, code, deps.config.emailCodeTtl);
-  }
+  // The secret and its mail commit together: no live secret nobody was told about.
+  await deps.stores.transaction(async (stores) => {
+    if (method === "link") {
+      // 32 bytes = 256 bits, stored only as its SHA-256 (CONTRACT.md; ASVS 2.7/2.5).
+      const token = randomToken(32);
+      const ttl = deps.config.resetTokenTtl;
+      await putResetSecret(stores, user, "link", sha256(token), ttl, now);
+      const link = `${deps.config.appUrl}/password/reset/${encodeURIComponent(token)}`;
+      await queueMail(stores, deps.mailer.passwordResetLink(user, link, ttl), now);
+    } else {
+      const code = randomCode();
+      const ttl = deps.config.emailCodeTtl;
+      await putResetSecret(stores, user, "code", hashCode(user.id, "reset", code), ttl, now);
+      const link = pageLink(deps, "/password/reset", { email: user.email, code });
+      await queueMail(stores, deps.mailer.passwordResetCode(user, code, ttl, link), now);
+    }
+  });
   return true;
 }
 
 function putResetSecret(
-  deps: Deps,
+  stores: Stores,
   user: UserRecord,
   kind: "link" | "code",
   secretHash: string,
@@ -67,7 +72,7 @@ function putResetSecret(
   now: Date,
 ): Promise<void> {
   // One live reset secret per user: this replaces any earlier link or code.
-  return deps.stores.codes.put({
+  return stores.codes.put({
     userId: user.id,
     purpose: "reset",
     kind,
@@ -75,6 +80,15 @@ function putResetSecret(
     expiresAt: new Date(now.getTime() + ttlSeconds * 1000),
     now,
   });
+}
+
+/**
+ * Whether a reset link's token is live. Only looks: the reset page asks this on GET, and
+ * mail scanners that open links must not use up or change the token.
+ */
+export async function isResetLinkLive(deps: Deps, token: string): Promise<boolean> {
+  if (token === "") return false;
+  return (await deps.stores.codes.findLiveByHash("reset", sha256(token), deps.clock())) !== null;
 }
 
 export interface ResetPasswordInput {
@@ -138,10 +152,11 @@ export async function resetPassword(
     );
     await stores.sessions.revokeAllForUser(owner.id, now);
     if (owner.emailVerifiedAt === null) await stores.codes.delete(owner.id, "email");
-    return updated ?? owner;
+    const changed = updated ?? owner;
+    await queueMail(stores, deps.mailer.passwordChanged(changed, now), now);
+    return changed;
   });
 
-  deps.mailer.passwordChanged(user, now);
   await deps.audit({
     type: "password.reset",
     outcome: "success",

@@ -1,8 +1,9 @@
 import { randomId } from "../crypto/random.js";
-import { AuthError } from "../errors.js";
+import { AuthError, fieldError } from "../errors.js";
+import { type Locale, parseLocaleTag, SUPPORTED_LOCALES } from "../i18n/locales.js";
 import { UniqueViolation, type UserPatch, type UserRecord } from "../storage/ports.js";
 import { type ClientContext, clientIp, type Deps } from "./deps.js";
-import { isSpent, issueEmailCode, mailEmailCode } from "./email-codes.js";
+import { isSpent, issueEmailCode } from "./email-codes.js";
 import { normalizeName, normalizeUsername } from "./input-rules.js";
 import { startSession, type TokenBundle } from "./sessions.js";
 import { acceptablePassword, required, validEmail } from "./validate.js";
@@ -12,6 +13,8 @@ export interface RegisterInput {
   password: string;
   name?: string | undefined;
   username?: string | undefined;
+  /** Language of the user's mail: a tag of a supported language ("es", "de-AT"). */
+  locale?: string | undefined;
 }
 
 export interface Registration {
@@ -32,14 +35,16 @@ export async function registerUser(
     input.username === undefined
       ? undefined
       : required("username", normalizeUsername(input.username));
+  const locale = input.locale === undefined ? undefined : validLocale(input.locale);
   const password = await acceptablePassword(deps, input.password, { email, name, username });
 
+  deps.hasher.admit?.();
   // Hash before looking the email up, so a taken email costs the same as a new one.
   const passwordHash = await deps.hasher.hash(password);
   const now = deps.clock();
   const status = deps.config.requireEmailVerification ? "pending" : "active";
 
-  const { user, code } = await deps.stores
+  const user = await deps.stores
     .transaction(async (stores) => {
       const existing = await stores.users.findByEmail(email);
       let user: UserRecord | null;
@@ -51,6 +56,7 @@ export async function registerUser(
         const patch: UserPatch = { passwordHash, status };
         if (name !== undefined) patch.name = name;
         if (username !== undefined) patch.username = username;
+        if (locale !== undefined) patch.locale = locale;
         user = await stores.users.update(existing.id, patch, now);
       } else {
         user = await stores.users.create({
@@ -62,6 +68,7 @@ export async function registerUser(
           status,
           role: "user",
           emailVerifiedAt: null,
+          locale: locale ?? null,
           now,
         });
       }
@@ -70,16 +77,23 @@ export async function registerUser(
       // spent count and could never work, so none is mailed until then.
       const last = existing ? await stores.codes.find(existing.id, "email") : null;
       const spent = last !== null && isSpent(deps, last, now);
-      return { user, code: spent ? null : await issueEmailCode(deps, stores, user, now) };
+      if (!spent) await issueEmailCode(deps, stores, user, now);
+      return user;
     })
     .catch(rethrowUniqueViolation);
 
-  if (code) mailEmailCode(deps, user, code);
   await deps.audit({ type: "user.registered", outcome: "success", userId: user.id, client });
   const tokens = deps.config.requireEmailVerification
     ? null
     : await startSession(deps, user, client);
   return { user, tokens };
+}
+
+/** Stored as the language alone ("es-MX" → "es"): mail and pages are per language. */
+function validLocale(tag: string): Locale {
+  const locale = parseLocaleTag(tag);
+  if (!locale) throw fieldError("locale", `Locale must be one of ${SUPPORTED_LOCALES.join(", ")}.`);
+  return locale;
 }
 
 function rethrowUniqueViolation(error: unknown): never {

@@ -1,3 +1,4 @@
+import { DEFAULT_LOCALE, type Locale, parseLocaleTag } from "../i18n/locales.js";
 import type { MailMessage } from "./message.js";
 import { passwordChangedMail } from "./templates/password-changed.js";
 import { passwordResetCodeMail } from "./templates/password-reset-code.js";
@@ -7,55 +8,78 @@ import { verificationCodeMail } from "./templates/verification-code.js";
 export interface Recipient {
   email: string;
   name: string | null;
+  /** The language tag stored with the user; mail is written in it when we have it. */
+  locale?: string | null;
 }
 
-/** The emails the domain sends. Delivery happens after the caller's transaction, in the background. */
+/**
+ * The emails the domain sends, rendered in the recipient's language. The domain queues
+ * them in the outbox inside the transaction that makes them true; a worker delivers.
+ */
 export interface Mailer {
-  verificationCode(to: Recipient, code: string, ttlSeconds: number): void;
-  passwordResetLink(to: Recipient, link: string, ttlSeconds: number): void;
-  passwordResetCode(to: Recipient, code: string, ttlSeconds: number): void;
-  passwordChanged(to: Recipient, when: Date): void;
+  /** `link`: a page where the code can be entered, prefilled; omitted when none serves it. */
+  verificationCode(to: Recipient, code: string, ttlSeconds: number, link?: string): MailMessage;
+  passwordResetLink(to: Recipient, link: string, ttlSeconds: number): MailMessage;
+  passwordResetCode(to: Recipient, code: string, ttlSeconds: number, link?: string): MailMessage;
+  passwordChanged(to: Recipient, when: Date): MailMessage;
 }
 
-export interface MailSink {
-  enqueue(message: MailMessage): void;
+export interface MailerOptions {
+  /** The product named in every mail (BRAND_NAME). */
+  productName?: string;
 }
 
 const PRODUCT_NAME = "Latchkey";
 
-export function createMailer(sink: MailSink): Mailer {
+/** The recipient's language; tags stored by an import ("de-AT") count by their language. */
+export function recipientLocale(to: Recipient): Locale {
+  return (to.locale ? parseLocaleTag(to.locale) : null) ?? DEFAULT_LOCALE;
+}
+
+export function createMailer(options: MailerOptions = {}): Mailer {
+  const productName = options.productName ?? PRODUCT_NAME;
   const minutes = (seconds: number) => Math.max(1, Math.round(seconds / 60));
   return {
-    verificationCode(to, code, ttlSeconds) {
+    verificationCode(to, code, ttlSeconds, link) {
       const mail = verificationCodeMail({
-        productName: PRODUCT_NAME,
+        productName,
         name: to.name,
         code,
         ttlMinutes: minutes(ttlSeconds),
+        link,
+        locale: recipientLocale(to),
       });
-      sink.enqueue({ to: to.email, template: "verification-code", ...mail });
+      return { to: to.email, template: "verification-code", ...mail };
     },
     passwordResetLink(to, link, ttlSeconds) {
       const mail = passwordResetLinkMail({
-        productName: PRODUCT_NAME,
+        productName,
         name: to.name,
         link,
         ttlMinutes: minutes(ttlSeconds),
+        locale: recipientLocale(to),
       });
-      sink.enqueue({ to: to.email, template: "password-reset-link", ...mail });
+      return { to: to.email, template: "password-reset-link", ...mail };
     },
-    passwordResetCode(to, code, ttlSeconds) {
+    passwordResetCode(to, code, ttlSeconds, link) {
       const mail = passwordResetCodeMail({
-        productName: PRODUCT_NAME,
+        productName,
         name: to.name,
         code,
         ttlMinutes: minutes(ttlSeconds),
+        link,
+        locale: recipientLocale(to),
       });
-      sink.enqueue({ to: to.email, template: "password-reset-code", ...mail });
+      return { to: to.email, template: "password-reset-code", ...mail };
     },
     passwordChanged(to, when) {
-      const mail = passwordChangedMail({ productName: PRODUCT_NAME, name: to.name, when });
-      sink.enqueue({ to: to.email, template: "password-changed", ...mail });
+      const mail = passwordChangedMail({
+        productName,
+        name: to.name,
+        when,
+        locale: recipientLocale(to),
+      });
+      return { to: to.email, template: "password-changed", ...mail };
     },
   };
 }

@@ -20,6 +20,8 @@ export interface Metrics {
   countLogin(outcome: LoginOutcome): void;
   observeHash(op: HashOp, seconds: number): void;
   countMail(result: MailResult): void;
+  /** An outbox message given up on after MAIL_MAX_ATTEMPTS. */
+  countMailDead(): void;
   countRateLimited(action: LimitedAction): void;
   countRefreshReuse(): void;
   /** The Prometheus text exposition of every metric. */
@@ -88,6 +90,11 @@ export function createMetrics(): Metrics {
     labelNames: ["result"] as const,
     registers,
   });
+  const mailDead = new Counter({
+    name: "latchkey_mail_dead_total",
+    help: "Outbox messages marked dead after MAIL_MAX_ATTEMPTS failed deliveries.",
+    registers,
+  });
   const rateLimited = new Counter({
     name: "latchkey_rate_limited_total",
     help: "Requests refused with RATE_LIMITED, by action (login includes refusals during a lockout).",
@@ -132,6 +139,7 @@ export function createMetrics(): Metrics {
     countLogin: (outcome) => logins.inc({ outcome }),
     observeHash: (op, seconds) => hashDuration.observe({ op }, seconds),
     countMail: (result) => mail.inc({ result }),
+    countMailDead: () => mailDead.inc(),
     countRateLimited: (action) => rateLimited.inc({ action }),
     countRefreshReuse: () => refreshReuse.inc(),
     render: () => registry.metrics(),

@@ -283,6 +283,7 @@ export interface OutboxStore {
   markSent(id: string, now: Date): Promise<void>;
   /** Back to the queue at `retryAt`, or dead when retryAt is null. */
   markFailed(id: string, error: string, retryAt: Date | null): Promise<void>;
+  get(id: string): Promise<OutboxEntry | null>;
   listDead(limit: number): Promise<OutboxEntry[]>;
   /** A dead message goes back to the queue with a fresh attempt count; false if none. */
   requeue(id: string, now: Date): Promise<boolean>;

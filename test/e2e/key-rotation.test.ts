@@ -1,5 +1,5 @@
 import { decodeProtectedHeader } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { DatabaseTarget } from "../../src/storage/database.js";
 import type { StoreUnderTest } from "../helpers/stores.js";
 import { describeEachStore } from "../helpers/stores.js";

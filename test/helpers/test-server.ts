@@ -110,6 +110,8 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     database: target,
     clock,
     purgeIntervalMs: 0,
+    // Mail waits in the outbox for the worker: poll often so tests see it soon.
+    mailPollMs: 100,
     ...(options.keyReloadIntervalMs ? { keyReloadIntervalMs: options.keyReloadIntervalMs } : {}),
     ...(options.realHasher ? {} : { hasher: await testHasher() }),
   }).catch(async (error: unknown) => {

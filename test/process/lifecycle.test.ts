@@ -33,18 +33,18 @@ describe("the server process", () => {
     expect(await server.exited).toBe(0);
     expect(server.output()).toContain("shutting down");
     expect(server.output()).toContain('"msg":"stopped"');
-  }, 60_000);
+  }, 150_000);
 
   it("refuses to start on a bad setting with one line naming it", async () => {
     const { code, stderr } = await runMainToExit({ ACCESS_TOKEN_TTL: "soon" });
     expect(code).toBe(1);
     expect(stderr.trim().split("\n")).toHaveLength(1);
     expect(stderr).toMatch(/^latchkey: ACCESS_TOKEN_TTL: /);
-  }, 30_000);
+  }, 120_000);
 
   it("refuses NODE_ENV=production without SMTP_URL", async () => {
     const { code, stderr } = await runMainToExit({ NODE_ENV: "production" });
     expect(code).toBe(1);
     expect(stderr).toMatch(/^latchkey: SMTP_URL: required when NODE_ENV=production/);
-  }, 30_000);
+  }, 120_000);
 });

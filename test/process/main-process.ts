@@ -32,7 +32,7 @@ export async function startMainProcess(env: Record<string, string> = {}): Promis
   });
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listen line in 20 s:\n${text}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`no listen line in 90 s:\n${text}`)), 90_000);
     const look = () => {
       const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(text);
       if (match?.[1]) {

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Config } from "../../src/config/config.js";
@@ -70,16 +71,26 @@ describe("loadConfig defaults", () => {
       logLevel: "info",
       argon2MemoryKib: 19_456,
       argon2Iterations: 2,
+      hashConcurrency: availableParallelism(),
+      hashQueueMax: 64 * availableParallelism(),
       trustProxy: false,
       corsOrigins: [],
       auditRetention: 7_776_000,
       hibpEnabled: false,
       hibpTimeoutMs: 1500,
       rateLimitEnabled: true,
+      mailMaxAttempts: 8,
+      mailPollInterval: 1,
+      mailLease: 60,
+      keyReloadInterval: 30,
       shutdownTimeout: 10,
       metricsToken: undefined,
       metricsPort: undefined,
       metricsHost: "127.0.0.1",
+      pagesEnabled: true,
+      brandName: "Latchkey",
+      brandColor: "#1f6feb",
+      brandLogoUrl: undefined,
       rateLimits: {
         registerIp: { points: 20, duration: 3600 },
         registerAccount: { points: 5, duration: 3600 },
@@ -158,6 +169,16 @@ describe("loadConfig accepted values", () => {
     expect(loadConfig({ BODY_LIMIT: "1024" }).bodyLimit).toBe(1024);
     expect(loadConfig({ ARGON2_MEMORY_KIB: "65536" }).argon2MemoryKib).toBe(65_536);
     expect(loadConfig({ ARGON2_ITERATIONS: "3" }).argon2Iterations).toBe(3);
+    expect(loadConfig({ HASH_CONCURRENCY: "1" }).hashConcurrency).toBe(1);
+    expect(loadConfig({ HASH_QUEUE_MAX: "0" }).hashQueueMax).toBe(0);
+  });
+
+  it("derives the hash queue from the hash concurrency unless it is set", () => {
+    expect(loadConfig({ HASH_CONCURRENCY: "3" })).toMatchObject({
+      hashConcurrency: 3,
+      hashQueueMax: 192,
+    });
+    expect(loadConfig({ HASH_CONCURRENCY: "3", HASH_QUEUE_MAX: "10" }).hashQueueMax).toBe(10);
   });
 
   it("keeps URLs of the right schemes", () => {
@@ -282,6 +303,9 @@ describe("loadConfig errors", () => {
     ["BODY_LIMIT", { BODY_LIMIT: "1mb" }, "is not a whole number"],
     ["ARGON2_MEMORY_KIB", { ARGON2_MEMORY_KIB: "19455" }, "below the minimum of 19456"],
     ["ARGON2_ITERATIONS", { ARGON2_ITERATIONS: "1" }, "below the minimum of 2"],
+    ["HASH_CONCURRENCY", { HASH_CONCURRENCY: "0" }, "below the minimum of 1"],
+    ["HASH_CONCURRENCY", { HASH_CONCURRENCY: "all" }, "is not a whole number"],
+    ["HASH_QUEUE_MAX", { HASH_QUEUE_MAX: "-1" }, "is not a whole number"],
     ["LOG_LEVEL", { LOG_LEVEL: "verbose" }, "is not one of fatal, error"],
     ["LOG_LEVEL", { LOG_LEVEL: "info\nevil" }, "is not one of"],
     ["NODE_ENV", { NODE_ENV: "staging" }, "is not one of development, production, test"],
@@ -346,8 +370,10 @@ describe("ENV_SCHEMA", () => {
       "RESEND_COOLDOWN CODE_MAX_ATTEMPTS REQUIRE_EMAIL_VERIFICATION PASSWORD_MIN_LENGTH " +
       "BODY_LIMIT BOOTSTRAP_ADMIN_EMAIL BOOTSTRAP_ADMIN_PASSWORD REDIS_URL " +
       "COOKIE_SECURE LOG_LEVEL NODE_ENV ARGON2_MEMORY_KIB ARGON2_ITERATIONS " +
+      "HASH_CONCURRENCY HASH_QUEUE_MAX " +
       "TRUST_PROXY CORS_ORIGINS AUDIT_RETENTION HIBP_ENABLED HIBP_TIMEOUT_MS RATE_LIMIT_ENABLED " +
-      "SHUTDOWN_TIMEOUT METRICS_TOKEN METRICS_PORT METRICS_HOST"
+      "MAIL_MAX_ATTEMPTS MAIL_POLL_INTERVAL MAIL_LEASE KEY_RELOAD_INTERVAL SHUTDOWN_TIMEOUT METRICS_TOKEN METRICS_PORT METRICS_HOST " +
+      "PAGES_ENABLED BRAND_NAME BRAND_COLOR BRAND_LOGO_URL"
     ).split(" ");
     expect(ENV_VARS.map((spec) => spec.name)).toEqual(documented);
     const allNames = ENV_VARS.flatMap((spec) => [spec.name, ...spec.aliases]);
@@ -422,5 +448,35 @@ describe("security settings", () => {
   it("parses the HIBP settings within bounds", () => {
     expect(loadConfig({ HIBP_ENABLED: "true" }).hibpEnabled).toBe(true);
     expect(() => loadConfig({ HIBP_TIMEOUT_MS: "5" })).toThrow(/^HIBP_TIMEOUT_MS: /);
+  });
+});
+
+describe("hosted pages settings", () => {
+  it("reads PAGES_ENABLED and the brand", () => {
+    const config = loadConfig({
+      PAGES_ENABLED: "false",
+      BRAND_NAME: "  Acme Sign-in ",
+      BRAND_COLOR: "#C0FFEE",
+      BRAND_LOGO_URL: "https://cdn.example.com/logo.svg",
+    });
+    expect(config.pagesEnabled).toBe(false);
+    expect(config.brandName).toBe("Acme Sign-in");
+    expect(config.brandColor).toBe("#c0ffee");
+    expect(config.brandLogoUrl).toBe("https://cdn.example.com/logo.svg");
+    expect(loadConfig({ BRAND_COLOR: "#36c" }).brandColor).toBe("#3366cc");
+  });
+
+  it.each([
+    ["BRAND_COLOR", "red"],
+    ["BRAND_COLOR", "#12345"],
+    ["BRAND_COLOR", "#123456;}body{display:none"],
+    ["BRAND_LOGO_URL", "/logo.png"],
+    ["BRAND_LOGO_URL", "javascript:alert(1)"],
+    ["BRAND_LOGO_URL", "https://u:p@cdn.example.com/logo.png"],
+    ["BRAND_NAME", "Acme\nBcc: x"],
+    ["BRAND_NAME", "x".repeat(61)],
+    ["PAGES_ENABLED", "maybe"],
+  ])("refuses %s=%j", (name, raw) => {
+    expect(configError({ [name]: raw }).variable).toBe(name);
   });
 });

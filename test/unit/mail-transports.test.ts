@@ -6,9 +6,8 @@ import { simpleParser } from "mailparser";
 import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { MailMessage } from "../../src/mail/message.js";
-import { MailQueue } from "../../src/mail/outbox.js";
 import { verificationCodeMail } from "../../src/mail/templates/verification-code.js";
-import type { MailLog, MailTransport } from "../../src/mail/transport.js";
+import type { MailLog } from "../../src/mail/transport.js";
 import { createFileTransport } from "../../src/mail/transports/file.js";
 import { createSmtpTransport } from "../../src/mail/transports/smtp.js";
 import {
@@ -47,7 +46,7 @@ function codeMessage(to: string, code = CODE): MailMessage {
 }
 
 /** A port nothing listens on: bind one, then let it go. */
-async function closedPort(): Promise<number> {
+async function _closedPort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
@@ -159,81 +158,5 @@ describe("file transport", () => {
       file: join(dir, name),
     });
     expect(JSON.stringify(line)).not.toContain(CODE);
-  });
-});
-
-describe("MailQueue", () => {
-  let capture: SmtpCapture;
-  beforeAll(async () => {
-    capture = await startSmtpCapture();
-  });
-  afterAll(() => capture.close());
-
-  it("returns at once, and flush waits for every delivery", async () => {
-    const log = recordingLog();
-    const transport = createSmtpTransport(capture.url);
-    const queue = new MailQueue(transport, FROM, log);
-
-    queue.enqueue(codeMessage("one@example.test", "111111"));
-    queue.enqueue(codeMessage("two@example.test", "222222"));
-    expect(queue.pending).toBe(2);
-    expect(capture.mails).toHaveLength(0);
-
-    await queue.flush();
-    expect(queue.pending).toBe(0);
-    expect(capture.mails.map((m) => m.to[0]).sort()).toEqual([
-      "one@example.test",
-      "two@example.test",
-    ]);
-    expect(capture.mails.every((m) => m.from === FROM)).toBe(true);
-    expect(log.lines.filter((l) => l.level === "error")).toHaveLength(0);
-    await transport.close();
-  });
-
-  it("logs a failed delivery without the body, and flush still resolves", async () => {
-    const rejections: unknown[] = [];
-    const onRejection = (reason: unknown) => rejections.push(reason);
-    process.on("unhandledRejection", onRejection);
-    try {
-      const log = recordingLog();
-      const transport = createSmtpTransport(`smtp://127.0.0.1:${await closedPort()}`);
-      const queue = new MailQueue(transport, FROM, log);
-      queue.enqueue(codeMessage("down@example.test"));
-      await expect(queue.flush()).resolves.toBeUndefined();
-      await new Promise((resolve) => setImmediate(resolve));
-
-      const errors = log.lines.filter((l) => l.level === "error");
-      expect(errors).toHaveLength(1);
-      expect(errors[0]!.obj).toEqual({
-        to: "down@example.test",
-        template: "verification-code",
-        error: expect.stringMatching(/ECONNREFUSED/),
-      });
-      expect(JSON.stringify(log.lines)).not.toContain(CODE);
-      expect(rejections).toEqual([]);
-      await transport.close();
-    } finally {
-      process.off("unhandledRejection", onRejection);
-    }
-  });
-
-  it("flush also waits for a transport that throws synchronously", async () => {
-    const log = recordingLog();
-    const throwing: MailTransport = {
-      send: () => {
-        throw new Error("boom");
-      },
-      close: async () => {},
-    };
-    const queue = new MailQueue(throwing, FROM, log);
-    queue.enqueue(codeMessage("sync@example.test"));
-    await queue.flush();
-    expect(log.lines).toEqual([
-      {
-        level: "error",
-        obj: { to: "sync@example.test", template: "verification-code", error: "boom" },
-        msg: "mail delivery failed",
-      },
-    ]);
   });
 });

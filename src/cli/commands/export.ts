@@ -1,10 +1,10 @@
 import { once } from "node:events";
-import { createWriteStream } from "node:fs";
+import { open } from "node:fs/promises";
 import type { Writable } from "node:stream";
 import type { UserRecord } from "../../storage/ports.js";
 import { withStores } from "../open.js";
 import { flagOption, noPositionals, stringOption } from "../options.js";
-import type { Command } from "../usage.js";
+import { CliUsageError, type Command } from "../usage.js";
 
 /** Rows per query: keyset paging on (created_at, id), so page 1,000 costs what page 1 does. */
 const PAGE_SIZE = 1000;
@@ -30,19 +30,18 @@ emailVerified, createdAt, legacyId, locale. Streams page by page, so any number 
     const out = stringOption(values, "out");
     const withHashes = flagOption(values, "with-hashes");
     const settings = config();
+    const file = out === undefined ? undefined : await openPrivate(out);
     return withStores(settings, async (stores) => {
-      const target: Writable = out
-        ? createWriteStream(out, { mode: 0o600, flags: "w" })
-        : process.stdout;
+      const target: Writable = file ?? process.stdout;
       let count = 0;
       let after: { createdAt: Date; id: string } | undefined;
-      for (;;) {
+      while (!target.destroyed) {
         const users = await stores.users.list({ limit: PAGE_SIZE, after });
         if (users.length === 0) break;
         const text = users
           .map((user) => `${JSON.stringify(toExported(user, withHashes))}\n`)
           .join("");
-        if (!target.write(text)) await once(target, "drain");
+        if (!target.write(text)) await drained(target);
         count += users.length;
         const last = users.at(-1) as UserRecord;
         after = { createdAt: last.createdAt, id: last.id };
@@ -72,4 +71,30 @@ export function toExported(user: UserRecord, withHash: boolean): Record<string, 
     locale: user.locale,
     ...(withHash ? { passwordHash: user.passwordHash } : {}),
   };
+}
+
+/** Resolves when the stream wants more, or is gone: a reader that left (EPIPE) never drains. */
+function drained(stream: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off("drain", done);
+      stream.off("close", done);
+      resolve();
+    };
+    stream.on("drain", done);
+    stream.on("close", done);
+  });
+}
+
+/** Hashes may be in it: only the owner reads it, even if the file existed before. */
+async function openPrivate(path: string): Promise<Writable> {
+  try {
+    const handle = await open(path, "w", 0o600);
+    await handle.chmod(0o600);
+    return handle.createWriteStream();
+  } catch (error) {
+    throw new CliUsageError(
+      `cannot write --out ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+    );
+  }
 }

@@ -1,4 +1,4 @@
-import { access, constants } from "node:fs/promises";
+import { access, constants, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { DEFAULT_BATCH_SIZE, type ImportSummary, importUsers } from "../import/run-import.js";
 import { withStores } from "../open.js";
@@ -55,6 +55,15 @@ every record was imported or already present, 2 when some were rejected, 1 on fa
       throw new CliUsageError(
         `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`,
       );
+    }
+    if (errorsTo !== undefined) {
+      try {
+        await writeFile(errorsTo, "");
+      } catch (error) {
+        throw new CliUsageError(
+          `cannot write --errors-to ${errorsTo}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+        );
+      }
     }
     const run = async (stores: Parameters<typeof importUsers>[0]["stores"]) =>
       importUsers({

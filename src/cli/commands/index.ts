@@ -1,5 +1,6 @@
 import type { Command } from "../usage.js";
 import { blockCommand } from "./block.js";
+import { calibrateCommand } from "./calibrate.js";
 import { createUserCommand } from "./create-user.js";
 import { deleteUserCommand } from "./delete-user.js";
 import { exportCommand } from "./export.js";
@@ -20,6 +21,7 @@ export const COMMANDS: Record<string, Command> = {
   "delete-user": deleteUserCommand,
   "list-users": listUsersCommand,
   "rotate-keys": rotateKeysCommand,
+  calibrate: calibrateCommand,
   "purge-expired": purgeExpiredCommand,
   import: importCommand,
   export: exportCommand,

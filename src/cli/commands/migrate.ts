@@ -1,5 +1,3 @@
-import { databaseTarget, openDatabase } from "../../storage/database.js";
-import { migrateToLatest } from "../../storage/migrate.js";
 import { noPositionals } from "../options.js";
 import type { Command } from "../usage.js";
 
@@ -12,7 +10,12 @@ embedded database in DATA_DIR (stop the server first). The server also migrates 
   options: {},
   async run({ positionals, config }) {
     noPositionals("migrate", positionals);
-    const database = await openDatabase(databaseTarget(config()));
+    const settings = config();
+    const [{ databaseTarget, openDatabase }, { migrateToLatest }] = await Promise.all([
+      import("../../storage/database.js"),
+      import("../../storage/migrate.js"),
+    ]);
+    const database = await openDatabase(databaseTarget(settings));
     try {
       const { applied } = await migrateToLatest(database.db);
       console.log(applied.length ? `applied: ${applied.join(", ")}` : "already up to date");

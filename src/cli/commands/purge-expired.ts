@@ -4,7 +4,7 @@ import { noPositionals } from "../options.js";
 import type { Command } from "../usage.js";
 
 export const purgeExpiredCommand: Command = {
-  summary: "delete expired codes, sessions and keys, and audit events past AUDIT_RETENTION",
+  summary: "delete expired codes, sessions, keys and old audit events",
   help: `Usage: latchkey purge-expired
 
 Deletes expired verification codes and reset links, expired refresh sessions, signing keys

@@ -64,7 +64,8 @@ export function mapUser(document: unknown, now: Date): MapResult {
   const email = check("email", emailOf(doc.email));
   const name = check("name", optionalText(doc.name, normalizeName));
   const username = check("username", optionalText(doc.username, normalizeUsername));
-  const passwordField = doc.password !== undefined ? "password" : "passwordHash";
+  const passwordField =
+    doc.password === undefined && doc.passwordHash !== undefined ? "passwordHash" : "password";
   const passwordHash = check(passwordField, hashOf(doc[passwordField]));
   const status = check("status", choice(doc.status, STATUSES));
   const isBlocked = check("isBlocked", optionalBoolean(doc.isBlocked));

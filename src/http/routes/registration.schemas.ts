@@ -1,4 +1,5 @@
 import { Type } from "typebox";
+import { SUPPORTED_LOCALES } from "../../i18n/locales.js";
 import { ErrorBody, SuccessFields, TokenBundleFields, UserSchema } from "../envelope.js";
 
 // Generous caps that only stop absurd input early; the domain applies the real rules
@@ -13,6 +14,13 @@ export const RegisterBody = Type.Object(
     password: Password,
     name: Type.Optional(Type.String({ maxLength: 1024 })),
     username: Type.Optional(Type.String({ maxLength: 1024 })),
+    locale: Type.Optional(
+      Type.String({
+        maxLength: 35,
+        description: `Language of the user's mail: ${SUPPORTED_LOCALES.join(", ")}, or a tag of one ("es-MX"). Default: from Accept-Language.`,
+        examples: ["es"],
+      }),
+    ),
   },
   { additionalProperties: false },
 );

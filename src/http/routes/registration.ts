@@ -2,6 +2,7 @@ import type { Deps } from "../../domain/deps.js";
 import { resendVerificationCode, verifyEmail } from "../../domain/email-verification.js";
 import { toPublicUser } from "../../domain/public-user.js";
 import { registerUser } from "../../domain/registration.js";
+import { negotiateLocale } from "../../i18n/locales.js";
 import { clientContext } from "../client-context.js";
 import { ok } from "../envelope.js";
 import { tokenBody } from "../token-reply.js";
@@ -34,7 +35,14 @@ export function registerRegistrationRoutes(app: App, deps: Deps): void {
         },
       },
       async (request, reply) => {
-        const { user, tokens } = await registerUser(deps, request.body, clientContext(request));
+        // An explicit locale is validated (400 when unsupported); the header only hints.
+        const locale =
+          request.body.locale ?? negotiateLocale(request.headers["accept-language"]) ?? undefined;
+        const { user, tokens } = await registerUser(
+          deps,
+          { ...request.body, locale },
+          clientContext(request),
+        );
         const publicUser = toPublicUser(user);
         reply.code(201);
         if (!tokens) {

@@ -1,3 +1,5 @@
+import { DEFAULT_LOCALE, type Locale } from "../../i18n/locales.js";
+import { formatDuration, type Translate, translator } from "../../i18n/translate.js";
 import type { RenderedMail } from "../message.js";
 import { escapeHtml } from "./escape.js";
 
@@ -27,19 +29,28 @@ export function displayName(name: string | null | undefined): string | null {
   return chars.length > MAX_NAME_LENGTH ? `${chars.slice(0, MAX_NAME_LENGTH).join("")}…` : clean;
 }
 
-export function greeting(name: string | null | undefined): string {
+export function greeting(
+  name: string | null | undefined,
+  t: Translate = translator(DEFAULT_LOCALE),
+): string {
   const shown = displayName(name);
-  return shown ? `Hi ${shown},` : "Hello,";
+  return shown ? t("mail.greeting.named", { name: shown }) : t("mail.greeting.anonymous");
 }
 
 /** "10 minutes", "1 minute", "24 hours": the reader should not have to do arithmetic. */
-export function formatTtl(ttlMinutes: number): string {
-  const minutes = Math.max(1, Math.round(ttlMinutes));
-  if (minutes >= 60 && minutes % 60 === 0) {
-    const hours = minutes / 60;
-    return hours === 1 ? "1 hour" : `${hours} hours`;
-  }
-  return minutes === 1 ? "1 minute" : `${minutes} minutes`;
+export function formatTtl(ttlMinutes: number, locale: Locale = DEFAULT_LOCALE): string {
+  return formatDuration(locale, ttlMinutes);
+}
+
+export interface MailLanguage {
+  locale: Locale;
+  t: Translate;
+}
+
+/** The language of a mail: the recipient's, or English. */
+export function mailLanguage(locale: Locale | undefined): MailLanguage {
+  const chosen = locale ?? DEFAULT_LOCALE;
+  return { locale: chosen, t: translator(chosen) };
 }
 
 export function renderMail(
@@ -47,11 +58,12 @@ export function renderMail(
   subject: string,
   greetingLine: string,
   blocks: readonly MailBlock[],
+  language: MailLanguage = mailLanguage(undefined),
 ): RenderedMail {
   return {
     subject,
     text: renderText(productName, greetingLine, blocks),
-    html: renderHtml(productName, subject, greetingLine, blocks),
+    html: renderHtml(productName, subject, greetingLine, blocks, language),
   };
 }
 
@@ -79,7 +91,7 @@ function renderText(productName: string, greetingLine: string, blocks: readonly 
 const FONT = "font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
 const P = "margin:0 0 16px;font-size:15px;line-height:1.5;color:#1f2328";
 
-function renderBlockHtml(block: MailBlock): string {
+function renderBlockHtml(block: MailBlock, t: Translate): string {
   switch (block.type) {
     case "paragraph":
       return `<p style="${P}">${escapeHtml(block.text)}</p>`;
@@ -91,7 +103,7 @@ function renderBlockHtml(block: MailBlock): string {
       const href = escapeHtml(block.href);
       return [
         `<p style="margin:24px 0"><a href="${href}" style="display:inline-block;padding:12px 20px;border-radius:6px;background:#1f6feb;color:#ffffff;font-weight:600;text-decoration:none">${escapeHtml(block.label)}</a></p>`,
-        `<p style="margin:0 0 16px;font-size:13px;line-height:1.5;color:#656d76">If the button does not work, copy this address into your browser:<br><a href="${href}" style="color:#1f6feb;word-break:break-all">${href}</a></p>`,
+        `<p style="margin:0 0 16px;font-size:13px;line-height:1.5;color:#656d76">${escapeHtml(t("mail.linkFallback"))}<br><a href="${href}" style="color:#1f6feb;word-break:break-all">${href}</a></p>`,
       ].join("\n");
     }
   }
@@ -102,14 +114,15 @@ function renderHtml(
   subject: string,
   greetingLine: string,
   blocks: readonly MailBlock[],
+  language: MailLanguage,
 ): string {
   const body = [
     `<p style="${P}">${escapeHtml(greetingLine)}</p>`,
-    ...blocks.map(renderBlockHtml),
+    ...blocks.map((block) => renderBlockHtml(block, language.t)),
     `<p style="margin:24px 0 0;font-size:13px;color:#656d76">— ${escapeHtml(productName)}</p>`,
   ].join("\n");
   return `<!doctype html>
-<html lang="en">
+<html lang="${language.locale}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

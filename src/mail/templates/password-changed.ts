@@ -1,10 +1,13 @@
+import type { Locale } from "../../i18n/locales.js";
+import { formatDateTime } from "../../i18n/translate.js";
 import type { RenderedMail } from "../message.js";
-import { greeting, renderMail } from "./layout.js";
+import { greeting, mailLanguage, renderMail } from "./layout.js";
 
 export interface PasswordChangedMailData {
   productName: string;
   name?: string | null;
   when: Date;
+  locale?: Locale | undefined;
 }
 
 /**
@@ -12,18 +15,24 @@ export interface PasswordChangedMailData {
  * owner of the mailbox.
  */
 export function passwordChangedMail(data: PasswordChangedMailData): RenderedMail {
-  const { productName } = data;
-  // UTC, spelled out: the server does not know the reader's time zone, and "GMT" is unambiguous.
-  const when = data.when.toUTCString();
-  return renderMail(productName, `Your ${productName} password was changed`, greeting(data.name), [
-    {
-      type: "paragraph",
-      text: `The password of your ${productName} account was changed on ${when}. Other signed-in sessions were signed out.`,
-    },
-    { type: "paragraph", text: "If this was you, there is nothing else to do." },
-    {
-      type: "note",
-      text: `If this was not you, reset your password right away with "Forgot password" on the ${productName} sign-in page, and tell your administrator: someone else may have had access to your account or your email.`,
-    },
-  ]);
+  const { productName: product } = data;
+  const language = mailLanguage(data.locale);
+  const { t } = language;
+  // UTC, spelled out: the server does not know the reader's time zone. English has no one
+  // date order (US and UK differ), so it keeps the unambiguous "Wed, 04 Mar 2026 … GMT".
+  const when =
+    language.locale === "en"
+      ? data.when.toUTCString()
+      : formatDateTime(language.locale, data.when, "long");
+  return renderMail(
+    product,
+    t("mail.changed.subject", { product }),
+    greeting(data.name, t),
+    [
+      { type: "paragraph", text: t("mail.changed.body", { product, when }) },
+      { type: "paragraph", text: t("mail.changed.ok") },
+      { type: "note", text: t("mail.changed.notYou", { product }) },
+    ],
+    language,
+  );
 }

@@ -78,6 +78,15 @@ export function createOutboxStore(db: Kysely<Database>): OutboxStore {
         .execute();
     },
 
+    async get(id) {
+      const row = await db
+        .selectFrom("mail_outbox")
+        .selectAll()
+        .where("id", "=", id)
+        .executeTakeFirst();
+      return row ? toEntry(row) : null;
+    },
+
     async listDead(limit) {
       const rows = await db
         .selectFrom("mail_outbox")

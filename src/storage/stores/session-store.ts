@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { NewSession, SessionRecord, SessionStore } from "../ports.js";
 import type { Database, SessionRow } from "../schema.js";
 
@@ -23,36 +23,27 @@ export function createSessionStore(db: Kysely<Database>): SessionStore {
     },
 
     async rotate(tokenHash, replacement) {
-      const run = async (trx: Kysely<Database>): Promise<SessionRecord | null> => {
-        const now = replacement.now;
-        // The guarded UPDATE is the single-use check: concurrent rotations of one token
-        // queue on its row lock and all but the first see revoked_at already set.
-        const old = await trx
-          .updateTable("refresh_sessions")
-          .set({ revoked_at: now, replaced_by: replacement.id, last_used_at: now })
-          .where("token_hash", "=", tokenHash)
-          .where("revoked_at", "is", null)
-          .where("expires_at", ">", now)
-          .returningAll()
-          .executeTakeFirst();
-        if (!old) return null;
-        // The replacement joins the rotated session's family, so reuse detection always
-        // revokes the right chain.
-        const row = await trx
-          .insertInto("refresh_sessions")
-          .values(
-            toSessionColumns({
-              ...replacement,
-              familyId: old.family_id,
-              userId: old.user_id,
-              familyStartedAt: old.family_started_at,
-            }),
-          )
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        return toSessionRecord(row);
-      };
-      return db.isTransaction ? run(db) : db.transaction().execute(run);
+      const now = replacement.now;
+      // One statement: the guarded UPDATE is the single-use check (concurrent rotations
+      // of one token queue on its row lock and all but the first find revoked_at set),
+      // and the replacement joins the rotated session's family in the same breath, so
+      // reuse detection always revokes the right chain. One round trip, no BEGIN/COMMIT.
+      const { rows } = await sql<SessionRow>`
+        with old as (
+          update refresh_sessions
+             set revoked_at = ${now}, replaced_by = ${replacement.id}, last_used_at = ${now}
+           where token_hash = ${tokenHash} and revoked_at is null and expires_at > ${now}
+          returning family_id, user_id, family_started_at
+        )
+        insert into refresh_sessions (id, family_id, user_id, token_hash, family_started_at,
+          created_at, expires_at, last_used_at, revoked_at, replaced_by, user_agent, ip)
+        select ${replacement.id}, family_id, user_id, ${replacement.tokenHash}, family_started_at,
+          ${now}, ${replacement.expiresAt}, ${now}, null, null, ${replacement.userAgent},
+          ${replacement.ip}
+          from old
+        returning *`.execute(db);
+      const row = rows[0];
+      return row ? toSessionRecord(row) : null;
     },
 
     async revokeFamily(familyId, now) {

@@ -1,0 +1,118 @@
+import { parseArgs } from "node:util";
+
+export const SCENARIO_NAMES = [
+  "baseline",
+  "jwks",
+  "me",
+  "refresh",
+  "login",
+  "register",
+  "mixed",
+] as const;
+export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+
+export interface BenchOptions {
+  /** Seconds each measured run lasts. */
+  duration: number;
+  /** Seconds of unrecorded load before each measured run (JIT, pools, caches). */
+  warmup: number;
+  connections: number;
+  /** Unset: PGlite in a fresh temporary DATA_DIR. Set: a fresh database is created on it. */
+  databaseUrl: string | undefined;
+  scenarios: ScenarioName[];
+  mail: "smtp" | "file";
+  /** /auth/me requests per second sent by the probe of the mixed scenario. */
+  mixedRate: number;
+  /** Sequential hashes timed in the bench process for the hash bound. */
+  hashSamples: number;
+  /** Folder for the server's .cpuprofile (node --cpu-prof); unset: no profile. */
+  cpuProf: string | undefined;
+  /** Extra KEY=VALUE for the server's environment (HASH_CONCURRENCY, UV_THREADPOOL_SIZE...). */
+  serverEnv: Record<string, string>;
+  out: string | undefined;
+  label: string | undefined;
+}
+
+export const USAGE = `Usage: npm run bench -- [options]
+
+  --duration S         seconds per measured run (default 10)
+  --warmup S           seconds of unrecorded load before each run (default 3)
+  --connections N      concurrent connections (default 16)
+  --database-url URL   PostgreSQL server: a fresh database is created there and dropped after
+                       (default: PGlite in a fresh temporary DATA_DIR)
+  --scenarios LIST     comma-separated subset of ${SCENARIO_NAMES.join(",")}
+  --mail smtp|file     in-process SMTP sink (default) or the file transport
+  --mixed-rate N       /auth/me requests per second in the mixed scenario (default 200)
+  --hash-samples N     sequential hashes timed for the hash bound (default 40)
+  --cpu-prof DIR       run the server under node --cpu-prof, writing the profile to DIR
+  --env KEY=VALUE      extra server environment, repeatable (HASH_CONCURRENCY=2...)
+  --out FILE           JSON results (default results/bench-<date>.json)
+  --label TEXT         a note stored with the results (machine, commit...)`;
+
+export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      duration: { type: "string" },
+      warmup: { type: "string" },
+      connections: { type: "string" },
+      "database-url": { type: "string" },
+      scenarios: { type: "string" },
+      mail: { type: "string" },
+      "mixed-rate": { type: "string" },
+      "hash-samples": { type: "string" },
+      "cpu-prof": { type: "string" },
+      env: { type: "string", multiple: true },
+      out: { type: "string" },
+      label: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+  });
+  if (values.help) return "help";
+  const mail = values.mail ?? "smtp";
+  if (mail !== "smtp" && mail !== "file") throw new Error("--mail must be smtp or file");
+  return {
+    duration: positive("duration", values.duration, 10),
+    warmup: positive("warmup", values.warmup, 3, true),
+    connections: positive("connections", values.connections, 16),
+    databaseUrl: values["database-url"],
+    scenarios: scenarioList(values.scenarios),
+    mail,
+    mixedRate: positive("mixed-rate", values["mixed-rate"], 200),
+    hashSamples: positive("hash-samples", values["hash-samples"], 40),
+    cpuProf: values["cpu-prof"],
+    serverEnv: Object.fromEntries((values.env ?? []).map(keyValue)),
+    out: values.out,
+    label: values.label,
+  };
+}
+
+function positive(name: string, raw: string | undefined, fallback: number, allowZero = false) {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || (value === 0 && !allowZero)) {
+    throw new Error(`--${name} must be a positive number, not ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+function scenarioList(raw: string | undefined): ScenarioName[] {
+  if (raw === undefined) return [...SCENARIO_NAMES];
+  const names = raw.split(",").map((name) => name.trim());
+  for (const name of names) {
+    if (!SCENARIO_NAMES.includes(name as ScenarioName)) {
+      throw new Error(
+        `unknown scenario ${JSON.stringify(name)}; known: ${SCENARIO_NAMES.join(",")}`,
+      );
+    }
+  }
+  // Always in the documented order, so the baseline is measured before it is compared to.
+  return SCENARIO_NAMES.filter((name) => names.includes(name));
+}
+
+function keyValue(raw: string): [string, string] {
+  const at = raw.indexOf("=");
+  if (at < 1) throw new Error(`--env takes KEY=VALUE, not ${JSON.stringify(raw)}`);
+  return [raw.slice(0, at), raw.slice(at + 1)];
+}

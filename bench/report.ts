@@ -1,0 +1,160 @@
+import type { ScenarioName } from "./args.js";
+import type { HashBound } from "./hash-bound.js";
+import type { ScenarioResult } from "./scenarios.js";
+
+export interface TargetCheck {
+  target: string;
+  /** What was measured, in the unit of the threshold. */
+  measured: number | null;
+  threshold: number;
+  /** Measured over what it is compared to (a ratio), when the target is relative. */
+  ratio: number | null;
+  pass: boolean | null;
+  note?: string;
+}
+
+const RSS_LIMIT_MIB = 150;
+const MIXED_P99_LIMIT_MS = 25;
+
+/** The issue's targets, each checked against numbers of this same run. */
+export function checkTargets(results: ScenarioResult[], bound: HashBound): TargetCheck[] {
+  const by = (name: ScenarioName) => results.find((result) => result.name === name);
+  const baseline = by("baseline")?.requestsPerSecond;
+  const checks: TargetCheck[] = [];
+
+  const relative = (name: ScenarioName, to: number | undefined, share: number, what: string) => {
+    const result = by(name);
+    if (!result) return;
+    const ratio = to ? result.requestsPerSecond / to : null;
+    checks.push({
+      target: `${name} >= ${share * 100} % of ${what}`,
+      measured: result.requestsPerSecond,
+      threshold: to === undefined ? Number.NaN : share * to,
+      ratio,
+      pass: ratio === null ? null : ratio >= share,
+      note: to === undefined ? `${what} not measured in this run` : cpuNote(result, by("baseline")),
+    });
+  };
+  /**
+   * What the server's own CPU time says, which other load on the machine hardly moves: the
+   * share of it spent hashing (login, sign-up), or its cost per request next to the baseline's.
+   */
+  const cpuNote = (result: ScenarioResult, base: ScenarioResult | undefined) => {
+    const busy = `server busy ${result.serverCores.toFixed(2)} of ${bound.cores} cores`;
+    if (result.name === "login" || result.name === "register") {
+      const hashing = (result.requestsPerSecond * bound.msPerHash) / (result.serverCores * 1000);
+      return `${busy}; hashing ${(hashing * 100).toFixed(0)} % of its CPU`;
+    }
+    if (!base) return busy;
+    const ms = (value: number) => `${value.toFixed(3)} ms`;
+    const share = (base.serverCpuMsPerRequest / result.serverCpuMsPerRequest) * 100;
+    return `${busy}; CPU/request ${ms(result.serverCpuMsPerRequest)} vs baseline's ${ms(base.serverCpuMsPerRequest)} (${share.toFixed(0)} %)`;
+  };
+  relative("login", bound.hashesPerSecond, 0.9, "the hash bound");
+  relative("register", bound.hashesPerSecond, 0.8, "the hash bound");
+  relative("me", baseline, 0.5, "baseline");
+  relative("refresh", baseline, 0.25, "baseline");
+  relative("jwks", baseline, 0.8, "baseline");
+
+  const mixed = by("mixed");
+  if (mixed) {
+    checks.push({
+      target: `mixed: /auth/me p99 < ${MIXED_P99_LIMIT_MS} ms`,
+      measured: mixed.latencyMs.p99,
+      threshold: MIXED_P99_LIMIT_MS,
+      ratio: null,
+      pass: mixed.latencyMs.p99 < MIXED_P99_LIMIT_MS,
+      note: `logins meanwhile: ${Math.round(mixed.background?.requestsPerSecond ?? 0)}/s`,
+    });
+  }
+  for (const result of results) {
+    checks.push({
+      target: `${result.name}: peak RSS < ${RSS_LIMIT_MIB} MiB`,
+      measured: round(result.peakRssMiB),
+      threshold: RSS_LIMIT_MIB,
+      ratio: null,
+      pass: result.peakRssMiB < RSS_LIMIT_MIB,
+    });
+  }
+  // A fast wrong answer is not a result: every scenario must answer only 2xx.
+  for (const result of results) {
+    const failures = failuresOf(result);
+    checks.push({
+      target: `${result.name}: no non-2xx, errors or timeouts`,
+      measured: failures,
+      threshold: 0,
+      ratio: null,
+      pass: failures === 0,
+      ...(failures ? { note: JSON.stringify(result.statusCodes) } : {}),
+    });
+  }
+  return checks;
+}
+
+function failuresOf(result: ScenarioResult): number {
+  const own = result.non2xx + result.errors + result.timeouts;
+  const background = result.background;
+  return background ? own + background.non2xx + background.errors + background.timeouts : own;
+}
+
+export function formatResults(results: ScenarioResult[], bound: HashBound): string {
+  const rows = results.flatMap((result) => {
+    const row = (label: string, m: ScenarioResult | NonNullable<ScenarioResult["background"]>) => [
+      label,
+      String(m.connections),
+      round(m.requestsPerSecond).toLocaleString("en-US"),
+      `${m.latencyMs.p50}`,
+      `${m.latencyMs.p90}`,
+      `${m.latencyMs.p99}`,
+      String(m.non2xx + m.errors + m.timeouts),
+    ];
+    const main = [
+      ...row(result.name, result),
+      result.serverCpuMsPerRequest.toFixed(3),
+      round(result.peakRssMiB).toFixed(1),
+    ];
+    return result.background
+      ? [main, [...row("  └ login load", result.background), "", ""]]
+      : [main];
+  });
+  const header = [
+    ...["scenario", "conns", "req/s", "p50 ms", "p90 ms", "p99 ms", "non-2xx"],
+    ...["CPU ms/req", "RSS MiB"],
+  ];
+  const hashLine =
+    `hash bound: ${bound.cores} cores × ${round(1000 / bound.msPerHash)} hashes/s ` +
+    `(${bound.msPerHash.toFixed(2)} ms per argon2id hash, m=${bound.memoryKib} KiB, ` +
+    `t=${bound.iterations}, p=1) = ${round(bound.hashesPerSecond)} hashes/s`;
+  return `${table([header, ...rows])}\n\n${hashLine}`;
+}
+
+export function formatTargets(checks: TargetCheck[]): string {
+  const rows = checks.map((check) => [
+    check.pass === null ? "n/a " : check.pass ? "PASS" : "FAIL",
+    check.target,
+    check.measured === null ? "-" : String(round(check.measured)),
+    check.ratio === null ? "" : `${(check.ratio * 100).toFixed(0)} %`,
+    check.note ?? "",
+  ]);
+  return table([["", "target", "measured", "ratio", "note"], ...rows]);
+}
+
+/** A Markdown table: pasted as is into BENCHMARKS.md. */
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, column) =>
+    Math.max(...rows.map((row) => (row[column] ?? "").length)),
+  );
+  const line = (row: string[]) =>
+    `| ${row.map((cell, column) => cell.padEnd(widths?.[column] ?? 0)).join(" | ")} |`;
+  const [header, ...body] = rows;
+  if (!header || !widths) return "";
+  return [
+    line(header),
+    `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`,
+    ...body.map(line),
+  ].join("\n");
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
+}

@@ -1,0 +1,50 @@
+import { de } from "./de.js";
+import { type Catalogue, en, type MessageKey } from "./en.js";
+import { es } from "./es.js";
+import type { Locale } from "./locales.js";
+
+export type { MessageKey };
+
+/** Values put into a message's `{placeholders}`. Messages are text: callers escape for HTML. */
+export type MessageParams = Readonly<Record<string, string | number>>;
+
+export type Translate = (key: MessageKey, params?: MessageParams) => string;
+
+/** One catalogue per language; English is complete by construction, the others by test. */
+export const CATALOGUES: Readonly<Record<Locale, Catalogue>> = { en, es, de };
+
+/** Messages in `locale`; a key the catalogue lacks is said in English rather than not at all. */
+export function translator(locale: Locale): Translate {
+  const catalogue = CATALOGUES[locale];
+  // A key no catalogue has (a code added to the API later) reads as itself, never as nothing.
+  return (key, params) => interpolate(catalogue[key] ?? en[key] ?? key, params);
+}
+
+function interpolate(template: string, params: MessageParams | undefined): string {
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (placeholder, name: string) => {
+    const value = params[name];
+    return value === undefined ? placeholder : String(value);
+  });
+}
+
+/** "10 minutes", "1 Stunde", "24 horas": whole hours when the duration is whole hours. */
+export function formatDuration(locale: Locale, minutes: number): string {
+  const whole = Math.max(1, Math.round(minutes));
+  const [value, unit] = whole >= 60 && whole % 60 === 0 ? [whole / 60, "hour"] : [whole, "minute"];
+  return new Intl.NumberFormat(locale, { style: "unit", unit, unitDisplay: "long" }).format(value);
+}
+
+/**
+ * A moment in UTC, spelled out in the reader's language. The server does not know the
+ * reader's time zone, so it says which one it uses.
+ */
+export function formatDateTime(locale: Locale, when: Date, style: "long" | "short"): string {
+  const options: Intl.DateTimeFormatOptions =
+    style === "long"
+      ? { dateStyle: "full", timeStyle: "long", timeZone: "UTC" }
+      : { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" };
+  const text = new Intl.DateTimeFormat(locale, options).format(when);
+  // timeStyle "long" names the zone itself; the short form would leave the reader guessing.
+  return style === "long" ? text : `${text} UTC`;
+}

@@ -1,0 +1,99 @@
+// Progressive enhancement for Latchkey's hosted pages. Every form works without this
+// file; it only adds comfort. Served from the pages' own origin: the CSP allows no
+// inline script.
+(() => {
+  const body = document.body;
+
+  // Errors are announced by role="alert" and focused by autofocus; this covers browsers
+  // that ignore autofocus on a non-control.
+  const summary = document.querySelector("[data-error-summary]");
+  if (summary && document.activeElement !== summary) summary.focus();
+
+  // A show/hide button beside each password field.
+  for (const field of document.querySelectorAll('input[type="password"]')) {
+    const wrap = document.createElement("div");
+    wrap.className = "password";
+    field.parentNode.insertBefore(wrap, field);
+    wrap.appendChild(field);
+    const toggle = document.createElement("button");
+    toggle.type = "button";
+    toggle.className = "toggle";
+    toggle.setAttribute("aria-controls", field.id);
+    const show = (visible) => {
+      field.type = visible ? "text" : "password";
+      toggle.textContent = visible ? body.dataset.hide : body.dataset.show;
+      toggle.setAttribute("aria-label", visible ? body.dataset.hideLabel : body.dataset.showLabel);
+    };
+    show(false);
+    toggle.addEventListener("click", () => show(field.type === "password"));
+    wrap.appendChild(toggle);
+    // Never submit a password field as plain text: hide it again first.
+    field.form?.addEventListener("submit", () => show(false));
+  }
+
+  // Codes are digits: drop spaces and dashes people paste along with them.
+  for (const field of document.querySelectorAll(".code-input")) {
+    field.addEventListener("input", () => {
+      const digits = field.value.replace(/\D/g, "").slice(0, 6);
+      if (digits !== field.value) field.value = digits;
+    });
+  }
+
+  // Times are written in UTC by the server; show them in the reader's own time zone.
+  const format = new Intl.DateTimeFormat(document.documentElement.lang, {
+    dateStyle: "medium",
+    timeStyle: "short",
+  });
+  for (const time of document.querySelectorAll("time[datetime]")) {
+    const when = new Date(time.getAttribute("datetime"));
+    if (!Number.isNaN(when.getTime())) time.textContent = format.format(when);
+  }
+
+  // One press, one request: a second click while the first is on its way does nothing.
+  for (const form of document.querySelectorAll("form")) {
+    form.addEventListener("submit", (event) => {
+      if (form.dataset.sending) {
+        event.preventDefault();
+        return;
+      }
+      form.dataset.sending = "true";
+      form.setAttribute("aria-busy", "true");
+    });
+  }
+
+  // The API's own calls, sent with Origin (the page's no-referrer policy would make it
+  // "null") so they pass its same-origin rule for cookies.
+  const api = (path) =>
+    fetch(path, {
+      method: "POST",
+      credentials: "same-origin",
+      referrerPolicy: "same-origin",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
+
+  // Sent to sign in because the short-lived access cookie ran out: the refresh cookie
+  // (path /auth, out of the pages' reach) may still hold a live session.
+  const resume = document.querySelector("form[data-resume]");
+  if (resume) {
+    api("/auth/refresh")
+      .then((response) => {
+        if (response.ok) location.replace(resume.dataset.resume);
+      })
+      .catch(() => {});
+  }
+
+  // Signing out also ends the session by its refresh cookie, which the page route
+  // cannot see; the form is sent either way.
+  const logout = document.querySelector("form[data-logout]");
+  if (logout) {
+    logout.addEventListener("submit", (event) => {
+      if (logout.dataset.done) return;
+      event.preventDefault();
+      logout.dataset.done = "true";
+      api("/auth/logout")
+        .catch(() => {})
+        .finally(() => logout.submit());
+    });
+  }
+})();

@@ -1,0 +1,39 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { AccessClaims } from "../crypto/access-tokens.js";
+import type { Deps } from "../domain/deps.js";
+import { AuthError } from "../errors.js";
+import { ACCESS_COOKIE } from "../http/cookies.js";
+import type { Html } from "./html.js";
+
+/** Route options of every page: pages are not part of the API's OpenAPI document. */
+export const PAGE_ROUTE = { schema: { hide: true } } as const;
+
+export function sendHtml(reply: FastifyReply, html: Html, status = 200): FastifyReply {
+  return reply.code(status).type("text/html; charset=utf-8").send(html);
+}
+
+/** A refused form, drawn again with its errors, under the status the API would answer. */
+export function sendRefused(reply: FastifyReply, error: unknown, html: Html): FastifyReply {
+  if (error instanceof AuthError && error.retryAfter !== undefined) {
+    reply.header("retry-after", String(error.retryAfter));
+  }
+  return sendHtml(reply, html, error instanceof AuthError ? error.status : 400);
+}
+
+/** After a successful POST: 303 See Other, so a reload does not send the form again. */
+export function redirect(reply: FastifyReply, location: string): FastifyReply {
+  return reply.redirect(location, 303);
+}
+
+/**
+ * The signed-in user's claims from the accessToken cookie, or null. Pages are for
+ * browsers, so only the cookie counts; it is verified like any Bearer token.
+ */
+export async function signedInClaims(
+  request: FastifyRequest,
+  deps: Deps,
+): Promise<AccessClaims | null> {
+  const token = request.cookies[ACCESS_COOKIE];
+  if (!token) return null;
+  return deps.tokens.verify(token, Math.floor(deps.clock().getTime() / 1000));
+}

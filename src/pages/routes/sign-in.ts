@@ -1,0 +1,59 @@
+import { login } from "../../domain/login.js";
+import { AuthError } from "../../errors.js";
+import { clientContext } from "../../http/client-context.js";
+import { setSessionCookies } from "../../http/cookies.js";
+import type { App } from "../../http/types.js";
+import type { MessageKey } from "../../i18n/translate.js";
+import { field, href, type PageEnv, pageContext } from "../context.js";
+import { formErrors } from "../form-errors.js";
+import { PAGE_ROUTE, redirect, sendHtml, sendRefused, signedInClaims } from "../respond.js";
+import { signInPage } from "../templates/sign-in.js";
+
+// ?notice= names one of these; anything else shows nothing (no text from the URL).
+const NOTICES: Readonly<Record<string, MessageKey>> = {
+  verified: "notice.verified",
+  "signed-out": "notice.signedOut",
+  "sign-in-required": "notice.signInRequired",
+};
+
+export function registerSignInRoutes(app: App, env: PageEnv): void {
+  const { deps } = env;
+
+  app.get("/sign-in", PAGE_ROUTE, async (request, reply) => {
+    const ctx = pageContext(request, env);
+    if (await signedInClaims(request, deps)) return redirect(reply, href(ctx, "/account"));
+    const notice = NOTICES[field(request.query, "notice")];
+    return sendHtml(
+      reply,
+      signInPage(ctx, {
+        email: "",
+        errors: [],
+        notice: notice && ctx.t(notice),
+        resume: notice === "notice.signInRequired",
+      }),
+    );
+  });
+
+  app.post("/sign-in", PAGE_ROUTE, async (request, reply) => {
+    const ctx = pageContext(request, env);
+    const email = field(request.body, "email");
+    try {
+      const tokens = await login(
+        deps,
+        { email, password: field(request.body, "password") },
+        clientContext(request),
+      );
+      setSessionCookies(reply, deps.config, tokens);
+      return redirect(reply, href(ctx, "/account"));
+    } catch (error) {
+      const errors = formErrors(ctx, error);
+      if (error instanceof AuthError && error.code === "EMAIL_NOT_VERIFIED" && errors[0]) {
+        errors[0].action = {
+          href: href(ctx, "/verify-email", { email: email.trim().toLowerCase() }),
+          label: ctx.t("error.verifyNow"),
+        };
+      }
+      return sendRefused(reply, error, signInPage(ctx, { email, errors }));
+    }
+  });
+}

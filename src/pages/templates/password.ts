@@ -1,0 +1,149 @@
+import { formatDuration } from "../../i18n/translate.js";
+import { href, type PageContext } from "../context.js";
+import { escapeHtml, type Html } from "../html.js";
+import { aside, errorSummary, type FormError, form, input } from "./form.js";
+import { renderLayout } from "./layout.js";
+import { messagePage } from "./message.js";
+
+export interface ForgotView {
+  email: string;
+  errors: readonly FormError[];
+}
+
+export function forgotPasswordPage(ctx: PageContext, view: ForgotView): Html {
+  const { t } = ctx;
+  const email = input(
+    ctx,
+    {
+      name: "email",
+      label: t("field.email"),
+      type: "email",
+      autocomplete: "email",
+      inputmode: "email",
+      value: view.email,
+      required: true,
+    },
+    view.errors,
+  );
+  const body = [
+    errorSummary(ctx, view.errors),
+    `<p>${escapeHtml(t("forgot.intro"))}</p>`,
+    form(ctx, { action: "/password/forgot", body: email, submit: t("forgot.submit") }),
+    aside(t("forgot.haveCode"), href(ctx, "/password/reset"), t("forgot.enterCode")),
+    aside(t("forgot.remembered"), href(ctx, "/sign-in"), t("signUp.signIn")),
+  ].join("\n");
+  return renderLayout(ctx, { title: t("forgot.title"), body });
+}
+
+/** The same answer whether or not the email has an account. */
+export function resetSentPage(ctx: PageContext, email: string): Html {
+  const { t, config, locale } = ctx;
+  return messagePage(ctx, {
+    title: t("sent.title"),
+    paragraphs: [
+      t("sent.text", { email, ttl: formatDuration(locale, config.resetTokenTtl / 60) }),
+      t("sent.spam"),
+    ],
+    actions: [
+      { href: href(ctx, "/sign-in"), label: t("signUp.signIn") },
+      { href: href(ctx, "/password/forgot"), label: t("sent.again") },
+    ],
+  });
+}
+
+export function invalidResetLinkPage(ctx: PageContext): Html {
+  const { t, config, locale } = ctx;
+  return messagePage(ctx, {
+    title: t("reset.invalidTitle"),
+    paragraphs: [
+      t("reset.invalidText", { ttl: formatDuration(locale, config.resetTokenTtl / 60) }),
+    ],
+    actions: [
+      { href: href(ctx, "/password/forgot"), label: t("reset.askNew") },
+      { href: href(ctx, "/sign-in"), label: t("signUp.signIn") },
+    ],
+    alert: true,
+  });
+}
+
+export interface ResetView {
+  /** Set: the form of a reset link. Unset: the form for an emailed code. */
+  token?: string | undefined;
+  email: string;
+  code: string;
+  errors: readonly FormError[];
+}
+
+export function resetPasswordPage(ctx: PageContext, view: ResetView): Html {
+  const { t, config } = ctx;
+  const fields: Html[] = [];
+  if (view.token === undefined) {
+    fields.push(
+      input(
+        ctx,
+        {
+          name: "email",
+          label: t("field.email"),
+          type: "email",
+          autocomplete: "username",
+          inputmode: "email",
+          value: view.email,
+          required: true,
+        },
+        view.errors,
+      ),
+      input(
+        ctx,
+        {
+          name: "code",
+          label: t("field.code"),
+          autocomplete: "one-time-code",
+          inputmode: "numeric",
+          pattern: "[0-9]{6}",
+          maxlength: 6,
+          value: view.code,
+          required: true,
+          className: "code-input",
+        },
+        view.errors,
+      ),
+    );
+  }
+  fields.push(
+    input(
+      ctx,
+      {
+        name: "password",
+        label: t("field.newPassword"),
+        type: "password",
+        autocomplete: "new-password",
+        hint: t("field.passwordHint", { min: config.passwordMinLength }),
+        required: true,
+        minlength: config.passwordMinLength,
+      },
+      view.errors,
+    ),
+    input(
+      ctx,
+      {
+        name: "confirmPassword",
+        label: t("field.confirmPassword"),
+        type: "password",
+        autocomplete: "new-password",
+        required: true,
+      },
+      view.errors,
+    ),
+  );
+  const action =
+    view.token === undefined
+      ? "/password/reset"
+      : `/password/reset/${encodeURIComponent(view.token)}`;
+  const intro = view.token === undefined ? t("reset.codeIntro") : t("reset.intro");
+  const body = [
+    errorSummary(ctx, view.errors),
+    `<p>${escapeHtml(intro)}</p>`,
+    form(ctx, { action, body: fields.join("\n"), submit: t("reset.submit") }),
+  ].join("\n");
+  return renderLayout(ctx, { title: t("reset.title"), body });
+}

@@ -1,0 +1,55 @@
+import { href, type PageContext } from "../context.js";
+import type { Html } from "../html.js";
+import { aside, errorSummary, type FormError, form, input, notice } from "./form.js";
+import { renderLayout } from "./layout.js";
+
+export interface SignInView {
+  email: string;
+  errors: readonly FormError[];
+  notice?: string | undefined;
+  /** Sent here from /account: the script may resume the session with the refresh cookie. */
+  resume?: boolean;
+}
+
+export function signInPage(ctx: PageContext, view: SignInView): Html {
+  const { t } = ctx;
+  const fields = [
+    input(
+      ctx,
+      {
+        name: "email",
+        label: t("field.email"),
+        type: "email",
+        autocomplete: "username",
+        inputmode: "email",
+        value: view.email,
+        required: true,
+      },
+      view.errors,
+    ),
+    input(
+      ctx,
+      {
+        name: "password",
+        label: t("field.password"),
+        type: "password",
+        autocomplete: "current-password",
+        required: true,
+      },
+      view.errors,
+    ),
+  ].join("\n");
+  const body = [
+    notice(view.notice),
+    errorSummary(ctx, view.errors),
+    form(ctx, {
+      action: "/sign-in",
+      body: fields,
+      submit: t("signIn.submit"),
+      data: view.resume ? { resume: href(ctx, "/account") } : {},
+    }),
+    aside("", href(ctx, "/password/forgot"), t("signIn.forgot")),
+    aside(t("signIn.noAccount"), href(ctx, "/sign-up"), t("signIn.createAccount")),
+  ].join("\n");
+  return renderLayout(ctx, { title: t("signIn.title"), body });
+}

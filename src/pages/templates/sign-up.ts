@@ -1,0 +1,60 @@
+import { href, type PageContext } from "../context.js";
+import type { Html } from "../html.js";
+import { aside, errorSummary, type FormError, form, input } from "./form.js";
+import { renderLayout } from "./layout.js";
+
+export interface SignUpView {
+  email: string;
+  name: string;
+  errors: readonly FormError[];
+}
+
+export function signUpPage(ctx: PageContext, view: SignUpView): Html {
+  const { t, config } = ctx;
+  const fields = [
+    input(
+      ctx,
+      {
+        name: "name",
+        label: t("field.name"),
+        autocomplete: "name",
+        value: view.name,
+        optional: true,
+        maxlength: 100,
+      },
+      view.errors,
+    ),
+    input(
+      ctx,
+      {
+        name: "email",
+        label: t("field.email"),
+        type: "email",
+        autocomplete: "email",
+        inputmode: "email",
+        value: view.email,
+        required: true,
+      },
+      view.errors,
+    ),
+    input(
+      ctx,
+      {
+        name: "password",
+        label: t("field.password"),
+        type: "password",
+        autocomplete: "new-password",
+        hint: t("field.passwordHint", { min: config.passwordMinLength }),
+        required: true,
+        minlength: config.passwordMinLength,
+      },
+      view.errors,
+    ),
+  ].join("\n");
+  const body = [
+    errorSummary(ctx, view.errors),
+    form(ctx, { action: "/sign-up", body: fields, submit: t("signUp.submit") }),
+    aside(t("signUp.haveAccount"), href(ctx, "/sign-in"), t("signUp.signIn")),
+  ].join("\n");
+  return renderLayout(ctx, { title: t("signUp.title"), body });
+}

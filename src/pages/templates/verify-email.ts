@@ -1,0 +1,80 @@
+import type { PageContext } from "../context.js";
+import { escapeHtml, type Html } from "../html.js";
+import { errorSummary, type FormError, form, hidden, input, notice } from "./form.js";
+import { renderLayout } from "./layout.js";
+
+export interface VerifyView {
+  email: string;
+  /** From a link that names the user by id instead of email. */
+  userId: string;
+  code: string;
+  errors: readonly FormError[];
+  notice?: string | undefined;
+}
+
+export function verifyEmailPage(ctx: PageContext, view: VerifyView): Html {
+  const { t } = ctx;
+  const intro = view.email ? t("verify.introEmail", { email: view.email }) : t("verify.intro");
+  const emailField = view.userId
+    ? hidden("id", view.userId)
+    : input(
+        ctx,
+        {
+          name: "email",
+          label: t("field.email"),
+          type: "email",
+          autocomplete: "email",
+          inputmode: "email",
+          value: view.email,
+          required: true,
+        },
+        view.errors,
+      );
+  const codeField = input(
+    ctx,
+    {
+      name: "code",
+      label: t("field.code"),
+      autocomplete: "one-time-code",
+      inputmode: "numeric",
+      pattern: "[0-9]{6}",
+      maxlength: 6,
+      value: view.code,
+      hint: t("field.codeHint"),
+      required: true,
+      className: "code-input",
+    },
+    view.errors,
+  );
+  const resendEmail = view.email
+    ? hidden("email", view.email)
+    : input(
+        ctx,
+        {
+          name: "email",
+          idPrefix: "resend",
+          label: t("field.email"),
+          type: "email",
+          autocomplete: "email",
+          inputmode: "email",
+          required: true,
+        },
+        [],
+      );
+  const body = [
+    notice(view.notice),
+    errorSummary(ctx, view.errors),
+    `<p>${escapeHtml(intro)}</p>`,
+    form(ctx, {
+      action: "/verify-email",
+      body: `${emailField}\n${codeField}`,
+      submit: t("verify.submit"),
+    }),
+    `<section class="more" aria-labelledby="resend-title">
+<h2 id="resend-title">${escapeHtml(t("verify.resendTitle"))}</h2>
+<p>${escapeHtml(t("verify.resendText"))}</p>
+${form(ctx, { action: "/verify-email/resend", body: resendEmail, submit: t("verify.resendSubmit"), secondary: true })}
+</section>`,
+  ].join("\n");
+  return renderLayout(ctx, { title: t("verify.title"), body });
+}

@@ -1,0 +1,169 @@
+/**
+ * `npm run screenshots`: every hosted page at phone and desktop width, written to
+ * docs/screenshots/ for the README, and the weight of each page with its assets.
+ */
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { extractCode, extractLink } from "../helpers/smtp-capture.js";
+import { pglite } from "../helpers/stores.js";
+import type { TestServer } from "../helpers/test-server.js";
+import { CHROMIUM, hasChromium, launchChromium, startPagesServer, submit } from "./support.js";
+
+const OUT = join(import.meta.dirname, "../../docs/screenshots");
+const PASSWORD = "correct horse battery staple";
+const EMAIL = "ada@example.com";
+
+const VIEWPORTS = {
+  phone: {
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    userAgent:
+      "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36",
+  },
+  desktop: { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 },
+} as const;
+
+/** Each scene puts a page into the state worth showing. */
+interface Scene {
+  name: string;
+  show(page: Page, server: TestServer, links: Links): Promise<void>;
+}
+
+interface Links {
+  verify: string;
+  reset: string;
+}
+
+const SCENES: Scene[] = [
+  { name: "sign-in", show: (page, s) => go(page, `${s.url}/sign-in`) },
+  {
+    name: "sign-in-error",
+    async show(page, s) {
+      await go(page, `${s.url}/sign-in`);
+      await page.getByLabel("Email address").fill(EMAIL);
+      await page.getByLabel("Password", { exact: true }).fill("not my password");
+      await submit(page, "Sign in");
+    },
+  },
+  { name: "sign-up", show: (page, s) => go(page, `${s.url}/sign-up`) },
+  { name: "verify-email", show: (page, _s, links) => go(page, links.verify) },
+  { name: "verify-email-es", show: (page, _s, links) => go(page, `${links.verify}&lang=es`) },
+  { name: "forgot-password", show: (page, s) => go(page, `${s.url}/password/forgot`) },
+  {
+    name: "check-email",
+    async show(page, s) {
+      await go(page, `${s.url}/password/forgot`);
+      // Not EMAIL: a new link for it would replace the one the next scene opens.
+      await page.getByLabel("Email address").fill("grace@example.com");
+      await submit(page, "Send reset link");
+    },
+  },
+  { name: "reset-password", show: (page, _s, links) => go(page, links.reset) },
+  {
+    name: "reset-link-expired",
+    show: (page, s) => go(page, `${s.url}/password/reset/used-or-expired`),
+  },
+  {
+    name: "account",
+    async show(page, s) {
+      await go(page, `${s.url}/sign-in`);
+      await page.getByLabel("Email address").fill(EMAIL);
+      await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+      await submit(page, "Sign in");
+    },
+  },
+];
+
+async function go(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+}
+
+/** A verified user with a second session (a phone), and live verify and reset links. */
+async function prepare(server: TestServer): Promise<Links> {
+  await server.post("/auth/register", { email: "new@example.com", password: PASSWORD });
+  const verifyMail = await server.smtp.waitForMail((m) => m.to.includes("new@example.com"));
+  const registered = await server.post("/auth/register", {
+    email: EMAIL,
+    password: PASSWORD,
+    name: "Ada Lovelace",
+  });
+  const code = extractCode(await server.smtp.waitForMail((m) => m.to.includes(EMAIL)));
+  await server.post("/auth/verify-email", { userId: registered.body.userId, code });
+  await server.post(
+    "/auth/login",
+    { email: EMAIL, password: PASSWORD },
+    {
+      "user-agent":
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+    },
+  );
+  await server.post("/auth/forgot-password", { email: EMAIL });
+  const resetMail = await server.smtp.waitForMail(
+    (m) => m.to.includes(EMAIL) && /^Reset/.test(m.subject),
+  );
+  return {
+    verify: extractLink(verifyMail, `${server.url}/verify-email?`),
+    reset: extractLink(resetMail, `${server.url}/password/reset/`),
+  };
+}
+
+async function shoot(browser: Browser, server: TestServer, links: Links): Promise<void> {
+  for (const [width, options] of Object.entries(VIEWPORTS)) {
+    for (const scene of SCENES) {
+      const context = await browser.newContext({ ...options, locale: "en-US" });
+      const page = await context.newPage();
+      await scene.show(page, server, links);
+      const path = join(OUT, `${scene.name}-${width}.png`);
+      await page.screenshot({ path, fullPage: true });
+      console.log(`wrote ${path}`);
+      await context.close();
+    }
+  }
+}
+
+/** Bytes of each page's HTML plus the stylesheet and script it links, as served. */
+async function pageWeights(server: TestServer, links: Links): Promise<void> {
+  const login = await server.post("/auth/login", { email: EMAIL, password: PASSWORD });
+  const cookie = `accessToken=${login.body.accessToken}`;
+  const size = async (url: string) => {
+    // Signed in only where it takes that: /sign-in would lead to /account.
+    const headers: Record<string, string> = url.endsWith("/account") ? { cookie } : {};
+    return Buffer.byteLength(await (await fetch(url, { headers })).text());
+  };
+  const signIn = await (await fetch(`${server.url}/sign-in`)).text();
+  const assets = [...signIn.matchAll(/(?:href|src)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!);
+  const [css = 0, js = 0] = await Promise.all(assets.map((a) => size(server.url + a)));
+  console.log(`\nstylesheet ${css} B, script ${js} B (shared, cached a year)`);
+  console.log("page                       HTML   total with assets");
+  for (const [name, url] of [
+    ["/sign-in", `${server.url}/sign-in`],
+    ["/sign-up", `${server.url}/sign-up`],
+    ["/verify-email (from link)", links.verify],
+    ["/password/forgot", `${server.url}/password/forgot`],
+    ["/password/reset/:token", links.reset],
+    ["/password/reset (code)", `${server.url}/password/reset`],
+    ["/account (4 sessions)", `${server.url}/account`],
+  ] as const) {
+    const html = await size(url);
+    console.log(`${name.padEnd(26)} ${String(html).padStart(5)}  ${html + css + js}`);
+  }
+}
+
+if (!hasChromium) {
+  console.error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+  process.exit(1);
+}
+await mkdir(OUT, { recursive: true });
+const server = await startPagesServer(pglite, { RESEND_COOLDOWN: "0" });
+const browser = await launchChromium();
+try {
+  const links = await prepare(server);
+  await shoot(browser, server, links);
+  await pageWeights(server, links);
+} finally {
+  await browser.close();
+  await server.close();
+}
