@@ -27,9 +27,12 @@ export interface PgliteHandle {
 export async function openPglite(dir: string | undefined, snapshot?: Blob): Promise<PgliteHandle> {
   const unlock = dir ? lockDirectory(dir) : () => {};
   try {
-    const client = await PGlite.create(
-      dir ? { dataDir: dir } : snapshot ? { loadDataDir: snapshot } : {},
-    );
+    const client = await PGlite.create({
+      ...(dir ? { dataDir: dir } : snapshot ? { loadDataDir: snapshot } : {}),
+      // PostgreSQL's default 128 MB of shared buffers lives in PGlite's WASM heap, in
+      // this process: an embedded database this size needs far less.
+      startParams: [...PGlite.defaultStartParams, "-c", "shared_buffers=16MB"],
+    });
     const db = new Kysely<Database>({ dialect: pgliteDialect(client) });
     return {
       db,
