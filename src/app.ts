@@ -48,7 +48,7 @@ export function buildApp(config: Config, deps: Deps, options: AppOptions): App {
     trustProxy: trustProxyOption(config.trustProxy),
     genReqId: () => randomUUID(),
     // Reset tokens are 43 characters; anything much longer cannot name one of our resources.
-    maxParamLength: 256,
+    routerOptions: { maxParamLength: 256 },
     frameworkErrors,
     clientErrorHandler,
     // One line per request is written by the onResponse hook below, with secrets redacted.

@@ -5,14 +5,22 @@ export interface PurgeReport {
   sessions: number;
   keys: number;
   audit: number;
+  mail: number;
 }
+
+// Sent mail keeps only its envelope (bodies are erased on sending); a week of it answers
+// "was it sent?" questions, then it goes.
+const SENT_MAIL_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
 export interface PurgeOptions {
   /** Audit events older than this many seconds go; unset keeps them all. */
   auditRetentionSeconds?: number;
 }
 
-/** Deletes expired codes, sessions, retired keys and old audit events: the TTL index PostgreSQL lacks. */
+/**
+ * Deletes expired codes, sessions, retired keys, old audit events and old sent mail: the
+ * TTL index PostgreSQL lacks.
+ */
 export async function purgeExpired(
   stores: Stores,
   now: Date,
@@ -27,7 +35,8 @@ export async function purgeExpired(
       : await stores.audit.purgeOlderThan(
           new Date(now.getTime() - options.auditRetentionSeconds * 1000),
         );
-  return { codes, sessions, keys, audit };
+  const mail = await stores.outbox.purgeSent(new Date(now.getTime() - SENT_MAIL_RETENTION_MS));
+  return { codes, sessions, keys, audit, mail };
 }
 
 export function startPurgeJob(

@@ -137,9 +137,13 @@ describeEachDatabase("CLI rotate-keys and purge-expired", (makeDatabase) => {
 
       const purge = await cli(["purge-expired"]);
       expect(purge.code).toBe(0);
-      expect(purge.stdout.trim()).toBe("purged 1 codes, 1 sessions, 1 keys, 1 audit events");
+      expect(purge.stdout.trim()).toBe(
+        "purged 1 codes, 1 sessions, 1 keys, 1 audit events, 0 sent mails",
+      );
       const again = await cli(["purge-expired"]);
-      expect(again.stdout.trim()).toBe("purged 0 codes, 0 sessions, 0 keys, 0 audit events");
+      expect(again.stdout.trim()).toBe(
+        "purged 0 codes, 0 sessions, 0 keys, 0 audit events, 0 sent mails",
+      );
     },
     CLI_TIMEOUT,
   );

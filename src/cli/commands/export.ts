@@ -1,6 +1,7 @@
 import { once } from "node:events";
 import { open } from "node:fs/promises";
 import type { Writable } from "node:stream";
+import { toPublicUser } from "../../domain/public-user.js";
 import type { UserRecord } from "../../storage/ports.js";
 import { withStores } from "../open.js";
 import { flagOption, noPositionals, stringOption } from "../options.js";
@@ -59,14 +60,7 @@ emailVerified, createdAt, legacyId, locale. Streams page by page, so any number 
 
 export function toExported(user: UserRecord, withHash: boolean): Record<string, unknown> {
   return {
-    id: user.id,
-    email: user.email,
-    name: user.name,
-    username: user.username,
-    status: user.status,
-    role: user.role,
-    emailVerified: user.emailVerifiedAt !== null,
-    createdAt: user.createdAt.toISOString(),
+    ...toPublicUser(user),
     legacyId: user.legacyId,
     locale: user.locale,
     ...(withHash ? { passwordHash: user.passwordHash } : {}),

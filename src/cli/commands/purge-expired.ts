@@ -19,7 +19,7 @@ the same purge every 10 minutes; this is for cron jobs and maintenance windows.`
         auditRetentionSeconds: settings.auditRetention,
       });
       console.log(
-        `purged ${report.codes} codes, ${report.sessions} sessions, ${report.keys} keys, ${report.audit} audit events`,
+        `purged ${report.codes} codes, ${report.sessions} sessions, ${report.keys} keys, ${report.audit} audit events, ${report.mail} sent mails`,
       );
       return 0;
     });

@@ -1,4 +1,4 @@
-import type { Kysely, Updateable } from "kysely";
+import type { Insertable, Kysely, Updateable } from "kysely";
 import type { NewUser, UniqueField, UserPatch, UserRecord, UserStore } from "../ports.js";
 import { UniqueViolation } from "../ports.js";
 import type { Database, UserRow, UsersTable } from "../schema.js";
@@ -23,20 +23,7 @@ export function createUserStore(db: Kysely<Database>): UserStore {
       const row = await rethrowUnique(() =>
         db
           .insertInto("users")
-          .values({
-            id: user.id,
-            email: user.email,
-            name: user.name,
-            username: user.username,
-            password_hash: user.passwordHash,
-            status: user.status,
-            role: user.role,
-            email_verified_at: user.emailVerifiedAt,
-            created_at: user.createdAt ?? user.now,
-            updated_at: user.now,
-            legacy_id: user.legacyId ?? null,
-            locale: user.locale ?? null,
-          })
+          .values(toInsertColumns(user))
           .returningAll()
           .executeTakeFirstOrThrow(),
       );
@@ -46,20 +33,7 @@ export function createUserStore(db: Kysely<Database>): UserStore {
     async importUser(user: NewUser) {
       const inserted = await db
         .insertInto("users")
-        .values({
-          id: user.id,
-          email: user.email,
-          name: user.name,
-          username: user.username,
-          password_hash: user.passwordHash,
-          status: user.status,
-          role: user.role,
-          email_verified_at: user.emailVerifiedAt,
-          created_at: user.createdAt ?? user.now,
-          updated_at: user.now,
-          legacy_id: user.legacyId ?? null,
-          locale: user.locale ?? null,
-        })
+        .values(toInsertColumns(user))
         // Any unique clash (legacy id, email, username) means "already here": keep it.
         .onConflict((oc) => oc.doNothing())
         .returning("id")
@@ -136,6 +110,23 @@ export function createUserStore(db: Kysely<Database>): UserStore {
         .executeTakeFirst();
       return row !== undefined;
     },
+  };
+}
+
+function toInsertColumns(user: NewUser): Insertable<UsersTable> {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    username: user.username,
+    password_hash: user.passwordHash,
+    status: user.status,
+    role: user.role,
+    email_verified_at: user.emailVerifiedAt,
+    created_at: user.createdAt ?? user.now,
+    updated_at: user.now,
+    legacy_id: user.legacyId ?? null,
+    locale: user.locale ?? null,
   };
 }
 
