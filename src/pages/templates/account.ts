@@ -4,7 +4,15 @@ import type { UserRecord } from "../../storage/ports.js";
 import type { PageContext } from "../context.js";
 import { attributes, escapeHtml, type Html, withHtml } from "../html.js";
 import { describeUserAgent } from "../user-agent.js";
-import { errorSummary, type FormError, form, hidden, input, notice } from "./form.js";
+import {
+  errorSummary,
+  type FormError,
+  form,
+  hidden,
+  input,
+  newPasswordInputs,
+  notice,
+} from "./form.js";
 import { renderLayout } from "./layout.js";
 
 export interface AccountView {
@@ -59,7 +67,7 @@ function currentFirst(sessions: readonly SessionView[]): SessionView[] {
 }
 
 export function accountPage(ctx: PageContext, view: AccountView): Html {
-  const { t, config } = ctx;
+  const { t } = ctx;
   const { user } = view;
   const profile = [
     [t("field.name"), user.name ? escapeHtml(user.name) : "—"],
@@ -85,30 +93,7 @@ export function accountPage(ctx: PageContext, view: AccountView): Html {
       },
       view.errors,
     ),
-    input(
-      ctx,
-      {
-        name: "newPassword",
-        label: t("field.newPassword"),
-        type: "password",
-        autocomplete: "new-password",
-        hint: t("field.passwordHint", { min: config.passwordMinLength }),
-        required: true,
-        minlength: config.passwordMinLength,
-      },
-      view.errors,
-    ),
-    input(
-      ctx,
-      {
-        name: "confirmPassword",
-        label: t("field.confirmPassword"),
-        type: "password",
-        autocomplete: "new-password",
-        required: true,
-      },
-      view.errors,
-    ),
+    ...newPasswordInputs(ctx, "newPassword", view.errors),
   ].join("\n");
   const body = [
     notice(view.notice),

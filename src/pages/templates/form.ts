@@ -133,3 +133,63 @@ export function aside(question: string, href: string, label: string): Html {
   const lead = question ? `${escapeHtml(question)} ` : "";
   return `<p class="links">${lead}<a${attributes({ href })}>${escapeHtml(label)}</a></p>`;
 }
+
+/**
+ * The email field every form that asks for one shares. Where it names the account a
+ * password goes with (sign-in, reset), `username` lets password managers pair them.
+ */
+export function emailInput(
+  ctx: PageContext,
+  value: string | undefined,
+  errors: readonly FormError[],
+  autocomplete: "email" | "username" = "email",
+): Html {
+  return input(
+    ctx,
+    {
+      name: "email",
+      label: ctx.t("field.email"),
+      type: "email",
+      autocomplete,
+      inputmode: "email",
+      value,
+      required: true,
+    },
+    errors,
+  );
+}
+
+/** A new password and its confirmation, as reset and change-password ask for them. */
+export function newPasswordInputs(
+  ctx: PageContext,
+  name: "password" | "newPassword",
+  errors: readonly FormError[],
+): Html[] {
+  const { t, config } = ctx;
+  return [
+    input(
+      ctx,
+      {
+        name,
+        label: t("field.newPassword"),
+        type: "password",
+        autocomplete: "new-password",
+        hint: t("field.passwordHint", { min: config.passwordMinLength }),
+        required: true,
+        minlength: config.passwordMinLength,
+      },
+      errors,
+    ),
+    input(
+      ctx,
+      {
+        name: "confirmPassword",
+        label: t("field.confirmPassword"),
+        type: "password",
+        autocomplete: "new-password",
+        required: true,
+      },
+      errors,
+    ),
+  ];
+}

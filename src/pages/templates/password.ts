@@ -1,7 +1,15 @@
 import { formatDuration } from "../../i18n/translate.js";
 import { href, type PageContext } from "../context.js";
 import { escapeHtml, type Html } from "../html.js";
-import { aside, errorSummary, type FormError, form, input } from "./form.js";
+import {
+  aside,
+  emailInput,
+  errorSummary,
+  type FormError,
+  form,
+  input,
+  newPasswordInputs,
+} from "./form.js";
 import { renderLayout } from "./layout.js";
 import { messagePage } from "./message.js";
 
@@ -12,19 +20,7 @@ export interface ForgotView {
 
 export function forgotPasswordPage(ctx: PageContext, view: ForgotView): Html {
   const { t } = ctx;
-  const email = input(
-    ctx,
-    {
-      name: "email",
-      label: t("field.email"),
-      type: "email",
-      autocomplete: "email",
-      inputmode: "email",
-      value: view.email,
-      required: true,
-    },
-    view.errors,
-  );
+  const email = emailInput(ctx, view.email, view.errors);
   const body = [
     errorSummary(ctx, view.errors),
     `<p>${escapeHtml(t("forgot.intro"))}</p>`,
@@ -75,23 +71,11 @@ export interface ResetView {
 }
 
 export function resetPasswordPage(ctx: PageContext, view: ResetView): Html {
-  const { t, config } = ctx;
+  const { t } = ctx;
   const fields: Html[] = [];
   if (view.token === undefined) {
     fields.push(
-      input(
-        ctx,
-        {
-          name: "email",
-          label: t("field.email"),
-          type: "email",
-          autocomplete: "username",
-          inputmode: "email",
-          value: view.email,
-          required: true,
-        },
-        view.errors,
-      ),
+      emailInput(ctx, view.email, view.errors, "username"),
       input(
         ctx,
         {
@@ -109,32 +93,7 @@ export function resetPasswordPage(ctx: PageContext, view: ResetView): Html {
       ),
     );
   }
-  fields.push(
-    input(
-      ctx,
-      {
-        name: "password",
-        label: t("field.newPassword"),
-        type: "password",
-        autocomplete: "new-password",
-        hint: t("field.passwordHint", { min: config.passwordMinLength }),
-        required: true,
-        minlength: config.passwordMinLength,
-      },
-      view.errors,
-    ),
-    input(
-      ctx,
-      {
-        name: "confirmPassword",
-        label: t("field.confirmPassword"),
-        type: "password",
-        autocomplete: "new-password",
-        required: true,
-      },
-      view.errors,
-    ),
-  );
+  fields.push(...newPasswordInputs(ctx, "password", view.errors));
   const action =
     view.token === undefined
       ? "/password/reset"

@@ -1,6 +1,6 @@
 import { href, type PageContext } from "../context.js";
 import type { Html } from "../html.js";
-import { aside, errorSummary, type FormError, form, input, notice } from "./form.js";
+import { aside, emailInput, errorSummary, type FormError, form, input, notice } from "./form.js";
 import { renderLayout } from "./layout.js";
 
 export interface SignInView {
@@ -14,19 +14,7 @@ export interface SignInView {
 export function signInPage(ctx: PageContext, view: SignInView): Html {
   const { t } = ctx;
   const fields = [
-    input(
-      ctx,
-      {
-        name: "email",
-        label: t("field.email"),
-        type: "email",
-        autocomplete: "username",
-        inputmode: "email",
-        value: view.email,
-        required: true,
-      },
-      view.errors,
-    ),
+    emailInput(ctx, view.email, view.errors, "username"),
     input(
       ctx,
       {

@@ -1,6 +1,6 @@
 import { href, type PageContext } from "../context.js";
 import type { Html } from "../html.js";
-import { aside, errorSummary, type FormError, form, input } from "./form.js";
+import { aside, emailInput, errorSummary, type FormError, form, input } from "./form.js";
 import { renderLayout } from "./layout.js";
 
 export interface SignUpView {
@@ -24,19 +24,7 @@ export function signUpPage(ctx: PageContext, view: SignUpView): Html {
       },
       view.errors,
     ),
-    input(
-      ctx,
-      {
-        name: "email",
-        label: t("field.email"),
-        type: "email",
-        autocomplete: "email",
-        inputmode: "email",
-        value: view.email,
-        required: true,
-      },
-      view.errors,
-    ),
+    emailInput(ctx, view.email, view.errors),
     input(
       ctx,
       {

@@ -1,6 +1,6 @@
 import type { PageContext } from "../context.js";
 import { escapeHtml, type Html } from "../html.js";
-import { errorSummary, type FormError, form, hidden, input, notice } from "./form.js";
+import { emailInput, errorSummary, type FormError, form, hidden, input, notice } from "./form.js";
 import { renderLayout } from "./layout.js";
 
 export interface VerifyView {
@@ -17,19 +17,7 @@ export function verifyEmailPage(ctx: PageContext, view: VerifyView): Html {
   const intro = view.email ? t("verify.introEmail", { email: view.email }) : t("verify.intro");
   const emailField = view.userId
     ? hidden("id", view.userId)
-    : input(
-        ctx,
-        {
-          name: "email",
-          label: t("field.email"),
-          type: "email",
-          autocomplete: "email",
-          inputmode: "email",
-          value: view.email,
-          required: true,
-        },
-        view.errors,
-      );
+    : emailInput(ctx, view.email, view.errors);
   const codeField = input(
     ctx,
     {
