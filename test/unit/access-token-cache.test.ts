@@ -1,41 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type AccessTokens, createAccessTokens } from "../../src/crypto/access-tokens.js";
 import { KeyRing } from "../../src/crypto/key-ring.js";
-import type { KeyStore, SigningKeyRecord } from "../../src/storage/ports.js";
+import { MemoryKeyStore } from "../helpers/memory-key-store.js";
 
 /**
  * A verified access token is remembered until it expires (BENCHMARKS.md: the Ed25519 check
  * cost more than the rest of GET /auth/me). These pin what the memory must never change.
  */
-
-class MemoryKeyStore implements KeyStore {
-  rows: SigningKeyRecord[] = [];
-
-  async listPublished(now: Date): Promise<SigningKeyRecord[]> {
-    return this.rows
-      .filter((r) => r.expiresAt === null || r.expiresAt > now)
-      .map((r) => ({ ...r }));
-  }
-
-  async insert(key: SigningKeyRecord): Promise<void> {
-    this.rows.push({ ...key });
-  }
-
-  async retireAllExcept(kid: string, now: Date, expiresAt: Date): Promise<void> {
-    for (const row of this.rows) {
-      if (row.kid !== kid && row.retiredAt === null) {
-        row.retiredAt = now;
-        row.expiresAt = expiresAt;
-      }
-    }
-  }
-
-  async purgeExpired(now: Date): Promise<number> {
-    const before = this.rows.length;
-    this.rows = this.rows.filter((r) => r.expiresAt === null || r.expiresAt > now);
-    return before - this.rows.length;
-  }
-}
 
 const ISSUER = "https://auth.example.test";
 const TTL = 900;

@@ -4,21 +4,12 @@
  * of this family (see README "Importing users").
  */
 import { normalizeEmail, normalizeName, normalizeUsername } from "../../domain/input-rules.js";
+import type { UserRecord } from "../../storage/ports.js";
 import type { UserRole, UserStatus } from "../../storage/schema.js";
 import { decodeExtendedJson, ExtendedJsonError, ObjectId } from "./extended-json.js";
 
-export interface ImportedUser {
-  email: string;
-  name: string | null;
-  username: string | null;
-  passwordHash: string;
-  status: UserStatus;
-  role: UserRole;
-  emailVerifiedAt: Date | null;
-  createdAt: Date;
-  legacyId: string | null;
-  locale: string | null;
-}
+/** A user as the import makes it: a stored user without the ids and times we assign. */
+export type ImportedUser = Omit<UserRecord, "id" | "updatedAt">;
 
 export type MapResult = { ok: true; user: ImportedUser } | { ok: false; problems: string[] };
 
