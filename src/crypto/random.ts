@@ -16,7 +16,6 @@ export function randomCode(): string {
   return randomInt(0, 1_000_000).toString().padStart(6, "0");
 }
 
-/** Random (v4) UUID for row ids and JWT ids. */
 /**
  * A UUIDv7 (RFC 9562): milliseconds since the epoch up front, then a counter within the
  * millisecond (RFC 9562 §6.2, method 1), then randomness. Ids made later in a process
@@ -37,6 +36,14 @@ export function timeOrderedId(now: Date): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+/** Random (v4) UUID for row ids and JWT ids. */
 export function randomId(): string {
   return randomUUID();
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Row ids are UUIDs; anything else cannot name a row and must not reach a uuid column. */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
 }

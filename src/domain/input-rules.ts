@@ -3,6 +3,8 @@
  * error sentence for the field; the caller turns that into VALIDATION_FAILED.
  */
 
+import { isUuid } from "../crypto/random.js";
+
 export type RuleResult = { ok: true; value: string } | { ok: false; message: string };
 
 // RFC 5321 §4.5.3.1.3: a path is at most 256 octets, so an address at most 254.
@@ -71,9 +73,5 @@ export function isCode(value: string): boolean {
   return CODE.test(value);
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Ids are UUIDs; anything else cannot name a user and must not reach a uuid column. */
-export function isUserId(value: string): boolean {
-  return UUID.test(value);
-}
+export const isUserId = isUuid;

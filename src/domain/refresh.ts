@@ -44,12 +44,12 @@ export async function refreshSession(
     throw new AuthError("INVALID_REFRESH_TOKEN");
   }
 
-  const user = await deps.stores.users.findById(rotated.userId);
-  if (!user || user.status === "blocked") {
-    await deps.stores.sessions.revokeFamily(rotated.familyId, now);
+  const { session, user } = rotated;
+  if (user.status === "blocked") {
+    await deps.stores.sessions.revokeFamily(session.familyId, now);
     throw new AuthError("INVALID_REFRESH_TOKEN");
   }
-  return bundle(deps, user, rotated.familyId, nextToken, now);
+  return bundle(deps, user, session.familyId, nextToken, now);
 }
 
 /** Ends the session the refresh token belongs to. Unknown tokens are not an error. */

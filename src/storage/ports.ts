@@ -183,7 +183,13 @@ export interface NewSession {
 }
 
 /** The next token of a chain: family, user and start come from the rotated session. */
-export type RotatedSession = Omit<NewSession, "familyId" | "userId" | "familyStartedAt">;
+export type SessionReplacement = Omit<NewSession, "familyId" | "userId" | "familyStartedAt">;
+
+/** A successful rotation: the new session, and its user as stored at that moment. */
+export interface Rotation {
+  session: SessionRecord;
+  user: UserRecord;
+}
 
 export interface SessionStore {
   create(session: NewSession): Promise<SessionRecord>;
@@ -191,9 +197,10 @@ export interface SessionStore {
   /**
    * Atomically mark the live session with this token hash as replaced by `replacement`
    * and insert the replacement. Null when the token is not live (unknown, revoked,
-   * rotated or expired): the caller decides whether that is reuse.
+   * rotated or expired): the caller decides whether that is reuse. Of concurrent
+   * rotations of one token exactly one succeeds.
    */
-  rotate(tokenHash: string, replacement: RotatedSession): Promise<SessionRecord | null>;
+  rotate(tokenHash: string, replacement: SessionReplacement): Promise<Rotation | null>;
   revokeFamily(familyId: string, now: Date): Promise<number>;
   revokeAllForUser(userId: string, now: Date, exceptFamilyId?: string): Promise<number>;
   listLiveForUser(userId: string, now: Date): Promise<SessionRecord[]>;

@@ -89,6 +89,29 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStores>
         expect(await stores.users.findByEmail(`nobody-${uniq()}@example.test`)).toBeNull();
       });
 
+      it("answers concurrent lookups by id each with its own user, as stored when asked", async () => {
+        const users = await Promise.all(Array.from({ length: 12 }, () => makeUser()));
+        const unknown = randomUUID();
+        const asked = [
+          ...users.map((user) => user.id),
+          unknown,
+          "not-a-uuid",
+          users[0]?.id.toUpperCase() ?? "",
+          users[1]?.id ?? "",
+        ];
+        const found = await Promise.all(asked.map((id) => stores.users.findById(id)));
+        expect(found).toEqual([...users, null, null, users[0], users[1]]);
+
+        // A lookup made after a write sees it, even when it queued behind an earlier batch.
+        const target = users[2] as UserRecord;
+        const before = stores.users.findById(target.id);
+        const blocked = await stores.users.update(target.id, { status: "blocked" }, NOW);
+        const after = stores.users.findById(target.id);
+        expect((await before)?.id).toBe(target.id);
+        expect(await after).toEqual(blocked);
+        expect((await after)?.status).toBe("blocked");
+      });
+
       it("refuses a taken email with UniqueViolation('email')", async () => {
         const user = await makeUser();
         const again = stores.users.create({ ...user, id: randomUUID(), username: null, now: NOW });
@@ -316,7 +339,13 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStores>
         const later = at(NOW, MINUTE);
         const next = newSession(user, { familyId: randomUUID(), now: later });
         const rotated = await stores.sessions.rotate(first.tokenHash, next);
-        expect(rotated).toMatchObject({ id: next.id, familyId: first.familyId, createdAt: later });
+        expect(rotated?.session).toMatchObject({
+          id: next.id,
+          familyId: first.familyId,
+          userId: user.id,
+          createdAt: later,
+        });
+        expect(rotated?.user).toEqual(user);
         expect(await stores.sessions.findByTokenHash(first.tokenHash)).toMatchObject({
           revokedAt: later,
           replacedBy: next.id,
@@ -347,6 +376,33 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStores>
         expect(results.filter((r) => r !== null)).toHaveLength(1);
         const live = await stores.sessions.listLiveForUser(user.id, NOW);
         expect(live.filter((s) => s.familyId === first.familyId)).toHaveLength(1);
+      });
+
+      it("concurrent rotations of many tokens: each token once, each with its own user", async () => {
+        const users = await Promise.all(Array.from({ length: 6 }, () => makeUser()));
+        const firsts = users.map((user) => newSession(user));
+        for (const session of firsts) await stores.sessions.create(session);
+        const blocked = await stores.users.update(users[0]?.id ?? "", { status: "blocked" }, NOW);
+        // Every token presented three times at once, interleaved, plus an unknown one.
+        const attempts = [0, 1, 2].flatMap(() =>
+          firsts.map((first, i) => ({ first, user: users[i] as UserRecord })),
+        );
+        const results = await Promise.all([
+          ...attempts.map(({ first, user }) =>
+            stores.sessions.rotate(first.tokenHash, newSession(user)),
+          ),
+          stores.sessions.rotate(`token-${randomUUID()}`, newSession(users[1] as UserRecord)),
+        ]);
+        expect(results.at(-1)).toBeNull();
+        firsts.forEach((first, i) => {
+          const won = results.filter((r) => r?.session.familyId === first.familyId);
+          expect(won).toHaveLength(1);
+          expect(won[0]?.user).toEqual(i === 0 ? blocked : users[i]);
+        });
+        for (const [i, user] of users.entries()) {
+          const live = await stores.sessions.listLiveForUser(user.id, NOW);
+          expect(live.map((s) => s.familyId)).toEqual([firsts[i]?.familyId]);
+        }
       });
 
       it("revokeFamily revokes every live session of the family and counts them", async () => {

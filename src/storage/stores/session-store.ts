@@ -1,8 +1,20 @@
 import { type Kysely, sql } from "kysely";
-import type { NewSession, SessionRecord, SessionStore } from "../ports.js";
-import type { Database, SessionRow } from "../schema.js";
+import { createBatcher } from "../batcher.js";
+import type {
+  NewSession,
+  Rotation,
+  SessionRecord,
+  SessionReplacement,
+  SessionStore,
+} from "../ports.js";
+import type { Database, SessionRow, UserRow } from "../schema.js";
+import { toUserRecord } from "./user-store.js";
 
 export function createSessionStore(db: Kysely<Database>): SessionStore {
+  // Refreshes arriving together rotate in one statement; inside a transaction, alone.
+  const rotate = db.isTransaction
+    ? async (input: RotateInput) => (await rotateMany(db, [input]))[0] ?? null
+    : createBatcher((inputs: readonly RotateInput[]) => rotateMany(db, inputs));
   return {
     async create(session: NewSession) {
       const row = await db
@@ -22,29 +34,7 @@ export function createSessionStore(db: Kysely<Database>): SessionStore {
       return row ? toSessionRecord(row) : null;
     },
 
-    async rotate(tokenHash, replacement) {
-      const now = replacement.now;
-      // One statement: the guarded UPDATE is the single-use check (concurrent rotations
-      // of one token queue on its row lock and all but the first find revoked_at set),
-      // and the replacement joins the rotated session's family in the same breath, so
-      // reuse detection always revokes the right chain. One round trip, no BEGIN/COMMIT.
-      const { rows } = await sql<SessionRow>`
-        with old as (
-          update refresh_sessions
-             set revoked_at = ${now}, replaced_by = ${replacement.id}, last_used_at = ${now}
-           where token_hash = ${tokenHash} and revoked_at is null and expires_at > ${now}
-          returning family_id, user_id, family_started_at
-        )
-        insert into refresh_sessions (id, family_id, user_id, token_hash, family_started_at,
-          created_at, expires_at, last_used_at, revoked_at, replaced_by, user_agent, ip)
-        select ${replacement.id}, family_id, user_id, ${replacement.tokenHash}, family_started_at,
-          ${now}, ${replacement.expiresAt}, ${now}, null, null, ${replacement.userAgent},
-          ${replacement.ip}
-          from old
-        returning *`.execute(db);
-      const row = rows[0];
-      return row ? toSessionRecord(row) : null;
-    },
+    rotate: (tokenHash, replacement) => rotate({ tokenHash, replacement }),
 
     async revokeFamily(familyId, now) {
       const result = await db
@@ -89,6 +79,104 @@ export function createSessionStore(db: Kysely<Database>): SessionStore {
         .executeTakeFirst();
       return Number(result.numDeletedRows);
     },
+  };
+}
+
+interface RotateInput {
+  tokenHash: string;
+  replacement: SessionReplacement;
+}
+
+/** The new session's columns, then its user's with a `user_` prefix (user_id is shared). */
+type RotatedRow = SessionRow & { [K in keyof UserRow as `user_${K}`]: UserRow[K] };
+
+/**
+ * Rotates many tokens in one statement, one answer per input. The guarded UPDATE is the
+ * single-use check: concurrent rotations of one token queue on its row lock and all but
+ * the first find revoked_at set. The replacement joins the rotated session's family in
+ * the same statement, so reuse detection always revokes the right chain, and the user is
+ * read in the same snapshot (refresh needs their status and claims). One round trip, no
+ * BEGIN/COMMIT.
+ */
+async function rotateMany(
+  db: Kysely<Database>,
+  inputs: readonly RotateInput[],
+): Promise<(Rotation | null)[]> {
+  // A token presented twice in one batch is rotated once; the later copies lose, exactly
+  // as they would one after the other. Sorted, so two batches lock rows in one order.
+  const first = new Map<string, RotateInput>();
+  for (const input of inputs) if (!first.has(input.tokenHash)) first.set(input.tokenHash, input);
+  const distinct = [...first.values()].sort((a, b) => (a.tokenHash < b.tokenHash ? -1 : 1));
+  let rows: RotatedRow[];
+  try {
+    rows = await rotateStatement(db, distinct);
+  } catch (error) {
+    // Two batches sharing two tokens can still deadlock in PostgreSQL; the loser's
+    // statement was rolled back whole, so each of its rotations can simply run alone.
+    if (distinct.length < 2 || (error as { code?: unknown }).code !== "40P01") throw error;
+    rows = [];
+    for (const input of distinct) rows.push(...(await rotateStatement(db, [input])));
+  }
+  const byNewId = new Map(rows.map((row) => [row.id, row]));
+  return inputs.map(({ replacement }) => {
+    const row = byNewId.get(replacement.id);
+    return row ? { session: toSessionRecord(row), user: toUserRecord(userColumns(row)) } : null;
+  });
+}
+
+async function rotateStatement(
+  db: Kysely<Database>,
+  inputs: readonly RotateInput[],
+): Promise<RotatedRow[]> {
+  const values = sql.join(
+    inputs.map(
+      ({ tokenHash, replacement: r }) =>
+        sql`(${tokenHash}::text, ${r.id}::uuid, ${r.tokenHash}::text, ${r.now}::timestamptz,
+          ${r.expiresAt}::timestamptz, ${r.userAgent}::text, ${r.ip}::text)`,
+    ),
+  );
+  const { rows } = await sql<RotatedRow>`
+    with input (token_hash, new_id, new_hash, at, expires_at, user_agent, ip) as (
+      values ${values}
+    ),
+    old as (
+      update refresh_sessions s
+         set revoked_at = i.at, replaced_by = i.new_id, last_used_at = i.at
+        from input i
+       where s.token_hash = i.token_hash and s.revoked_at is null and s.expires_at > i.at
+      returning s.family_id, s.user_id, s.family_started_at, i.*
+    ),
+    fresh as (
+      insert into refresh_sessions (id, family_id, user_id, token_hash, family_started_at,
+        created_at, expires_at, last_used_at, revoked_at, replaced_by, user_agent, ip)
+      select new_id, family_id, user_id, new_hash, family_started_at, at, expires_at, at,
+        null, null, user_agent, ip
+        from old
+      returning *
+    )
+    select fresh.*, u.email as user_email, u.name as user_name,
+      u.username as user_username, u.password_hash as user_password_hash,
+      u.status as user_status, u.role as user_role, u.email_verified_at as user_email_verified_at,
+      u.created_at as user_created_at, u.updated_at as user_updated_at,
+      u.legacy_id as user_legacy_id, u.locale as user_locale
+      from fresh join users u on u.id = fresh.user_id`.execute(db);
+  return rows;
+}
+
+function userColumns(row: RotatedRow): UserRow {
+  return {
+    id: row.user_id,
+    email: row.user_email,
+    name: row.user_name,
+    username: row.user_username,
+    password_hash: row.user_password_hash,
+    status: row.user_status,
+    role: row.user_role,
+    email_verified_at: row.user_email_verified_at,
+    created_at: row.user_created_at,
+    updated_at: row.user_updated_at,
+    legacy_id: row.user_legacy_id,
+    locale: row.user_locale,
   };
 }
 

@@ -1,14 +1,18 @@
 import type { Insertable, Kysely, Updateable } from "kysely";
+import { isUuid } from "../../crypto/random.js";
+import { createBatcher } from "../batcher.js";
 import type { NewUser, UniqueField, UserPatch, UserRecord, UserStore } from "../ports.js";
 import { UniqueViolation } from "../ports.js";
 import type { Database, UserRow, UsersTable } from "../schema.js";
 
 export function createUserStore(db: Kysely<Database>): UserStore {
+  // Every authenticated request reads its user: concurrent reads share one query. Inside a
+  // transaction there is one connection and one caller, so nothing to share.
+  const findById = db.isTransaction
+    ? async (id: string) => (await findUsersById(db, [id]))[0] ?? null
+    : createBatcher((ids: readonly string[]) => findUsersById(db, ids));
   return {
-    async findById(id) {
-      const row = await db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
-      return row ? toUserRecord(row) : null;
-    },
+    findById,
 
     async findByEmail(email) {
       const row = await db
@@ -113,6 +117,19 @@ export function createUserStore(db: Kysely<Database>): UserStore {
   };
 }
 
+/** The users with these ids, one answer per id in order: null where none (or not a UUID). */
+async function findUsersById(
+  db: Kysely<Database>,
+  ids: readonly string[],
+): Promise<(UserRecord | null)[]> {
+  const wanted = [...new Set(ids.filter(isUuid))];
+  if (wanted.length === 0) return ids.map(() => null);
+  const rows = await db.selectFrom("users").selectAll().where("id", "in", wanted).execute();
+  const byId = new Map(rows.map((row) => [row.id, toUserRecord(row)]));
+  // PostgreSQL prints UUIDs in lower case, whatever case they were asked in.
+  return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
+}
+
 function toInsertColumns(user: NewUser): Insertable<UsersTable> {
   return {
     id: user.id,
@@ -143,7 +160,7 @@ function toUserColumns(patch: UserPatch, now: Date): Updateable<UsersTable> {
   return columns;
 }
 
-function toUserRecord(row: UserRow): UserRecord {
+export function toUserRecord(row: UserRow): UserRecord {
   return {
     id: row.id,
     email: row.email,

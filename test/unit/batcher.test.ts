@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { createBatcher } from "../../src/storage/batcher.js";
+
+/** A run whose batches the test settles by hand. */
+function controlledRun() {
+  const batches: { inputs: readonly number[]; settle: (error?: Error) => void }[] = [];
+  const run = (inputs: readonly number[]) =>
+    new Promise<readonly string[]>((resolve, reject) => {
+      batches.push({
+        inputs,
+        settle: (error) => (error ? reject(error) : resolve(inputs.map((n) => `#${n}`))),
+      });
+    });
+  return { batches, run };
+}
+
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe("createBatcher", () => {
+  it("gathers the calls of one loop turn, and queues later ones behind the batch in flight", async () => {
+    const { batches, run } = controlledRun();
+    const call = createBatcher(run);
+    const first = [call(1), call(4)];
+    expect(batches).toHaveLength(0);
+    await turn();
+    expect(batches.map((b) => b.inputs)).toEqual([[1, 4]]);
+
+    const queued = [call(2), call(3), call(2)];
+    await turn();
+    expect(batches).toHaveLength(1);
+    batches[0]?.settle();
+    expect(await Promise.all(first)).toEqual(["#1", "#4"]);
+
+    await turn();
+    expect(batches.map((b) => b.inputs)).toEqual([
+      [1, 4],
+      [2, 3, 2],
+    ]);
+    batches[1]?.settle();
+    expect(await Promise.all(queued)).toEqual(["#2", "#3", "#2"]);
+  });
+
+  it("gives every caller of a failed batch the error, and the next batch still runs", async () => {
+    const { batches, run } = controlledRun();
+    const call = createBatcher(run);
+    const failing = call(1);
+    await turn();
+    const later = call(2);
+    batches[0]?.settle(new Error("database down"));
+    await expect(failing).rejects.toThrow("database down");
+    await turn();
+    batches[1]?.settle();
+    expect(await later).toBe("#2");
+  });
+
+  it("splits a long queue into batches of at most maxBatch", async () => {
+    const { batches, run } = controlledRun();
+    const call = createBatcher(run, 2);
+    const all = [0, 1, 2, 3, 4].map((n) => call(n));
+    for (let i = 0; i < 3; i++) {
+      await turn();
+      batches[i]?.settle();
+    }
+    expect(batches.map((b) => b.inputs)).toEqual([[0, 1], [2, 3], [4]]);
+    expect(await Promise.all(all)).toEqual(["#0", "#1", "#2", "#3", "#4"]);
+  });
+
+  it("rejects the callers a run forgot to answer", async () => {
+    const call = createBatcher(async (inputs: readonly number[]) => inputs.slice(1));
+    const [a, b] = [call(2), call(3)];
+    await expect(a).resolves.toBe(3);
+    await expect(b).rejects.toThrow("batch answered 1 of 2");
+  });
+});
