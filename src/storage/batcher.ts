@@ -8,19 +8,31 @@
  * runs a query to the end on this thread, so without it no two requests would ever meet.
  *
  * Batching changes cost, never what a caller sees: a batch starts after every one of its
- * callers arrived, so a read is never older than the request that asked for it, and a write
- * is exactly as atomic as it would be alone (each caller's rows are its own).
+ * callers arrived, so a read is never older than the request that asked for it, and each
+ * caller's rows are its own. `run` must be one statement (all or nothing): when a batch
+ * fails, each of its inputs is run again alone, so one bad input (a row a concurrent
+ * delete orphaned, a deadlock) fails only its own caller.
  */
 export type Batcher<I, O> = (input: I) => Promise<O>;
 
-/**
- * `run` gets the queued inputs in arrival order and answers one output per input, in the
- * same order. If it throws, every caller of that batch gets the error.
- */
+export interface BatcherOptions {
+  /** False: every call runs alone at once (inside a transaction there is nobody to share with). */
+  enabled?: boolean;
+  maxBatch?: number;
+}
+
+/** `run` answers one output per input, in the order given. */
 export function createBatcher<I, O>(
   run: (inputs: readonly I[]) => Promise<readonly O[]>,
-  maxBatch = 128,
+  { enabled = true, maxBatch = 128 }: BatcherOptions = {},
 ): Batcher<I, O> {
+  const alone = async (input: I): Promise<O> => {
+    const outputs = await run([input]);
+    if (outputs.length === 0) throw new Error("batch answered 0 of 1");
+    return outputs[0] as O;
+  };
+  if (!enabled) return alone;
+
   type Waiter = { input: I; resolve: (output: O) => void; reject: (error: unknown) => void };
   let queue: Waiter[] = [];
   let inFlight = false;
@@ -32,28 +44,34 @@ export function createBatcher<I, O>(
     setImmediate(next);
   };
 
+  const settle = async (batch: readonly Waiter[]): Promise<void> => {
+    try {
+      const outputs = await run(batch.map((waiter) => waiter.input));
+      batch.forEach((waiter, i) => {
+        if (i < outputs.length) waiter.resolve(outputs[i] as O);
+        else waiter.reject(new Error(`batch answered ${outputs.length} of ${batch.length}`));
+      });
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]?.reject(error);
+        return;
+      }
+      await Promise.all(
+        batch.map((waiter) => alone(waiter.input).then(waiter.resolve, waiter.reject)),
+      );
+    }
+  };
+
   const next = (): void => {
     scheduled = false;
     if (inFlight || queue.length === 0) return;
     const batch = queue.length <= maxBatch ? queue : queue.slice(0, maxBatch);
     queue = batch === queue ? [] : queue.slice(maxBatch);
     inFlight = true;
-    run(batch.map((waiter) => waiter.input))
-      .then(
-        (outputs) => {
-          batch.forEach((waiter, i) => {
-            if (i < outputs.length) waiter.resolve(outputs[i] as O);
-            else waiter.reject(new Error(`batch answered ${outputs.length} of ${batch.length}`));
-          });
-        },
-        (error: unknown) => {
-          for (const waiter of batch) waiter.reject(error);
-        },
-      )
-      .finally(() => {
-        inFlight = false;
-        next();
-      });
+    void settle(batch).finally(() => {
+      inFlight = false;
+      next();
+    });
   };
 
   return (input) =>

@@ -44,6 +44,18 @@ export function runAuditContract(
       ]);
     });
 
+    it("stores events written at once, and a bad one loses none of the others", async () => {
+      const userId = randomUUID();
+      const good = Array.from({ length: 8 }, (_, i) => event({ userId, occurredAt: at(50 + i) }));
+      // A duplicate id fails its insert; the batch it joined is rerun row by row.
+      const duplicate = { ...(good[3] as AuditEvent), occurredAt: at(60) };
+      const results = await Promise.allSettled([...good, duplicate].map(stores.audit.insert));
+      // Run alone, the two with one id race: exactly one of them is stored.
+      expect(results.filter((r) => r.status === "rejected")).toHaveLength(1);
+      const stored = await stores.audit.list({ userId, limit: 20 });
+      expect(stored.map((e) => e.id).sort()).toEqual(good.map((e) => e.id).sort());
+    });
+
     it("pages with a cursor, ties broken by id", async () => {
       const userId = randomUUID();
       const events = [0, 0, 1, 2].map((s) => event({ userId, occurredAt: at(100 + s) }));

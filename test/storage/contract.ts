@@ -89,7 +89,7 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStores>
         expect(await stores.users.findByEmail(`nobody-${uniq()}@example.test`)).toBeNull();
       });
 
-      it("answers concurrent lookups by id each with its own user, as stored when asked", async () => {
+      it("answers concurrent lookups by id or email each with its own user, as stored when asked", async () => {
         const users = await Promise.all(Array.from({ length: 12 }, () => makeUser()));
         const unknown = randomUUID();
         const asked = [
@@ -101,6 +101,9 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStores>
         ];
         const found = await Promise.all(asked.map((id) => stores.users.findById(id)));
         expect(found).toEqual([...users, null, null, users[0], users[1]]);
+        const emails = [...users.map((user) => user.email), "nobody@example.test"];
+        const byEmail = await Promise.all(emails.map((email) => stores.users.findByEmail(email)));
+        expect(byEmail).toEqual([...users, null]);
 
         // A lookup made after a write sees it, even when it queued behind an earlier batch.
         const target = users[2] as UserRecord;
@@ -311,6 +314,27 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStores>
     });
 
     describe("sessions", () => {
+      it("creates sessions asked for at once, each its own; an orphan fails alone", async () => {
+        const users = await Promise.all(Array.from({ length: 5 }, () => makeUser()));
+        const inputs = users.map((user) => newSession(user));
+        const orphan = newSession({ ...(users[0] as UserRecord), id: randomUUID() });
+        const results = await Promise.allSettled(
+          [...inputs, orphan].map((input) => stores.sessions.create(input)),
+        );
+        expect(results.at(-1)?.status).toBe("rejected");
+        inputs.forEach((input, i) => {
+          const result = results[i];
+          expect(result?.status === "fulfilled" && result.value).toMatchObject({
+            id: input.id,
+            userId: input.userId,
+            familyId: input.familyId,
+          });
+        });
+        for (const input of inputs) {
+          expect(await stores.sessions.findByTokenHash(input.tokenHash)).not.toBeNull();
+        }
+      });
+
       it("creates and finds a session by token hash", async () => {
         const user = await makeUser();
         const input = newSession(user);

@@ -40,7 +40,25 @@ describe("createBatcher", () => {
     expect(await Promise.all(queued)).toEqual(["#2", "#3", "#2"]);
   });
 
-  it("gives every caller of a failed batch the error, and the next batch still runs", async () => {
+  it("runs each input of a failed batch alone, so only the bad one fails", async () => {
+    const runs: number[][] = [];
+    const call = createBatcher(async (inputs: readonly number[]) => {
+      runs.push([...inputs]);
+      if (inputs.includes(13)) throw new Error("bad input");
+      return inputs.map((n) => `#${n}`);
+    });
+    const results = await Promise.allSettled([call(1), call(13), call(2)]);
+    expect(results.map((r) => (r.status === "fulfilled" ? r.value : String(r.reason)))).toEqual([
+      "#1",
+      "Error: bad input",
+      "#2",
+    ]);
+    expect(runs).toEqual([[1, 13, 2], [1], [13], [2]]);
+    // The batcher carries on afterwards.
+    expect(await call(3)).toBe("#3");
+  });
+
+  it("gives the caller of a failed single-input batch the error, and runs the next batch", async () => {
     const { batches, run } = controlledRun();
     const call = createBatcher(run);
     const failing = call(1);
@@ -53,9 +71,18 @@ describe("createBatcher", () => {
     expect(await later).toBe("#2");
   });
 
+  it("disabled, runs every call alone at once", async () => {
+    const { batches, run } = controlledRun();
+    const call = createBatcher(run, { enabled: false });
+    const both = [call(1), call(2)];
+    expect(batches.map((b) => b.inputs)).toEqual([[1], [2]]);
+    for (const batch of batches) batch.settle();
+    expect(await Promise.all(both)).toEqual(["#1", "#2"]);
+  });
+
   it("splits a long queue into batches of at most maxBatch", async () => {
     const { batches, run } = controlledRun();
-    const call = createBatcher(run, 2);
+    const call = createBatcher(run, { maxBatch: 2 });
     const all = [0, 1, 2, 3, 4].map((n) => call(n));
     for (let i = 0; i < 3; i++) {
       await turn();

@@ -1,25 +1,19 @@
-import type { Kysely } from "kysely";
+import type { Insertable, Kysely } from "kysely";
+import { createBatcher } from "../batcher.js";
 import type { AuditEvent, AuditStore } from "../ports.js";
-import type { AuditDetails, AuditEventRow, Database } from "../schema.js";
+import type { AuditDetails, AuditEventRow, AuditEventsTable, Database } from "../schema.js";
 
 export function createAuditStore(db: Kysely<Database>): AuditStore {
-  return {
-    async insert(event) {
-      await db
-        .insertInto("audit_events")
-        .values({
-          id: event.id,
-          occurred_at: event.occurredAt,
-          type: event.type,
-          outcome: event.outcome,
-          user_id: event.userId,
-          actor_id: event.actorId,
-          ip: event.ip,
-          user_agent: event.userAgent,
-          details: JSON.stringify(event.details),
-        })
-        .execute();
+  // Most requests write an event: those arriving together share one insert (batcher.ts).
+  const insert = createBatcher(
+    async (events: readonly AuditEvent[]) => {
+      await db.insertInto("audit_events").values(events.map(toAuditColumns)).execute();
+      return events.map(() => undefined);
     },
+    { enabled: !db.isTransaction },
+  );
+  return {
+    insert,
 
     async list(query) {
       let select = db.selectFrom("audit_events").selectAll();
@@ -65,5 +59,19 @@ function toAuditEvent(row: AuditEventRow): AuditEvent {
     ip: row.ip,
     userAgent: row.user_agent,
     details,
+  };
+}
+
+function toAuditColumns(event: AuditEvent): Insertable<AuditEventsTable> {
+  return {
+    id: event.id,
+    occurred_at: event.occurredAt,
+    type: event.type,
+    outcome: event.outcome,
+    user_id: event.userId,
+    actor_id: event.actorId,
+    ip: event.ip,
+    user_agent: event.userAgent,
+    details: JSON.stringify(event.details),
   };
 }

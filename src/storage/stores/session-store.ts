@@ -11,19 +11,16 @@ import type { Database, SessionRow, UserRow } from "../schema.js";
 import { toUserRecord } from "./user-store.js";
 
 export function createSessionStore(db: Kysely<Database>): SessionStore {
-  // Refreshes arriving together rotate in one statement; inside a transaction, alone.
-  const rotate = db.isTransaction
-    ? async (input: RotateInput) => (await rotateMany(db, [input]))[0] ?? null
-    : createBatcher((inputs: readonly RotateInput[]) => rotateMany(db, inputs));
+  // Logins and refreshes arriving together write in one statement each (see batcher.ts).
+  const enabled = !db.isTransaction;
+  const create = createBatcher((sessions: readonly NewSession[]) => createMany(db, sessions), {
+    enabled,
+  });
+  const rotate = createBatcher((inputs: readonly RotateInput[]) => rotateMany(db, inputs), {
+    enabled,
+  });
   return {
-    async create(session: NewSession) {
-      const row = await db
-        .insertInto("refresh_sessions")
-        .values(toSessionColumns(session))
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return toSessionRecord(row);
-    },
+    create,
 
     async findByTokenHash(tokenHash) {
       const row = await db
@@ -103,24 +100,34 @@ async function rotateMany(
   inputs: readonly RotateInput[],
 ): Promise<(Rotation | null)[]> {
   // A token presented twice in one batch is rotated once; the later copies lose, exactly
-  // as they would one after the other. Sorted, so two batches lock rows in one order.
+  // as they would one after the other. Sorted, so two batches (two instances) lock rows in
+  // one order; a deadlock anyway fails the batch, and the batcher reruns each alone.
   const first = new Map<string, RotateInput>();
   for (const input of inputs) if (!first.has(input.tokenHash)) first.set(input.tokenHash, input);
   const distinct = [...first.values()].sort((a, b) => (a.tokenHash < b.tokenHash ? -1 : 1));
-  let rows: RotatedRow[];
-  try {
-    rows = await rotateStatement(db, distinct);
-  } catch (error) {
-    // Two batches sharing two tokens can still deadlock in PostgreSQL; the loser's
-    // statement was rolled back whole, so each of its rotations can simply run alone.
-    if (distinct.length < 2 || (error as { code?: unknown }).code !== "40P01") throw error;
-    rows = [];
-    for (const input of distinct) rows.push(...(await rotateStatement(db, [input])));
-  }
+  const rows = await rotateStatement(db, distinct);
   const byNewId = new Map(rows.map((row) => [row.id, row]));
   return inputs.map(({ replacement }) => {
     const row = byNewId.get(replacement.id);
     return row ? { session: toSessionRecord(row), user: toUserRecord(userColumns(row)) } : null;
+  });
+}
+
+async function createMany(
+  db: Kysely<Database>,
+  sessions: readonly NewSession[],
+): Promise<SessionRecord[]> {
+  const rows = await db
+    .insertInto("refresh_sessions")
+    .values(sessions.map(toSessionColumns))
+    .returningAll()
+    .execute();
+  // RETURNING follows no promised order: match rows to callers by id.
+  const byId = new Map(rows.map((row) => [row.id, toSessionRecord(row)]));
+  return sessions.map((session) => {
+    const created = byId.get(session.id);
+    if (!created) throw new Error(`session ${session.id} was not returned by its insert`);
+    return created;
   });
 }
 

@@ -6,22 +6,19 @@ import { UniqueViolation } from "../ports.js";
 import type { Database, UserRow, UsersTable } from "../schema.js";
 
 export function createUserStore(db: Kysely<Database>): UserStore {
-  // Every authenticated request reads its user: concurrent reads share one query. Inside a
-  // transaction there is one connection and one caller, so nothing to share.
-  const findById = db.isTransaction
-    ? async (id: string) => (await findUsersById(db, [id]))[0] ?? null
-    : createBatcher((ids: readonly string[]) => findUsersById(db, ids));
+  // Every authenticated request and every login reads a user: concurrent reads share one
+  // query (see batcher.ts).
+  const enabled = !db.isTransaction;
+  const findById = createBatcher((ids: readonly string[]) => findUsersBy(db, "id", ids), {
+    enabled,
+  });
+  const findByEmail = createBatcher(
+    (emails: readonly string[]) => findUsersBy(db, "email", emails),
+    { enabled },
+  );
   return {
     findById,
-
-    async findByEmail(email) {
-      const row = await db
-        .selectFrom("users")
-        .selectAll()
-        .where("email", "=", email)
-        .executeTakeFirst();
-      return row ? toUserRecord(row) : null;
-    },
+    findByEmail,
 
     async create(user: NewUser) {
       const row = await rethrowUnique(() =>
@@ -117,17 +114,18 @@ export function createUserStore(db: Kysely<Database>): UserStore {
   };
 }
 
-/** The users with these ids, one answer per id in order: null where none (or not a UUID). */
-async function findUsersById(
+/** One answer per key, in order: the user, or null (also for an id that is not a UUID). */
+async function findUsersBy(
   db: Kysely<Database>,
-  ids: readonly string[],
+  column: "id" | "email",
+  keys: readonly string[],
 ): Promise<(UserRecord | null)[]> {
-  const wanted = [...new Set(ids.filter(isUuid))];
-  if (wanted.length === 0) return ids.map(() => null);
-  const rows = await db.selectFrom("users").selectAll().where("id", "in", wanted).execute();
-  const byId = new Map(rows.map((row) => [row.id, toUserRecord(row)]));
+  const wanted = [...new Set(column === "id" ? keys.filter(isUuid) : keys)];
+  if (wanted.length === 0) return keys.map(() => null);
+  const rows = await db.selectFrom("users").selectAll().where(column, "in", wanted).execute();
+  const byKey = new Map(rows.map((row) => [row[column], toUserRecord(row)]));
   // PostgreSQL prints UUIDs in lower case, whatever case they were asked in.
-  return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
+  return keys.map((key) => byKey.get(column === "id" ? key.toLowerCase() : key) ?? null);
 }
 
 function toInsertColumns(user: NewUser): Insertable<UsersTable> {
