@@ -111,15 +111,16 @@ export function formatResults(results: ScenarioResult[], bound: HashBound): stri
     const main = [
       ...row(result.name, result),
       result.serverCpuMsPerRequest.toFixed(3),
+      result.loopCpuMsPerRequest.toFixed(3),
       round(result.peakRssMiB).toFixed(1),
     ];
     return result.background
-      ? [main, [...row("  └ login load", result.background), "", ""]]
+      ? [main, [...row("  └ login load", result.background), "", "", ""]]
       : [main];
   });
   const header = [
     ...["scenario", "conns", "req/s", "p50 ms", "p90 ms", "p99 ms", "non-2xx"],
-    ...["CPU ms/req", "RSS MiB"],
+    ...["CPU ms/req", "loop ms/req", "RSS MiB"],
   ];
   const hashLine =
     `hash bound: ${bound.cores} cores × ${round(1000 / bound.msPerHash)} hashes/s ` +

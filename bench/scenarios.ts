@@ -39,6 +39,8 @@ export interface ScenarioResult extends Measured {
    * req/s it hardly moves when other processes share the machine: compare changes with it.
    */
   serverCpuMsPerRequest: number;
+  /** The part of it on the event loop's thread, the one every request shares. */
+  loopCpuMsPerRequest: number;
   /** Cores the server kept busy on average during the measured run. */
   serverCores: number;
   /** Mixed only: the login load that kept the cores busy while /auth/me was measured. */
@@ -177,20 +179,23 @@ export async function runScenario(
   const rss = sampleRss(context.pid);
   if (context.warmup > 0) await runAll(context, scenario.load(context), context.warmup);
   const cpuBefore = cpuSeconds(context.pid);
+  const loopBefore = cpuSeconds(context.pid, "main");
   const startedAt = performance.now();
   const [main, background] = await runAll(context, scenario.load(context), context.duration);
   const cpu = cpuSeconds(context.pid) - cpuBefore;
+  const loop = cpuSeconds(context.pid, "main") - loopBefore;
   const wall = (performance.now() - startedAt) / 1000;
   const memory = rss.stop();
   if (!main) throw new Error(`scenario ${name} produced no result`);
+  const requests = Math.max(1, main.requests + (background ? background.requests : 0));
   return {
     name,
     description: scenario.description,
     ...main,
     peakRssMiB: memory.peakMiB,
     hwmMiB: memory.hwmMiB,
-    serverCpuMsPerRequest:
-      (cpu * 1000) / Math.max(1, main.requests + (background ? background.requests : 0)),
+    serverCpuMsPerRequest: (cpu * 1000) / requests,
+    loopCpuMsPerRequest: (loop * 1000) / requests,
     serverCores: cpu / wall,
     ...(background ? { background } : {}),
   };

@@ -116,11 +116,15 @@ export function sampleRss(pid: number): { stop(): { peakMiB: number; hwmMiB: num
   };
 }
 
-/** CPU seconds (user + system, every thread) the process has used so far. */
-export function cpuSeconds(pid: number): number {
+/**
+ * CPU seconds (user + system) the process has used so far: every thread, or only the main
+ * one, which runs the event loop (hashing runs on libuv's pool, other threads).
+ */
+export function cpuSeconds(pid: number, threads: "all" | "main" = "all"): number {
+  const stat = threads === "all" ? `/proc/${pid}/stat` : `/proc/${pid}/task/${pid}/stat`;
   try {
-    // Fields 14 and 15 of /proc/<pid>/stat, after the parenthesised command name.
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    // Fields 14 and 15 of the stat line, after the parenthesised command name.
+    const fields = readFileSync(stat, "utf8").split(") ")[1]?.split(" ") ?? [];
     return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
   } catch {
     return Number.NaN;
