@@ -44,12 +44,12 @@ export async function refreshSession(
     throw new AuthError("INVALID_REFRESH_TOKEN");
   }
 
-  const { session, user } = rotated;
+  const { familyId, user } = rotated;
   if (user.status === "blocked") {
-    await deps.stores.sessions.revokeFamily(session.familyId, now);
+    await deps.stores.sessions.revokeFamily(familyId, now);
     throw new AuthError("INVALID_REFRESH_TOKEN");
   }
-  return bundle(deps, user, session.familyId, nextToken, now);
+  return bundle(deps, user, familyId, nextToken, now);
 }
 
 /** Ends the session the refresh token belongs to. Unknown tokens are not an error. */

@@ -185,9 +185,9 @@ export interface NewSession {
 /** The next token of a chain: family, user and start come from the rotated session. */
 export type SessionReplacement = Omit<NewSession, "familyId" | "userId" | "familyStartedAt">;
 
-/** A successful rotation: the new session, and its user as stored at that moment. */
+/** A successful rotation: the family it continues, and its user as stored at that moment. */
 export interface Rotation {
-  session: SessionRecord;
+  familyId: string;
   user: UserRecord;
 }
 
