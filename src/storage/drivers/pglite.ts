@@ -1,9 +1,11 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
+import { setFlagsFromString } from "node:v8";
+import { PGlite, type PGliteOptions } from "@electric-sql/pglite";
 import { Kysely } from "kysely";
 import type { Database } from "../schema.js";
 import { pgliteDialect } from "./pglite-dialect.js";
+import { ensurePgliteCluster } from "./pglite-initdb.js";
 
 export class DatabaseInUseError extends Error {
   constructor(dir: string, pid: number) {
@@ -20,19 +22,43 @@ export interface PgliteHandle {
 }
 
 /**
+ * PostgreSQL's memory lives in PGlite's WASM heap, in this process, and that heap never
+ * shrinks. Each setting below was measured on an opened data directory (resident MiB of
+ * the WASM heap, which reserves 128 MiB but only touches what Postgres uses):
+ * - shared_buffers is zeroed at start, so it is resident in full whether used or not:
+ *   the default 128MB would be 128 MiB; 16MB gave 29 MiB, 4MB 17 MiB, 1MB 13 MiB.
+ *   Below ~4MB random lookups on a larger database cost a few % more CPU (pages come
+ *   back through the file system), so 4MB.
+ * - max_connections sizes the per-backend shared arrays (PGPROC, lock tables, ...);
+ *   PGlite runs one single-user backend: 100 -> 2 gave 4 MiB.
+ * - work_mem and maintenance_work_mem bound how far one sort or index build can grow
+ *   the heap (it never gives memory back); past them PostgreSQL spills to temporary
+ *   files. Defaults: 4MB and 64MB.
+ */
+const START_PARAMS = [
+  ...PGlite.defaultStartParams,
+  ...[
+    "shared_buffers=4MB",
+    "max_connections=2",
+    "work_mem=2MB",
+    "maintenance_work_mem=16MB",
+  ].flatMap((setting) => ["-c", setting]),
+];
+
+/**
  * PGlite in `dir`, or in memory when dir is undefined. One process at a time: a lock
  * file says which. A snapshot (from dumpPglite) starts an in-memory database from a
- * copy instead of running initdb, which is most of a first start's cost.
+ * copy instead of running initdb, which is most of a first start's cost. A directory
+ * without a database is initialised in a child process first (ensurePgliteCluster),
+ * so this process never runs initdb, which would leave it ~500 MiB larger.
  */
 export async function openPglite(dir: string | undefined, snapshot?: Blob): Promise<PgliteHandle> {
   const unlock = dir ? lockDirectory(dir) : () => {};
   try {
-    const client = await PGlite.create({
-      ...(dir ? { dataDir: dir } : snapshot ? { loadDataDir: snapshot } : {}),
-      // PostgreSQL's default 128 MB of shared buffers lives in PGlite's WASM heap, in
-      // this process: an embedded database this size needs far less.
-      startParams: [...PGlite.defaultStartParams, "-c", "shared_buffers=16MB"],
-    });
+    if (dir) await ensurePgliteCluster(dir);
+    const client = await createPglite(
+      dir ? { dataDir: dir } : snapshot ? { loadDataDir: snapshot } : {},
+    );
     const db = new Kysely<Database>({ dialect: pgliteDialect(client) });
     return {
       db,
@@ -49,13 +75,32 @@ export async function openPglite(dir: string | undefined, snapshot?: Blob): Prom
 
 /** A copy of a fresh in-memory database after `prepare` (e.g. migrations) ran on it. */
 export async function dumpPglite(prepare: (db: Kysely<Database>) => Promise<void>): Promise<Blob> {
-  const client = await PGlite.create({});
+  const client = await createPglite({});
   try {
     await prepare(new Kysely<Database>({ dialect: pgliteDialect(client) }));
     return await client.dumpDataDir("none");
   } finally {
     await client.close();
   }
+}
+
+let baselineCompilerOnly = false;
+
+function createPglite(options: PGliteOptions): Promise<PGlite> {
+  // V8 compiles PGlite's 9 MB of WASM lazily with its baseline compiler (Liftoff), then
+  // re-compiles hot functions with TurboFan on background threads. Those compiles take
+  // tens of MiB of zone memory, which glibc keeps once freed: measured 60-95 MiB more
+  // resident after a few thousand queries. Liftoff's code costs nothing measurable
+  // here, because PGlite's time goes to its JS glue and to copying, not to tight WASM
+  // loops: 541-543 against 489-575 us per query over 20,000 app-like queries, less
+  // process CPU (no background compiles), bulk inserts as fast. It has to be set before
+  // PGlite's module is compiled; besides PGlite, only Node's own small helpers (the
+  // CommonJS export lexer, fetch's HTTP parser) run WebAssembly in this process.
+  if (!baselineCompilerOnly) {
+    setFlagsFromString("--liftoff-only");
+    baselineCompilerOnly = true;
+  }
+  return PGlite.create({ ...options, startParams: START_PARAMS });
 }
 
 function lockDirectory(dir: string): () => void {
