@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -22,17 +23,33 @@ export interface StartServerOptions {
 const READY_TIMEOUT_MS = 90_000;
 
 /**
- * A real Latchkey in its own process, exactly as `npm start` runs it (tsx loader, src/main.ts),
- * so the load generator and the server do not share an event loop.
+ * The arguments of `npm start` (package.json: `node <flags> scripts/start.mjs`), which are
+ * run with this same node binary: the server's V8 flags are part of what is measured.
+ */
+function startArguments(): string[] {
+  const packageJson = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as {
+    scripts: { start: string };
+  };
+  const [command, ...args] = packageJson.scripts.start.trim().split(/\s+/);
+  if (command !== "node" || args.length === 0) {
+    throw new Error(`npm start is not "node <flags> <script>": ${packageJson.scripts.start}`);
+  }
+  return args;
+}
+
+/**
+ * A real Latchkey in its own process, exactly as `npm start` runs it (its node flags, then
+ * scripts/start.mjs: dist/ rebuilt when src/ changed, then the compiled server), so the load
+ * generator and the server do not share an event loop.
  */
 export async function startServer(options: StartServerOptions): Promise<BenchServer> {
   const port = await freePort();
   const env = { ...options.env, PORT: String(port), HOST: "127.0.0.1" };
-  const child = spawn(
-    process.execPath,
-    [...(options.nodeFlags ?? []), "--import", "tsx", "src/main.ts"],
-    { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] },
-  );
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), ...startArguments()], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const output: string[] = [];
   const keep = (chunk: Buffer) => {
     for (const line of chunk.toString("utf8").split("\n")) if (line) output.push(line);

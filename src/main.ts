@@ -4,7 +4,6 @@ import { ensureBootstrapAdmin } from "./domain/bootstrap.js";
 import { createLogger } from "./logger.js";
 import { startMetricsServer } from "./metrics/http.js";
 import { startRuntime } from "./runtime.js";
-import { DatabaseInUseError } from "./storage/drivers/pglite.js";
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -54,7 +53,12 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // One line for the operator: which setting is wrong, or why the start failed.
-  if (error instanceof ConfigError || error instanceof DatabaseInUseError) {
+  // DatabaseInUseError by name: importing the PGlite driver for its class would load PGlite
+  // into servers that run on PostgreSQL.
+  if (
+    error instanceof ConfigError ||
+    (error instanceof Error && error.name === "DatabaseInUseError")
+  ) {
     console.error(`latchkey: ${error.message}`);
   } else {
     console.error("latchkey: failed to start:", error);

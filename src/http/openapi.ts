@@ -1,8 +1,8 @@
 import swagger from "@fastify/swagger";
-import apiReference from "@scalar/fastify-api-reference";
-import type { FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Config } from "../config/config.js";
 import { ERROR_CODES } from "../errors.js";
+import { lazily } from "../lazy.js";
 import { ACCESS_COOKIE } from "./cookies.js";
 
 const DESCRIPTION = `Sign-up with an emailed 6-digit code, login with short-lived JWT access tokens and
@@ -58,9 +58,54 @@ export async function registerOpenApi(app: FastifyInstance, config: Config): Pro
     reply.header("cache-control", "public, max-age=60");
     return app.swagger();
   });
-  await app.register(apiReference, {
-    routePrefix: "/docs",
-    logLevel: "warn",
+  registerDocs(app);
+}
+
+const DOCS_PREFIX = "/docs";
+/** Framing headers of the inner answer; the outer reply computes its own. */
+const NOT_COPIED = new Set([
+  "content-length",
+  "connection",
+  "date",
+  "keep-alive",
+  "transfer-encoding",
+]);
+
+/**
+ * The reference page (/docs, /docs/, /docs/js/scalar.js) is @scalar/fastify-api-reference's,
+ * but that package holds its 4 MB browser bundle as a string from the moment it is imported:
+ * about 18 MiB of heap and 23 MiB of resident memory in every server, for a page few servers
+ * ever show. So it is imported on the first request under /docs, registered on a small
+ * Fastify instance of its own, and each request under /docs is handed to that instance. The
+ * answers are the plugin's (status, headers, body); what it does not serve is this app's 404.
+ */
+function registerDocs(app: FastifyInstance): void {
+  const docs = lazily(createDocsApp);
+  const forward = async (request: FastifyRequest, reply: FastifyReply) => {
+    // Always a GET: for a HEAD, Fastify sends this route's headers without the body.
+    const answer = await (await docs()).inject({
+      method: "GET",
+      url: request.url,
+      headers: { host: request.headers.host ?? "localhost" },
+    });
+    if (answer.statusCode === 404) return reply.callNotFound();
+    for (const [name, value] of Object.entries(answer.headers)) {
+      if (value !== undefined && !NOT_COPIED.has(name)) reply.header(name, value);
+    }
+    reply.code(answer.statusCode);
+    // A redirect has no body, and must not gain a content-type by sending an empty one.
+    return answer.rawPayload.length > 0 ? reply.send(answer.rawPayload) : reply.send();
+  };
+  const options = { schema: { hide: true }, logLevel: "warn" } as const;
+  app.get(DOCS_PREFIX, options, forward);
+  app.get(`${DOCS_PREFIX}/*`, options, forward);
+}
+
+async function createDocsApp(): Promise<FastifyInstance> {
+  const { default: apiReference } = await import("@scalar/fastify-api-reference");
+  const docs = Fastify({ logger: false });
+  await docs.register(apiReference, {
+    routePrefix: DOCS_PREFIX,
     configuration: { url: "/openapi.json", title: "Latchkey API" },
     hooks: {
       // The reference page is an app: its own script and inline styles, nothing remote.
@@ -69,4 +114,6 @@ export async function registerOpenApi(app: FastifyInstance, config: Config): Pro
       },
     },
   });
+  await docs.ready();
+  return docs;
 }

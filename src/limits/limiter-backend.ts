@@ -1,4 +1,4 @@
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import pg from "pg";
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis } from "rate-limiter-flexible";
@@ -148,6 +148,8 @@ async function createRedisFactory(
   url: string,
   report: (error: Error) => void,
 ): Promise<LimiterFactory> {
+  // Imported here, not at the top: only a REDIS_URL needs it (~1 MiB of heap otherwise).
+  const { Redis } = await import("ioredis");
   const client = new Redis(url, {
     // Without a queue, commands fail at once while Redis is away and the insurance limiter
     // answers; with one, every limited request would hang until Redis came back.

@@ -1,6 +1,5 @@
 import { join } from "node:path";
 import { type Kysely, sql } from "kysely";
-import { openPglite } from "./drivers/pglite.js";
 import { openPostgres } from "./drivers/postgres.js";
 import type { Database } from "./schema.js";
 
@@ -26,10 +25,11 @@ export function databaseTarget(config: {
 }
 
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
+  // PGlite only when used: a server on PostgreSQL never loads it.
   const handle =
     target.kind === "postgres"
       ? await openPostgres(target)
-      : await openPglite(target.dir, target.snapshot);
+      : await (await import("./drivers/pglite.js")).openPglite(target.dir, target.snapshot);
   return {
     db: handle.db,
     kind: target.kind,

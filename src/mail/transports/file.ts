@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { createTransport } from "nodemailer";
+import { lazily } from "../../lazy.js";
 import type { MailLog, MailTransport } from "../transport.js";
 
 /**
@@ -10,14 +10,20 @@ import type { MailLog, MailTransport } from "../transport.js";
  * MIME message an SMTP server would have received.
  */
 export function createFileTransport(dir: string, log: Pick<MailLog, "info">): MailTransport {
-  // RFC 5322 lines end in CRLF; mail clients and parsers accept it everywhere.
-  const composer = createTransport({ streamTransport: true, buffer: true, newline: "windows" });
+  // Imported with the first message, not at start, like the SMTP transport.
+  const compose = lazily(async () => {
+    const { createTransport } = await import("nodemailer");
+    // RFC 5322 lines end in CRLF; mail clients and parsers accept it everywhere.
+    return createTransport({ streamTransport: true, buffer: true, newline: "windows" });
+  });
+  let used = false;
   return {
     async send(message) {
       // Every time, not once: the folder may be deleted while the server runs, and this is
       // the dev path. The files hold live codes and links: readable by the service's user only.
       await mkdir(dir, { recursive: true, mode: 0o700 });
-      const info = await composer.sendMail({
+      used = true;
+      const info = await (await compose()).sendMail({
         from: message.from,
         to: message.to,
         subject: message.subject,
@@ -37,7 +43,7 @@ export function createFileTransport(dir: string, log: Pick<MailLog, "info">): Ma
       );
     },
     async close() {
-      composer.close();
+      if (used) (await compose()).close();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { createTransport } from "nodemailer";
+import { lazily } from "../../lazy.js";
 import type { MailTransport } from "../transport.js";
 
 // nodemailer waits up to 2 minutes to connect and 10 minutes on an idle socket by default.
@@ -11,20 +11,26 @@ const SOCKET_TIMEOUT_MS = 15_000;
 /**
  * SMTP delivery from a `smtp://user:pass@host:port` or `smtps://…` URL. One connection
  * per message (no pool): auth mail is rare next to the cost of hashing a password, and a
- * pooled connection would only sit idle between sign-ups.
+ * pooled connection would only sit idle between sign-ups. nodemailer is imported with the
+ * first message, not at start: a server that sends no mail does without its ~2 MiB of heap.
  */
 export function createSmtpTransport(smtpUrl: string): MailTransport {
-  const transporter = createTransport({
-    url: smtpUrl,
-    pool: false,
-    connectionTimeout: CONNECT_TIMEOUT_MS,
-    greetingTimeout: GREETING_TIMEOUT_MS,
-    socketTimeout: SOCKET_TIMEOUT_MS,
-    dnsTimeout: CONNECT_TIMEOUT_MS,
+  const connect = lazily(async () => {
+    const { createTransport } = await import("nodemailer");
+    return createTransport({
+      url: smtpUrl,
+      pool: false,
+      connectionTimeout: CONNECT_TIMEOUT_MS,
+      greetingTimeout: GREETING_TIMEOUT_MS,
+      socketTimeout: SOCKET_TIMEOUT_MS,
+      dnsTimeout: CONNECT_TIMEOUT_MS,
+    });
   });
+  let used = false;
   return {
     async send(message) {
-      await transporter.sendMail({
+      used = true;
+      await (await connect()).sendMail({
         from: message.from,
         to: message.to,
         subject: message.subject,
@@ -33,7 +39,7 @@ export function createSmtpTransport(smtpUrl: string): MailTransport {
       });
     },
     async close() {
-      transporter.close();
+      if (used) (await connect()).close();
     },
   };
 }
