@@ -26,7 +26,7 @@ const READY_TIMEOUT_MS = 90_000;
  * The arguments of `npm start` (package.json: `node <flags> scripts/start.mjs`), which are
  * run with this same node binary: the server's V8 flags are part of what is measured.
  */
-function startArguments(): string[] {
+export function startArguments(): string[] {
   const packageJson = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as {
     scripts: { start: string };
   };

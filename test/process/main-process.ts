@@ -6,18 +6,30 @@ import { join } from "node:path";
 export interface ServerProcess {
   child: ChildProcess;
   url: string;
+  /** The server's DATA_DIR (its embedded database and, without SMTP_URL, its mail). */
+  dataDir: string;
   output: () => string;
   /** Resolves with the exit code once the process has ended. */
   exited: Promise<number | null>;
 }
 
-/** Runs `src/main.ts` as the operator would, in its own data directory, on a free port. */
-export async function startMainProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+/** The sources through tsx, as the tests run them. */
+const SOURCES = ["--import", "tsx", "src/main.ts"];
+
+/**
+ * Runs the server as the operator would, in its own data directory, on a free port: by
+ * default `src/main.ts`; `args` replaces that (e.g. npm start's compiled server).
+ */
+export async function startMainProcess(
+  env: Record<string, string> = {},
+  args: readonly string[] = SOURCES,
+): Promise<ServerProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), "latchkey-main-"));
+  const child = spawn(process.execPath, [...args], {
     env: {
       ...process.env,
       PORT: "0",
-      DATA_DIR: mkdtempSync(join(tmpdir(), "latchkey-main-")),
+      DATA_DIR: dataDir,
       LOG_LEVEL: "info",
       ...env,
     },
@@ -46,14 +58,14 @@ export async function startMainProcess(env: Record<string, string> = {}): Promis
       reject(new Error(`exited with ${code} before listening:\n${text}`));
     });
   });
-  return { child, url, output: () => text, exited };
+  return { child, url, dataDir, output: () => text, exited };
 }
 
 /** Runs main.ts to completion (it should fail to start) and returns exit code and output. */
 export function runMainToExit(
   env: Record<string, string>,
 ): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, SOURCES, {
     env: { ...process.env, PORT: "0", DATA_DIR: mkdtempSync(join(tmpdir(), "latchkey-")), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
