@@ -1,3 +1,5 @@
+import { isDatabaseUnavailable } from "./unavailable.js";
+
 /**
  * Runs one statement for many concurrent callers. A batch starts once the event loop has
  * handled the I/O it is busy with (setImmediate), so every request parsed in that turn
@@ -11,7 +13,8 @@
  * callers arrived, so a read is never older than the request that asked for it, and each
  * caller's rows are its own. `run` must be one statement (all or nothing): when a batch
  * fails, each of its inputs is run again alone, so one bad input (a row a concurrent
- * delete orphaned, a deadlock) fails only its own caller.
+ * delete orphaned, a deadlock) fails only its own caller. An unreachable database fails
+ * the whole batch at once.
  */
 export type Batcher<I, O> = (input: I) => Promise<O>;
 
@@ -52,8 +55,9 @@ export function createBatcher<I, O>(
         else waiter.reject(new Error(`batch answered ${outputs.length} of ${batch.length}`));
       });
     } catch (error) {
-      if (batch.length === 1) {
-        batch[0]?.reject(error);
+      // An unreachable database fails every rerun too, only later: answer 503 at once.
+      if (batch.length === 1 || isDatabaseUnavailable(error)) {
+        for (const waiter of batch) waiter.reject(error);
         return;
       }
       await Promise.all(

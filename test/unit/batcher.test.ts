@@ -58,6 +58,19 @@ describe("createBatcher", () => {
     expect(await call(3)).toBe("#3");
   });
 
+  it("fails a whole batch at once when the database is unreachable, without reruns", async () => {
+    const runs: number[][] = [];
+    const call = createBatcher(async (inputs: readonly number[]) => {
+      runs.push([...inputs]);
+      throw Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), {
+        code: "ECONNREFUSED",
+      });
+    });
+    const results = await Promise.allSettled([call(1), call(2), call(3)]);
+    expect(results.map((r) => r.status)).toEqual(["rejected", "rejected", "rejected"]);
+    expect(runs).toEqual([[1, 2, 3]]);
+  });
+
   it("gives the caller of a failed single-input batch the error, and runs the next batch", async () => {
     const { batches, run } = controlledRun();
     const call = createBatcher(run);
