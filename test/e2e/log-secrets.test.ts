@@ -126,6 +126,16 @@ describe("logs never contain a secret [PGlite]", () => {
     }, START_TIMEOUT_MS);
     afterAll(() => server?.close());
 
+    /** Signs up and verifies `email` over HTTP; its password, code and hash are secrets. */
+    async function verifiedUser(email: string, password: string, label: string): Promise<void> {
+      secrets.add(`${label}'s password`, password);
+      expectStatus(await send("POST", "/auth/register", { email, password }), 201);
+      const code = await nthCodeTo(server, email, 1);
+      secrets.add(`${label}'s code`, code);
+      expectStatus(await send("POST", "/auth/verify-email", { email, code }), 200);
+      await rememberHash(email);
+    }
+
     async function rememberHash(email: string): Promise<void> {
       const user = await server.runtime.deps.stores.users.findByEmail(email);
       expect(user, `no user ${email}`).toBeTruthy();
@@ -226,12 +236,7 @@ describe("logs never contain a secret [PGlite]", () => {
     it("login (and a failed one), /auth/me, refresh by body and cookie, sessions, logouts", async () => {
       const email = uniqueEmail("logs-session");
       const password = secretPassword("session");
-      secrets.add("session user's password", password);
-      expectStatus(await send("POST", "/auth/register", { email, password }), 201);
-      const code = await nthCodeTo(server, email, 1);
-      secrets.add("session user's code", code);
-      expectStatus(await send("POST", "/auth/verify-email", { email, code }), 200);
-      await rememberHash(email);
+      await verifiedUser(email, password, "session user");
 
       const wrongPassword = secretPassword("wrong");
       secrets.add("wrong password", wrongPassword);
@@ -316,14 +321,9 @@ describe("logs never contain a secret [PGlite]", () => {
       const password = secretPassword("before");
       const next = secretPassword("after");
       const wrong = secretPassword("wrong-current");
-      secrets.add("password before change", password);
       secrets.add("password after change", next);
       secrets.add("wrong current password", wrong);
-      expectStatus(await send("POST", "/auth/register", { email, password }), 201);
-      const code = await nthCodeTo(server, email, 1);
-      secrets.add("change user's code", code);
-      expectStatus(await send("POST", "/auth/verify-email", { email, code }), 200);
-      await rememberHash(email);
+      await verifiedUser(email, password, "change user");
       const login = await send("POST", "/auth/login", { email, password });
       expectStatus(login, 200);
       secrets.addBundle("change login", login.body);
@@ -354,12 +354,7 @@ describe("logs never contain a secret [PGlite]", () => {
     it("forgot and reset: token in body, ?token=, path, code; mismatch and wrong code first", async () => {
       const email = uniqueEmail("logs-reset");
       const password = secretPassword("reset0");
-      secrets.add("password before resets", password);
-      expectStatus(await send("POST", "/auth/register", { email, password }), 201);
-      const code = await nthCodeTo(server, email, 1);
-      secrets.add("reset user's code", code);
-      expectStatus(await send("POST", "/auth/verify-email", { email, code }), 200);
-      await rememberHash(email);
+      await verifiedUser(email, password, "reset user");
 
       // Token in the body, after a PASSWORD_MISMATCH that leaves it usable.
       const inBody = await forgotLink(email);
@@ -507,10 +502,7 @@ describe("logs never contain a secret [PGlite]", () => {
     // redaction. Logged URLs now carry no query string at all.
     it("regression: a reset token sent as ?%74oken= (an escaped name) stays out of the log", async () => {
       const email = uniqueEmail("logs-escaped");
-      const password = secretPassword("escaped0");
-      expectStatus(await send("POST", "/auth/register", { email, password }), 201);
-      const code = await nthCodeTo(server, email, 1);
-      expectStatus(await send("POST", "/auth/verify-email", { email, code }), 200);
+      await verifiedUser(email, secretPassword("escaped0"), "escaped user");
       const token = await forgotLink(email);
       const next = secretPassword("escaped1");
       const refused = await send("POST", `/auth/reset-password?%74oken=${token}`, {

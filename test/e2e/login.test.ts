@@ -128,40 +128,34 @@ describeEachStore("POST /auth/login", (store) => {
       expect(wrong.headers.getSetCookie()).toEqual([]);
     });
 
-    it("a pending user: 403 EMAIL_NOT_VERIFIED with the right password, 401 with a wrong one", async () => {
-      const { email, userId } = await registerPending(server, "pending");
-      expectError(
-        await server.post("/auth/login", { email, password: PASSWORD }),
-        403,
-        "EMAIL_NOT_VERIFIED",
+    const pending = (label: string) => registerPending(server, label);
+    const blocked = async (label: string) => {
+      const user = await registerActive(server, label);
+      await server.runtime.deps.stores.users.update(
+        user.userId,
+        { status: "blocked" },
+        server.clock(),
       );
-      expectError(
-        await server.post("/auth/login", { email, password: "wrong password" }),
-        401,
-        "INVALID_CREDENTIALS",
-      );
-      expect(
-        await server.runtime.deps.stores.sessions.listLiveForUser(userId, server.clock()),
-      ).toEqual([]);
-    });
-
-    it("a blocked user: 403 ACCOUNT_BLOCKED with the right password, 401 with a wrong one", async () => {
-      const { email, userId } = await registerActive(server, "blocked");
-      await server.runtime.deps.stores.users.update(userId, { status: "blocked" }, server.clock());
-      expectError(
-        await server.post("/auth/login", { email, password: PASSWORD }),
-        403,
-        "ACCOUNT_BLOCKED",
-      );
-      expectError(
-        await server.post("/auth/login", { email, password: "wrong password" }),
-        401,
-        "INVALID_CREDENTIALS",
-      );
-      expect(
-        await server.runtime.deps.stores.sessions.listLiveForUser(userId, server.clock()),
-      ).toEqual([]);
-    });
+      return user;
+    };
+    it.each([
+      ["a pending user", "EMAIL_NOT_VERIFIED", pending],
+      ["a blocked user", "ACCOUNT_BLOCKED", blocked],
+    ] as const)(
+      "%s: 403 %s with the right password, 401 with a wrong one",
+      async (_, code, make) => {
+        const { email, userId } = await make(code.toLowerCase());
+        expectError(await server.post("/auth/login", { email, password: PASSWORD }), 403, code);
+        expectError(
+          await server.post("/auth/login", { email, password: "wrong password" }),
+          401,
+          "INVALID_CREDENTIALS",
+        );
+        expect(
+          await server.runtime.deps.stores.sessions.listLiveForUser(userId, server.clock()),
+        ).toEqual([]);
+      },
+    );
   });
 
   describe("legacy bcrypt hashes", () => {
