@@ -1,7 +1,7 @@
-import helmet from "@fastify/helmet";
 import type { FastifyError } from "fastify";
 import type { Deps } from "../domain/deps.js";
 import { AuthError } from "../errors.js";
+import { addSecurityHeaders } from "../http/security-headers.js";
 import type { App } from "../http/types.js";
 import { ASSET_CACHE_CONTROL, loadPageAssets } from "./assets.js";
 import { href, type PageEnv, pageContext } from "./context.js";
@@ -26,7 +26,7 @@ export function registerPages(app: App, deps: Deps): void {
     const assets = await loadPageAssets(config);
     const env: PageEnv = { deps, assets };
     const logoOrigin = config.brandLogoUrl ? new URL(config.brandLogoUrl).origin : undefined;
-    await pages.register(helmet, {
+    addSecurityHeaders(pages, {
       contentSecurityPolicy: {
         useDefaults: false,
         directives: {
