@@ -56,8 +56,7 @@ describe("security headers, CORS and the cross-site cookie rule", () => {
       );
     });
 
-    // BUG (src/app.ts): helmet is registered inside the encapsulated route scope, while
-    // the not-found handler belongs to the root instance, so a 404 goes out bare.
+    // The not-found handler must sit in the scope that adds the headers, or a 404 goes out bare.
     it("sets the API headers on 404 NOT_FOUND", async () => {
       const res = await server.get("/no/such/route");
       expectError(res, 404, "NOT_FOUND");
