@@ -4,6 +4,7 @@ import { ensureBootstrapAdmin } from "./domain/bootstrap.js";
 import { createLogger } from "./logger.js";
 import { startMetricsServer } from "./metrics/http.js";
 import { startRuntime } from "./runtime.js";
+import { lowerBackgroundThreads } from "./thread-priority.js";
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
     metrics: runtime.metrics,
   });
   await app.listen({ port: config.port, host: config.host });
+  logger.debug({ threads: await lowerBackgroundThreads() }, "background threads lowered");
   const metricsServer =
     config.metricsPort === undefined
       ? undefined
