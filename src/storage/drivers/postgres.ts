@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
+import { preparedName } from "../prepared.js";
 import type { Database } from "../schema.js";
 
 export interface PostgresOptions {
@@ -27,8 +28,23 @@ export async function openPostgres(options: PostgresOptions): Promise<PostgresHa
   });
   // An idle client losing its connection must not crash the process.
   pool.on("error", () => {});
+  pool.on("connect", prepareMarkedStatements);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, close: () => db.destroy() };
+}
+
+/**
+ * Kysely sends every statement as `client.query(text, values)`. Texts marked with
+ * prepared() go as named statements instead: node-postgres prepares each name once per
+ * connection and then only binds and executes it.
+ */
+function prepareMarkedStatements(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  client.query = ((...args: unknown[]) => {
+    const [text, values] = args;
+    const name = typeof text === "string" && args.length <= 2 ? preparedName(text) : undefined;
+    return name ? query({ name, text, values }) : query(...args);
+  }) as typeof client.query;
 }
 
 async function createSchema(url: string, schema: string): Promise<void> {

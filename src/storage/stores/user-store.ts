@@ -1,8 +1,9 @@
-import type { Insertable, Kysely, Updateable } from "kysely";
+import { type Insertable, type Kysely, sql, type Updateable } from "kysely";
 import { isUuid } from "../../crypto/random.js";
 import { createBatcher } from "../batcher.js";
 import type { NewUser, UniqueField, UserPatch, UserRecord, UserStore } from "../ports.js";
 import { UniqueViolation } from "../ports.js";
+import { prepared } from "../prepared.js";
 import type { Database, UserRow, UsersTable } from "../schema.js";
 
 export function createUserStore(db: Kysely<Database>): UserStore {
@@ -114,6 +115,23 @@ export function createUserStore(db: Kysely<Database>): UserStore {
   };
 }
 
+/** Every column of UserRow, by name: a prepared statement must not say `*` (prepared.ts). */
+const USER_COLUMN_NAMES = Object.keys({
+  id: true,
+  email: true,
+  name: true,
+  username: true,
+  password_hash: true,
+  status: true,
+  role: true,
+  email_verified_at: true,
+  created_at: true,
+  updated_at: true,
+  legacy_id: true,
+  locale: true,
+} satisfies Record<keyof UserRow, true>) as (keyof UserRow)[];
+const USER_COLUMNS = sql.join(USER_COLUMN_NAMES.map((name) => sql.ref(name)));
+
 /** One answer per key, in order: the user, or null (also for an id that is not a UUID). */
 async function findUsersBy(
   db: Kysely<Database>,
@@ -122,7 +140,12 @@ async function findUsersBy(
 ): Promise<(UserRecord | null)[]> {
   const wanted = [...new Set(column === "id" ? keys.filter(isUuid) : keys)];
   if (wanted.length === 0) return keys.map(() => null);
-  const rows = await db.selectFrom("users").selectAll().where(column, "in", wanted).execute();
+  // One text for any number of keys, so it is prepared once per connection (prepared.ts).
+  const { rows } = await sql<UserRow>`${prepared(`users_by_${column}`)}
+    select ${USER_COLUMNS} from users
+     where ${sql.ref(column)} = any(${wanted}::${sql.raw(column === "id" ? "uuid" : "text")}[])`.execute(
+    db,
+  );
   const byKey = new Map(rows.map((row) => [row[column], toUserRecord(row)]));
   // PostgreSQL prints UUIDs in lower case, whatever case they were asked in.
   return keys.map((key) => byKey.get(column === "id" ? key.toLowerCase() : key) ?? null);
