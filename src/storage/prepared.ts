@@ -9,7 +9,9 @@ import { type RawBuilder, sql } from "kysely";
  * Only for lookups by a unique key. After five executions PostgreSQL may keep one generic
  * plan for the statement until the table's statistics change, and a plan chosen while a
  * table was small can stay wrong while it grows: the refresh rotation, prepared, fell from
- * 4,000 to 2,000 a second in the bench as refresh_sessions grew under it.
+ * 4,000 to 2,000 a second in the bench as refresh_sessions grew under it. A unique-key
+ * lookup's index plan is the right one at any size but a handful of rows, where a scan
+ * costs nothing either, and the next ANALYZE replans it.
  *
  * Why: the lookup skips PostgreSQL's parse and plan and node-postgres' Parse and Describe
  * messages. A batch of 7 user lookups cost this process 210 µs of CPU as a plain query
