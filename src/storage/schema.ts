@@ -107,6 +107,22 @@ export interface Database {
 }
 
 export type UserRow = Selectable<UsersTable>;
+
+/** Every column of UserRow, by name, for statements that must name them (see prepared.ts). */
+export const USER_COLUMN_NAMES = Object.keys({
+  id: true,
+  email: true,
+  name: true,
+  username: true,
+  password_hash: true,
+  status: true,
+  role: true,
+  email_verified_at: true,
+  created_at: true,
+  updated_at: true,
+  legacy_id: true,
+  locale: true,
+} satisfies Record<keyof UserRow, true>) as (keyof UserRow)[];
 export type CodeRow = Selectable<VerificationCodesTable>;
 export type SessionRow = Selectable<RefreshSessionsTable>;
 export type SigningKeyRow = Selectable<SigningKeysTable>;

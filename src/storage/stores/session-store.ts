@@ -7,7 +7,7 @@ import type {
   SessionReplacement,
   SessionStore,
 } from "../ports.js";
-import type { Database, SessionRow, UserRow } from "../schema.js";
+import { type Database, type SessionRow, USER_COLUMN_NAMES, type UserRow } from "../schema.js";
 import { toUserRecord } from "./user-store.js";
 
 export function createSessionStore(db: Kysely<Database>): SessionStore {
@@ -166,14 +166,17 @@ async function rotateStatement(
         from old
       returning id, family_id, user_id
     )
-    select fresh.*, u.email as user_email, u.name as user_name,
-      u.username as user_username, u.password_hash as user_password_hash,
-      u.status as user_status, u.role as user_role, u.email_verified_at as user_email_verified_at,
-      u.created_at as user_created_at, u.updated_at as user_updated_at,
-      u.legacy_id as user_legacy_id, u.locale as user_locale
+    select fresh.*, ${USER_AS_PREFIXED}
       from fresh join users u on u.id = fresh.user_id`.execute(db);
   return rows;
 }
+
+/** `u.email as user_email, …`: the user's columns but id, which is the session's user_id. */
+const USER_AS_PREFIXED = sql.join(
+  USER_COLUMN_NAMES.filter((name) => name !== "id").map(
+    (name) => sql`${sql.ref(`u.${name}`)} as ${sql.ref(`user_${name}`)}`,
+  ),
+);
 
 function userColumns(row: RotatedRow): UserRow {
   return {

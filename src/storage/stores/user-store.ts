@@ -4,7 +4,7 @@ import { createBatcher } from "../batcher.js";
 import type { NewUser, UniqueField, UserPatch, UserRecord, UserStore } from "../ports.js";
 import { UniqueViolation } from "../ports.js";
 import { prepared } from "../prepared.js";
-import type { Database, UserRow, UsersTable } from "../schema.js";
+import { type Database, USER_COLUMN_NAMES, type UserRow, type UsersTable } from "../schema.js";
 
 export function createUserStore(db: Kysely<Database>): UserStore {
   // Every authenticated request and every login reads a user: concurrent reads share one
@@ -115,21 +115,6 @@ export function createUserStore(db: Kysely<Database>): UserStore {
   };
 }
 
-/** Every column of UserRow, by name: a prepared statement must not say `*` (prepared.ts). */
-const USER_COLUMN_NAMES = Object.keys({
-  id: true,
-  email: true,
-  name: true,
-  username: true,
-  password_hash: true,
-  status: true,
-  role: true,
-  email_verified_at: true,
-  created_at: true,
-  updated_at: true,
-  legacy_id: true,
-  locale: true,
-} satisfies Record<keyof UserRow, true>) as (keyof UserRow)[];
 const USER_COLUMNS = sql.join(USER_COLUMN_NAMES.map((name) => sql.ref(name)));
 
 /** One answer per key, in order: the user, or null (also for an id that is not a UUID). */
