@@ -77,6 +77,17 @@ export interface UserStore {
   create(user: NewUser): Promise<UserRecord>;
   /** Throws UniqueViolation when the username is taken. Null when no such user. */
   update(id: string, patch: UserPatch, now: Date): Promise<UserRecord | null>;
+  /**
+   * Compare-and-swap of the password hash: writes `next` only while the stored hash is
+   * still `expected`, in one UPDATE ... RETURNING. Null when it was not (a concurrent
+   * change won) or the user is gone: of concurrent changes from one hash exactly one wins.
+   */
+  swapPasswordHash(
+    id: string,
+    expected: string,
+    next: string,
+    now: Date,
+  ): Promise<UserRecord | null>;
   /** Any admin exists, whatever its status. */
   hasAdmin(): Promise<boolean>;
   /** Newest first, by (createdAt, id). */
