@@ -310,6 +310,25 @@ export interface OutboxStore {
   purgeSent(cutoff: Date): Promise<number>;
 }
 
+/** Users of one (status, role), and how many of them still have a legacy (bcrypt) hash. */
+export interface AccountGroup {
+  status: UserStatus;
+  role: UserRole;
+  users: number;
+  legacyHashes: number;
+}
+
+export interface AccountCounts {
+  /** Only the (status, role) pairs that have users. */
+  groups: AccountGroup[];
+  liveSessions: number;
+}
+
+export interface StatsStore {
+  /** Aggregates only: cheap enough to run on every metrics scrape. */
+  accountCounts(now: Date): Promise<AccountCounts>;
+}
+
 export interface Stores {
   users: UserStore;
   codes: CodeStore;
@@ -317,6 +336,7 @@ export interface Stores {
   keys: KeyStore;
   audit: AuditStore;
   outbox: OutboxStore;
+  stats: StatsStore;
   /** Runs fn with stores bound to one transaction; commits when it resolves. */
   transaction<T>(fn: (stores: Stores) => Promise<T>): Promise<T>;
 }
