@@ -16,6 +16,7 @@ import { registerSecurity } from "./http/plugins/security.js";
 import { registerAccountRoutes } from "./http/routes/account.js";
 import { registerAdminRoutes } from "./http/routes/admin.js";
 import { registerAdminMailRoutes } from "./http/routes/admin-mail.js";
+import { registerAdminStatsRoutes } from "./http/routes/admin-stats.js";
 import { registerHealthRoutes } from "./http/routes/health.js";
 import { registerLoginRoutes } from "./http/routes/login.js";
 import { registerRecoveryRoutes } from "./http/routes/recovery.js";
@@ -103,6 +104,7 @@ export function buildApp(config: Config, deps: Deps, options: AppOptions): App {
     registerRecoveryRoutes(routes, deps);
     registerAdminRoutes(routes, deps);
     registerAdminMailRoutes(routes, deps);
+    registerAdminStatsRoutes(routes, deps);
   });
 
   // Beside the API's scope, not in it: the pages have their own CSP, form parser and

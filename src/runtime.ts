@@ -17,6 +17,7 @@ import { createMailer } from "./mail/mailer.js";
 import type { MailTransport } from "./mail/transport.js";
 import { createFileTransport } from "./mail/transports/file.js";
 import { createSmtpTransport } from "./mail/transports/smtp.js";
+import { registerAccountGauges } from "./metrics/account-gauges.js";
 import {
   instrumentAudit,
   instrumentHasher,
@@ -75,6 +76,11 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
     const migrated = await migrateToLatest(database.db);
     if (migrated.applied.length) logger.info({ migrations: migrated.applied }, "migrated");
     const stores = createStores(database.db);
+    registerAccountGauges(
+      metrics.registry,
+      () => stores.stats.accountCounts(clock()),
+      (error) => logger.warn({ err: error }, "account gauges could not be read"),
+    );
     // The metrics wrapper is innermost: it times the hash itself, not the wait for a slot
     // (that shows in the request duration), and a shed request records no hash.
     const hasher = limitHashing(

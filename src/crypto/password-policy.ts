@@ -117,7 +117,12 @@ function squash(text: string): string {
 function contextWordIn(password: string, context: PasswordContext): string | null {
   const squashed = squash(password);
   const candidates: [label: string, words: string[]][] = [
-    ["email address", [context.email?.split("@")[0] ?? ""]],
+    // Only the part before the @ is checked, and the message says so: "your email address"
+    // read as the whole address to someone whose password merely contains "admin".
+    [
+      "email name (the part of your email address before the @)",
+      [context.email?.split("@")[0] ?? ""],
+    ],
     ["name", [context.name ?? "", ...(context.name?.split(/\s+/) ?? [])]],
     ["username", [context.username ?? ""]],
   ];

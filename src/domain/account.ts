@@ -1,5 +1,5 @@
 import type { AccessClaims } from "../crypto/access-tokens.js";
-import { AuthError } from "../errors.js";
+import { AuthError, fieldError } from "../errors.js";
 import type { UserRecord } from "../storage/ports.js";
 import type { ClientContext, Deps } from "./deps.js";
 import { queueMail } from "./email-codes.js";
@@ -30,28 +30,54 @@ export async function changePassword(
   const next = await acceptablePassword(deps, input.newPassword, user, "newPassword");
   const verified = await deps.hasher.verify(user.passwordHash, current);
   if (!verified.ok) {
-    await deps.audit({
-      type: "password.changed",
-      outcome: "failure",
-      userId: user.id,
-      client,
-      details: { reason: "wrong_password" },
-    });
-    throw new AuthError("INVALID_CREDENTIALS", "The current password is incorrect.", [
-      { field: "currentPassword", message: "The current password is incorrect." },
-    ]);
+    await auditRefusal(deps, user.id, client, "wrong_password");
+    throw wrongCurrentPassword();
+  }
+  if (next === current) {
+    // Both are NFKC-normalised: equal strings are the same password. A "change" that
+    // keeps it would revoke every other session and mail the user for nothing.
+    throw fieldError("newPassword", "The new password must differ from the current one.");
   }
   const passwordHash = await deps.hasher.hash(next);
   const now = deps.clock();
-  await deps.stores.transaction(async (stores) => {
-    await stores.users.update(user.id, { passwordHash }, now);
+  const changed = await deps.stores.transaction(async (stores) => {
+    // Compare-and-swap on the hash that was verified: of concurrent changes from one
+    // password exactly one wins; the others proved a password that is no longer current.
+    const swapped = await stores.users.swapPasswordHash(
+      user.id,
+      user.passwordHash,
+      passwordHash,
+      now,
+    );
+    if (!swapped) return false;
     // The calling session stays; anyone else holding the old password's sessions is out.
     await stores.sessions.revokeAllForUser(user.id, now, claims.sid);
     // A pending reset secret was asked for with the old password in mind.
     await stores.codes.delete(user.id, "reset");
     await queueMail(stores, deps.mailer.passwordChanged(user, now), now);
+    return true;
   });
+  if (!changed) {
+    await auditRefusal(deps, user.id, client, "password_changed_concurrently");
+    throw wrongCurrentPassword();
+  }
   await deps.audit({ type: "password.changed", outcome: "success", userId: user.id, client });
+}
+
+function wrongCurrentPassword(): AuthError {
+  return new AuthError("INVALID_CREDENTIALS", "The current password is incorrect.", [
+    { field: "currentPassword", message: "The current password is incorrect." },
+  ]);
+}
+
+function auditRefusal(deps: Deps, userId: string, client: ClientContext, reason: string) {
+  return deps.audit({
+    type: "password.changed",
+    outcome: "failure",
+    userId,
+    client,
+    details: { reason },
+  });
 }
 
 export async function logoutEverywhere(deps: Deps, claims: AccessClaims): Promise<number> {

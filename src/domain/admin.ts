@@ -117,12 +117,13 @@ export async function updateUser(
 }
 
 export async function deleteUser(deps: Deps, actor: Actor, id: string): Promise<void> {
-  await getUser(deps, id);
+  const user = await getUser(deps, id);
   await deps.stores.transaction(async (stores) => {
     await assertNotLastAdmin(stores, id);
     if (!(await stores.users.delete(id))) throw new AuthError("USER_NOT_FOUND");
   });
-  await auditAdmin(deps, actor, "admin.user.deleted", id, {});
+  // The user's row is gone: the event keeps who it was, so the trail still reads.
+  await auditAdmin(deps, actor, "admin.user.deleted", id, { email: user.email });
 }
 
 export async function revokeUserSessions(deps: Deps, actor: Actor, id: string): Promise<number> {

@@ -49,7 +49,8 @@ export async function login(
   try {
     assertMaySignIn(deps, verified);
   } catch (error) {
-    const reason = error instanceof AuthError ? error.code : "refused";
+    // Reasons are one vocabulary, lowercase snake like "wrong_password": not the API's codes.
+    const reason = error instanceof AuthError ? error.code.toLowerCase() : "refused";
     await deps.audit({
       type: "login.failure",
       outcome: "failure",

@@ -172,7 +172,7 @@ export const de: Catalogue = {
   "error.password.breached":
     "Dieses Passwort kommt in bekannten Datenlecks vor. Wählen Sie ein anderes.",
   "error.password.context": "Das Passwort darf Ihren {what} nicht enthalten.",
-  "error.password.contextEmail": "E-Mail-Namen",
+  "error.password.contextEmail": "E-Mail-Namen (den Teil Ihrer E-Mail-Adresse vor dem @)",
   "error.password.contextName": "Namen",
   "error.password.contextUsername": "Benutzernamen",
   "error.name.invalid": "Höchstens 100 Zeichen, ohne Steuerzeichen.",

@@ -164,7 +164,7 @@ export const en = {
   "error.password.common": "This password is too common. Choose one that is harder to guess.",
   "error.password.breached": "This password appears in known data breaches. Choose another one.",
   "error.password.context": "The password must not contain your {what}.",
-  "error.password.contextEmail": "email address",
+  "error.password.contextEmail": "email name (the part of your email address before the @)",
   "error.password.contextName": "name",
   "error.password.contextUsername": "username",
   "error.name.invalid": "Use at most 100 characters, without control characters.",

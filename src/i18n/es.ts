@@ -165,7 +165,7 @@ export const es: Catalogue = {
   "error.password.breached":
     "Esta contraseña aparece en filtraciones de datos conocidas. Elige otra.",
   "error.password.context": "La contraseña no puede contener tu {what}.",
-  "error.password.contextEmail": "dirección de correo",
+  "error.password.contextEmail": "nombre de correo (la parte de tu dirección antes de la @)",
   "error.password.contextName": "nombre",
   "error.password.contextUsername": "nombre de usuario",
   "error.name.invalid": "Usa como máximo 100 caracteres, sin caracteres de control.",

@@ -77,6 +77,17 @@ export interface UserStore {
   create(user: NewUser): Promise<UserRecord>;
   /** Throws UniqueViolation when the username is taken. Null when no such user. */
   update(id: string, patch: UserPatch, now: Date): Promise<UserRecord | null>;
+  /**
+   * Compare-and-swap of the password hash: writes `next` only while the stored hash is
+   * still `expected`, in one UPDATE ... RETURNING. Null when it was not (a concurrent
+   * change won) or the user is gone: of concurrent changes from one hash exactly one wins.
+   */
+  swapPasswordHash(
+    id: string,
+    expected: string,
+    next: string,
+    now: Date,
+  ): Promise<UserRecord | null>;
   /** Any admin exists, whatever its status. */
   hasAdmin(): Promise<boolean>;
   /** Newest first, by (createdAt, id). */
@@ -299,6 +310,25 @@ export interface OutboxStore {
   purgeSent(cutoff: Date): Promise<number>;
 }
 
+/** Users of one (status, role), and how many of them still have a legacy (bcrypt) hash. */
+export interface AccountGroup {
+  status: UserStatus;
+  role: UserRole;
+  users: number;
+  legacyHashes: number;
+}
+
+export interface AccountCounts {
+  /** Only the (status, role) pairs that have users. */
+  groups: AccountGroup[];
+  liveSessions: number;
+}
+
+export interface StatsStore {
+  /** Aggregates only: cheap enough to run on every metrics scrape. */
+  accountCounts(now: Date): Promise<AccountCounts>;
+}
+
 export interface Stores {
   users: UserStore;
   codes: CodeStore;
@@ -306,6 +336,7 @@ export interface Stores {
   keys: KeyStore;
   audit: AuditStore;
   outbox: OutboxStore;
+  stats: StatsStore;
   /** Runs fn with stores bound to one transaction; commits when it resolves. */
   transaction<T>(fn: (stores: Stores) => Promise<T>): Promise<T>;
 }

@@ -236,7 +236,8 @@ describeEachDatabase("CLI import and export", (makeDatabase) => {
         expect(await byEmail("isblocked@example.com")).toMatchObject({ status: "blocked" });
         expect(await byEmail("v1date@example.com")).toMatchObject({
           status: "active",
-          emailVerifiedAt: null,
+          // Active in the old system and no flag saying otherwise: verified since creation.
+          emailVerifiedAt: new Date("2010-01-01T00:00:00.000Z"),
           legacyId: "10",
           createdAt: new Date("2010-01-01T00:00:00.000Z"),
         });

@@ -124,7 +124,18 @@ describeEachDatabase("CLI user commands", (makeDatabase) => {
       );
       expect(weak.code).toBe(1);
       expect(errorLine(weak)).toBe(
-        "latchkey: --password: This password is too common. Choose one that is harder to guess.",
+        "latchkey: --password-stdin: This password is too common. Choose one that is harder to guess.",
+      );
+      const admin = await cli([
+        "create-user",
+        "--email",
+        "admin@example.com",
+        "--password",
+        "my admin keyring 2024",
+      ]);
+      expect(admin.code).toBe(1);
+      expect(errorLine(admin)).toBe(
+        "latchkey: --password: The password must not contain your email name (the part of your email address before the @).",
       );
       const ghost = await cli(["block", "--email", "ghost@example.com"]);
       expect(ghost.code).toBe(1);

@@ -93,6 +93,8 @@ describeEachStore("admin API: audit events", (store) => {
         expect(event.ip).toBe("127.0.0.1");
         expect(event.userAgent).toEqual(expect.any(String));
       }
+      // The deleted user's row is gone; the event still says who it was.
+      expect(adminEvents[0]?.details).toEqual({ email: user.email });
       expect(adminEvents[4]?.details).toEqual({ status: "blocked", nameChanged: true });
       // Blocking had already ended the one session.
       expect(adminEvents[2]?.details).toEqual({ revoked: 0 });

@@ -132,6 +132,15 @@ describeEachStore("audit trail", (store) => {
     ]);
   });
 
+  it("login.failure reasons are one lowercase vocabulary, status refusals too", async () => {
+    const { email, userId } = await signUp(newClient());
+    const client = newClient();
+    const res = await server.post("/auth/login", { email, password: PASSWORD }, client.headers);
+    expect(res.status, JSON.stringify(res.body)).toBe(403);
+    const event = await expectEvent("login.failure", userId, client, "failure");
+    expect(event.details).toEqual({ reason: "email_not_verified" });
+  });
+
   it("login.failure for an unknown email has no user id, and the reason", async () => {
     const client = newClient();
     const email = uniqueEmail("nobody");

@@ -8,6 +8,9 @@ import { verificationCodeMail } from "../../src/mail/templates/verification-code
 
 const EVIL = `<script>alert("x")</script> & 'co'`;
 const ESCAPED_EVIL = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;co&#39;";
+/** A name that keeps an HTML-significant character through displayName. */
+const QUOTED_NAME = "Anne-Marie O'Brien";
+const ESCAPED_NAME = "Anne-Marie O&#39;Brien";
 
 function expectWellFormed(mail: { subject: string; text: string; html: string }) {
   expect(mail.subject.length).toBeGreaterThan(0);
@@ -41,7 +44,43 @@ describe("layout helpers", () => {
     expect(displayName(null)).toBeNull();
     expect(displayName("   ")).toBeNull();
     expect(displayName("Ada\n\nLovelace\u200b")).toBe("Ada Lovelace");
-    expect(Array.from(displayName("x".repeat(500)) ?? "")).toHaveLength(65);
+    expect(Array.from(displayName("x".repeat(500)) ?? "")).toHaveLength(41);
+  });
+
+  it("lets through what names are made of", () => {
+    expect(displayName("Anne-Marie O'Brien Jr.")).toBe("Anne-Marie O'Brien Jr.");
+    expect(displayName("José Ñúñez")).toBe("José Ñúñez");
+    expect(displayName("渡辺 さくら")).toBe("渡辺 さくら");
+    expect(displayName("Louis 14")).toBe("Louis 14");
+  });
+
+  it("keeps an attacker-chosen name from carrying a message into the mail", () => {
+    // Links, hosts and addresses a mail client would make clickable: no name at all.
+    expect(displayName("Visit https://evil.example now")).toBeNull();
+    expect(displayName("go to evil.com")).toBeNull();
+    expect(displayName("write to x@evil.co")).toBeNull();
+    // Phone numbers and fake codes next to the real one.
+    expect(displayName("call +1 555 0100")).toBeNull();
+    expect(displayName("your code is 123456")).toBeNull();
+    // Punctuation of sentences goes, and only a few words stay.
+    expect(displayName("Ada! Your account is locked: reply with your password")).toBe(
+      "Ada Your account is…",
+    );
+    expect(displayName("<b>Ada</b>")).toBe("b Ada b");
+    // Full-width look-alikes fold to ASCII before the checks.
+    expect(displayName("ｅｖｉｌ．ｃｏｍ")).toBeNull();
+  });
+
+  it("greets an attacker-chosen name without its message", () => {
+    const mail = verificationCodeMail({
+      productName: "Latchkey",
+      name: "Bank security: visit evil.example/unlock and enter 424242",
+      code: "123456",
+      ttlMinutes: 5,
+    });
+    expect(mail.text.startsWith("Hello,\n")).toBe(true);
+    expect(mail.text).not.toMatch(/evil|424242|unlock/);
+    expect(mail.html).not.toMatch(/evil|424242|unlock/);
   });
 });
 
@@ -116,12 +155,12 @@ describe("passwordResetLinkMail", () => {
   it("escapes the name and a hostile link in HTML", () => {
     const evil = passwordResetLinkMail({
       productName: "Latchkey",
-      name: EVIL,
+      name: QUOTED_NAME,
       link: `https://x.example/"><script>`,
       ttlMinutes: 15,
     });
     expect(evil.html).not.toContain("<script>");
-    expect(evil.html).toContain(ESCAPED_EVIL);
+    expect(evil.html).toContain(ESCAPED_NAME);
     expect(evil.html).toContain(`href="https://x.example/&quot;&gt;&lt;script&gt;"`);
   });
 });
@@ -146,9 +185,13 @@ describe("passwordResetCodeMail", () => {
   });
 
   it("escapes the name in HTML", () => {
-    const evil = passwordResetCodeMail({ productName: "L", name: EVIL, code: "1", ttlMinutes: 1 });
-    expect(evil.html).not.toContain("<script>");
-    expect(evil.html).toContain(ESCAPED_EVIL);
+    const evil = passwordResetCodeMail({
+      productName: "L",
+      name: QUOTED_NAME,
+      code: "1",
+      ttlMinutes: 1,
+    });
+    expect(evil.html).toContain(ESCAPED_NAME);
   });
 });
 
@@ -167,8 +210,7 @@ describe("passwordChangedMail", () => {
   });
 
   it("escapes the name in HTML", () => {
-    const evil = passwordChangedMail({ productName: "Latchkey", name: EVIL, when });
-    expect(evil.html).not.toContain("<script>");
-    expect(evil.html).toContain(ESCAPED_EVIL);
+    const evil = passwordChangedMail({ productName: "Latchkey", name: QUOTED_NAME, when });
+    expect(evil.html).toContain(ESCAPED_NAME);
   });
 });

@@ -72,6 +72,13 @@ describe("createPasswordPolicy().check", () => {
     expect(await policy.check("my rocketman pass", context)).toMatch(/username/);
   });
 
+  it("says that it is the part of the email before the @ that the password contains", async () => {
+    const message = await policy.check("my admin keyring 2024", { email: "admin@example.com" });
+    expect(message).toBe(
+      "The password must not contain your email name (the part of your email address before the @).",
+    );
+  });
+
   it("ignores context words shorter than 4 characters", async () => {
     expect(await policy.check("canada goose migration", { name: "Ada" })).toBeNull();
     expect(await policy.check("bobsled champions club", { email: "bob@example.com" })).toBeNull();

@@ -74,7 +74,8 @@ The first admin:
         deps,
         rawPassword,
         { email, name, username },
-        "--password",
+        // Name the option the password came in by.
+        fromStdin ? "--password-stdin" : "--password",
       );
       const passwordHash = await deps.hasher.hash(password);
       const now = deps.clock();

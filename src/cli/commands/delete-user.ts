@@ -8,7 +8,7 @@ export const deleteUserCommand: Command = {
   help: `Usage: latchkey delete-user (--email EMAIL | --id ID) --yes
 
 Deletes the user for good, with their sessions and pending codes; audit events keep
-their id. The last active admin cannot be deleted. --yes is required: there is no undo.`,
+their id, and the deletion's event their email. The last active admin cannot be deleted. --yes is required: there is no undo.`,
   options: {
     email: { type: "string" },
     id: { type: "string" },

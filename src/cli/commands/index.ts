@@ -10,6 +10,7 @@ import { migrateCommand } from "./migrate.js";
 import { purgeExpiredCommand } from "./purge-expired.js";
 import { rotateKeysCommand } from "./rotate-keys.js";
 import { setRoleCommand } from "./set-role.js";
+import { statsCommand } from "./stats.js";
 import { unblockCommand } from "./unblock.js";
 
 export const COMMANDS: Record<string, Command> = {
@@ -20,6 +21,7 @@ export const COMMANDS: Record<string, Command> = {
   unblock: unblockCommand,
   "delete-user": deleteUserCommand,
   "list-users": listUsersCommand,
+  stats: statsCommand,
   "rotate-keys": rotateKeysCommand,
   calibrate: calibrateCommand,
   "purge-expired": purgeExpiredCommand,

@@ -73,8 +73,12 @@ export function mapUser(document: unknown, now: Date): MapResult {
 
   // Without a createdAt, an ObjectId still says when the document was made.
   const created = createdAt ?? (doc._id instanceof ObjectId ? doc._id.timestamp : now);
-  const emailVerifiedAt = verified === true ? created : verified;
   const blocked = status === "blocked" || isBlocked === true;
+  // An account the older system let sign in as active had its email accepted there: it
+  // counts as verified (since its creation) unless the record says it is not.
+  const saysUnverified = VERIFIED_ALIASES.some((alias) => doc[alias] === false);
+  const activeUnflagged = verified === null && !blocked && status === "active" && !saysUnverified;
+  const emailVerifiedAt = verified === true || activeUnflagged ? created : verified;
   return {
     ok: true,
     user: {
@@ -82,8 +86,8 @@ export function mapUser(document: unknown, now: Date): MapResult {
       name: name ?? null,
       username: username ?? null,
       passwordHash: passwordHash as string,
-      // A verified email makes the account active unless it is blocked; an unverified one
-      // keeps the status it had (an older system may not have asked for verification).
+      // A verified email makes the account active unless it is blocked; one the record says
+      // is unverified keeps the status it had (an older system may not have asked).
       status: blocked ? "blocked" : emailVerifiedAt ? "active" : (status ?? "pending"),
       role: role ?? "user",
       emailVerifiedAt,

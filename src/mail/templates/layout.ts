@@ -14,19 +14,29 @@ export type MailBlock =
   | { type: "link"; href: string; label: string }
   | { type: "note"; text: string };
 
-// A sign-up mail goes to an address the sender may not own, with a name the sender chose:
-// keep that name short and on one line so it cannot carry a paragraph of phishing text.
-const MAX_NAME_LENGTH = 64;
+// A sign-up mail goes to an address the sender may not own, greeting them with a name the
+// sender chose: the name must not be able to carry a message of its own. Only what names
+// are made of gets through (letters, marks, digits, spaces and the ' - . of "Anne-Marie
+// O'Brien Jr."), a few words at most; a name that reads like a link, an address or a code
+// is not shown at all, the mail greets without a name instead.
+const MAX_NAME_LENGTH = 40;
+const MAX_NAME_WORDS = 4;
+const NOT_NAME_CHARS = /[^\p{L}\p{M}\p{N}'’.\- ]/gu;
+/** "evil.com", "x.co", "www.example": a host name a mail client would make clickable. */
+const HOST_LIKE = /[\p{L}\p{N}]\.[\p{L}\p{N}]{2}/u;
+/** A run of digits: a phone number, or a fake code next to the real one. */
+const NUMBER_LIKE = /\p{N}{3}/u;
 
 export function displayName(name: string | null | undefined): string | null {
   if (!name) return null;
-  const clean = name
-    .replace(/[\p{Cc}\p{Cf}]/gu, " ")
-    .replace(/\s+/g, " ")
-    .trim();
-  if (clean === "") return null;
-  const chars = Array.from(clean);
-  return chars.length > MAX_NAME_LENGTH ? `${chars.slice(0, MAX_NAME_LENGTH).join("")}…` : clean;
+  const clean = name.normalize("NFKC").replace(NOT_NAME_CHARS, " ").replace(/\s+/g, " ").trim();
+  if (clean === "" || !/[\p{L}\p{N}]/u.test(clean)) return null;
+  if (HOST_LIKE.test(clean) || NUMBER_LIKE.test(clean)) return null;
+  const words = clean.split(" ");
+  let shown = words.slice(0, MAX_NAME_WORDS).join(" ");
+  const chars = Array.from(shown);
+  if (chars.length > MAX_NAME_LENGTH) shown = chars.slice(0, MAX_NAME_LENGTH).join("").trimEnd();
+  return shown === clean ? shown : `${shown}…`;
 }
 
 export function greeting(

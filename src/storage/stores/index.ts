@@ -6,6 +6,7 @@ import { createCodeStore } from "./code-store.js";
 import { createKeyStore } from "./key-store.js";
 import { createOutboxStore } from "./outbox-store.js";
 import { createSessionStore } from "./session-store.js";
+import { createStatsStore } from "./stats-store.js";
 import { createUserStore } from "./user-store.js";
 
 export { createAuditStore } from "./audit-store.js";
@@ -23,6 +24,7 @@ export function createStores(db: Kysely<Database>): Stores {
     keys: createKeyStore(db),
     audit: createAuditStore(db),
     outbox: createOutboxStore(db),
+    stats: createStatsStore(db),
     // Kysely has no nested transactions; inside one, the work simply joins it.
     transaction: (fn) =>
       db.isTransaction ? fn(stores) : db.transaction().execute((trx) => fn(createStores(trx))),

@@ -103,6 +103,17 @@ export function createUserStore(db: Kysely<Database>): UserStore {
       return row ? toUserRecord(row) : null;
     },
 
+    async swapPasswordHash(id, expected, next, now) {
+      const row = await db
+        .updateTable("users")
+        .set({ password_hash: next, updated_at: now })
+        .where("id", "=", id)
+        .where("password_hash", "=", expected)
+        .returningAll()
+        .executeTakeFirst();
+      return row ? toUserRecord(row) : null;
+    },
+
     async hasAdmin() {
       const row = await db
         .selectFrom("users")

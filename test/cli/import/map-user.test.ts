@@ -70,6 +70,20 @@ describe("mapUser", () => {
     expect(problems({ verified: "yes" })[0]).toMatch(/^verified: must be true, false or a date/);
   });
 
+  it("an active account counts as verified unless the record says it is not", () => {
+    const createdAt = new Date("2019-05-01T00:00:00Z");
+    expect(ok({ status: "active", createdAt })).toMatchObject({
+      status: "active",
+      emailVerifiedAt: createdAt,
+    });
+    expect(ok({ status: "active", isVerified: false, createdAt })).toMatchObject({
+      status: "active",
+      emailVerifiedAt: null,
+    });
+    expect(ok({ status: "pending" }).emailVerifiedAt).toBeNull();
+    expect(ok({ status: "blocked" }).emailVerifiedAt).toBeNull();
+  });
+
   it("verified without createdAt: verified now", () => {
     expect(ok({ verified: true }).emailVerifiedAt).toEqual(NOW);
   });

@@ -1,0 +1,49 @@
+import type { AccountCounts } from "../storage/ports.js";
+import type { UserRole, UserStatus } from "../storage/schema.js";
+import type { Deps } from "./deps.js";
+
+export const USER_STATUSES: readonly UserStatus[] = ["pending", "active", "blocked"];
+export const USER_ROLES: readonly UserRole[] = ["user", "admin"];
+
+/** What an operator wants to know at a glance, for the admin API, the CLI and metrics. */
+export interface AccountStats {
+  users: {
+    total: number;
+    byStatus: Record<UserStatus, number>;
+    byRole: Record<UserRole, number>;
+  };
+  /** Users whose password is still an imported bcrypt hash (upgraded at their next login). */
+  legacyPasswordHashes: number;
+  /** Live sessions: refresh-token families neither revoked nor expired. */
+  sessions: { live: number };
+  /** Null while Latchkey has no MFA: "none enrolled" and "cannot enrol" are not the same. */
+  mfa: null;
+}
+
+export async function getAccountStats(deps: Pick<Deps, "stores" | "clock">): Promise<AccountStats> {
+  return summarize(await deps.stores.stats.accountCounts(deps.clock()));
+}
+
+/** Every status and role is present, zero when no user has it, so readers need no defaults. */
+export function summarize(counts: AccountCounts): AccountStats {
+  const byStatus = zeroes(USER_STATUSES);
+  const byRole = zeroes(USER_ROLES);
+  let total = 0;
+  let legacy = 0;
+  for (const group of counts.groups) {
+    byStatus[group.status] += group.users;
+    byRole[group.role] += group.users;
+    total += group.users;
+    legacy += group.legacyHashes;
+  }
+  return {
+    users: { total, byStatus, byRole },
+    legacyPasswordHashes: legacy,
+    sessions: { live: counts.liveSessions },
+    mfa: null,
+  };
+}
+
+function zeroes<K extends string>(keys: readonly K[]): Record<K, number> {
+  return Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
+}

@@ -1,0 +1,73 @@
+import { Gauge, type Registry } from "prom-client";
+import { USER_ROLES, USER_STATUSES } from "../domain/stats.js";
+import type { AccountCounts } from "../storage/ports.js";
+
+const NAMES = {
+  users: "latchkey_users",
+  legacy: "latchkey_legacy_password_hashes",
+  sessions: "latchkey_sessions_live",
+} as const;
+
+/**
+ * Gauges of users, legacy hashes and live sessions, read from the database when Prometheus
+ * scrapes, not on a timer: an instance nobody scrapes runs no query. The three gauges share
+ * one read per scrape (prom-client collects them concurrently). A failed read is reported
+ * and the gauges keep their last values rather than failing the whole scrape.
+ */
+export function registerAccountGauges(
+  registry: Registry,
+  read: () => Promise<AccountCounts>,
+  onError: (error: unknown) => void,
+): void {
+  let inFlight: Promise<AccountCounts | null> | undefined;
+  const snapshot = () => {
+    inFlight ??= read()
+      .catch((error: unknown) => {
+        onError(error);
+        return null;
+      })
+      .finally(() => {
+        inFlight = undefined;
+      });
+    return inFlight;
+  };
+  // A runtime started again on the same registry (tests) replaces its gauges.
+  for (const name of Object.values(NAMES)) registry.removeSingleMetric(name);
+  const registers = [registry];
+
+  new Gauge({
+    name: NAMES.users,
+    help: "Users by status and role.",
+    labelNames: ["status", "role"] as const,
+    registers,
+    async collect() {
+      const counts = await snapshot();
+      if (!counts) return;
+      // Every pair is set, zero when empty, so a group that empties reads 0, not its last value.
+      for (const status of USER_STATUSES) {
+        for (const role of USER_ROLES) {
+          const group = counts.groups.find((g) => g.status === status && g.role === role);
+          this.set({ status, role }, group?.users ?? 0);
+        }
+      }
+    },
+  });
+  new Gauge({
+    name: NAMES.legacy,
+    help: "Users whose password is still an imported bcrypt hash (upgraded to argon2id at their next login).",
+    registers,
+    async collect() {
+      const counts = await snapshot();
+      if (counts) this.set(counts.groups.reduce((sum, g) => sum + g.legacyHashes, 0));
+    },
+  });
+  new Gauge({
+    name: NAMES.sessions,
+    help: "Live sessions: refresh-token families neither revoked nor expired.",
+    registers,
+    async collect() {
+      const counts = await snapshot();
+      if (counts) this.set(counts.liveSessions);
+    },
+  });
+}
