@@ -169,7 +169,7 @@ describe("PAGES_ENABLED=false", () => {
       expect(get.status, path).toBe(404);
       expect(get.body.code).toBe("NOT_FOUND");
     }
-    for (const path of ["/sign-in", "/sign-up", "/password/forgot", "/account/logout"]) {
+    for (const path of ["/sign-in", "/sign-up", "/password/forgot", "/auth/sign-out"]) {
       const post = await postForm(server, path, { email: "a@latchkey.test" });
       expect(post.status, path).toBe(404);
     }

@@ -82,18 +82,4 @@
       })
       .catch(() => {});
   }
-
-  // Signing out also ends the session by its refresh cookie, which the page route
-  // cannot see; the form is sent either way.
-  const logout = document.querySelector("form[data-logout]");
-  if (logout) {
-    logout.addEventListener("submit", (event) => {
-      if (logout.dataset.done) return;
-      event.preventDefault();
-      logout.dataset.done = "true";
-      api("/auth/logout")
-        .catch(() => {})
-        .finally(() => logout.submit());
-    });
-  }
 })();
