@@ -106,7 +106,7 @@ export function buildApp(config: Config, deps: Deps, options: AppOptions): App {
   });
 
   // Beside the API's scope, not in it: the pages have their own CSP, form parser and
-  // same-origin rule (their no-referrer forms post with `Origin: null`).
+  // same-origin rule for forms (which also accepts `Origin: null` with Sec-Fetch-Site).
   if (config.pagesEnabled) registerPages(app, deps);
 
   if (options.metrics && config.metricsToken !== undefined && config.metricsPort === undefined) {

@@ -25,11 +25,11 @@ describe("hosted pages: headers and markup", () => {
   });
   afterAll(() => server?.close());
 
-  it.each(PAGES)("%s: strict CSP, no referrer, not cached, HTML", async (path) => {
+  it.each(PAGES)("%s: strict CSP, referrer only to this origin, not cached, HTML", async (path) => {
     const page = await getPage(server, path);
     expect([200, 410]).toContain(page.status);
     expect(page.headers.get("content-security-policy")).toBe(CSP);
-    expect(page.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(page.headers.get("referrer-policy")).toBe("same-origin");
     expect(page.headers.get("cache-control")).toBe("no-store");
     expect(page.headers.get("x-content-type-options")).toBe("nosniff");
     expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");

@@ -61,8 +61,8 @@
     });
   }
 
-  // The API's own calls, sent with Origin (the page's no-referrer policy would make it
-  // "null") so they pass its same-origin rule for cookies.
+  // The API's own calls, sent with the page's Origin so they pass its same-origin rule for
+  // cookies (said again here: the page's own policy already does).
   const api = (path) =>
     fetch(path, {
       method: "POST",
