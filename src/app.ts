@@ -17,6 +17,7 @@ import { registerAccountRoutes } from "./http/routes/account.js";
 import { registerAdminRoutes } from "./http/routes/admin.js";
 import { registerAdminMailRoutes } from "./http/routes/admin-mail.js";
 import { registerHealthRoutes } from "./http/routes/health.js";
+import { registerHomeRoutes } from "./http/routes/home.js";
 import { registerLoginRoutes } from "./http/routes/login.js";
 import { registerRecoveryRoutes } from "./http/routes/recovery.js";
 import { registerRegistrationRoutes } from "./http/routes/registration.js";
@@ -94,6 +95,7 @@ export function buildApp(config: Config, deps: Deps, options: AppOptions): App {
     registerNotFoundHandler(scoped);
     await registerOpenApi(scoped, config);
     const routes = scoped.withTypeProvider<TypeBoxTypeProvider>();
+    registerHomeRoutes(routes, config);
     registerHealthRoutes(routes, options.ping);
     registerWellKnownRoutes(routes, deps.tokens);
     registerRegistrationRoutes(routes, deps);

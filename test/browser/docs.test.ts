@@ -21,6 +21,11 @@ describe.skipIf(!hasChromium)("/docs in Chromium", () => {
 
   it("renders the reference: nothing refused by the CSP, no outside service offered", async () => {
     const { context, page, problems } = await openPage(browser);
+    // Any console error counts, a 404 for /favicon.ico included.
+    const errors: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error") errors.push(message.text());
+    });
     const elsewhere: string[] = [];
     page.on("request", (request) => {
       if (!request.url().startsWith(server.url) && !request.url().startsWith("data:")) {
@@ -32,10 +37,11 @@ describe.skipIf(!hasChromium)("/docs in Chromium", () => {
     await page.getByRole("heading", { name: "Latchkey", level: 1 }).waitFor();
     // Settles once every font the page asked for has loaded or failed.
     await page.evaluate("document.fonts.ready.then(() => true)");
-    const text = (await page.locator("body").innerText()) ?? "";
+    const text = (await page.locator("body").textContent()) ?? "";
     for (const label of OUTSIDE_SERVICES) expect(text, label).not.toContain(label);
     expect(problems).toEqual([]);
     expect(elsewhere).toEqual([]);
+    expect(errors).toEqual([]);
     await context.close();
   });
 });
