@@ -18,6 +18,7 @@ import { registerAdminRoutes } from "./http/routes/admin.js";
 import { registerAdminMailRoutes } from "./http/routes/admin-mail.js";
 import { registerAdminStatsRoutes } from "./http/routes/admin-stats.js";
 import { registerHealthRoutes } from "./http/routes/health.js";
+import { registerHomeRoutes } from "./http/routes/home.js";
 import { registerLoginRoutes } from "./http/routes/login.js";
 import { registerRecoveryRoutes } from "./http/routes/recovery.js";
 import { registerRegistrationRoutes } from "./http/routes/registration.js";
@@ -95,6 +96,7 @@ export function buildApp(config: Config, deps: Deps, options: AppOptions): App {
     registerNotFoundHandler(scoped);
     await registerOpenApi(scoped, config);
     const routes = scoped.withTypeProvider<TypeBoxTypeProvider>();
+    registerHomeRoutes(routes, config);
     registerHealthRoutes(routes, options.ping);
     registerWellKnownRoutes(routes, deps.tokens);
     registerRegistrationRoutes(routes, deps);
@@ -108,7 +110,7 @@ export function buildApp(config: Config, deps: Deps, options: AppOptions): App {
   });
 
   // Beside the API's scope, not in it: the pages have their own CSP, form parser and
-  // same-origin rule (their no-referrer forms post with `Origin: null`).
+  // same-origin rule for forms (which also accepts `Origin: null` with Sec-Fetch-Site).
   if (config.pagesEnabled) registerPages(app, deps);
 
   if (options.metrics && config.metricsToken !== undefined && config.metricsPort === undefined) {

@@ -101,12 +101,31 @@ function registerDocs(app: FastifyInstance): void {
   app.get(`${DOCS_PREFIX}/*`, options, forward);
 }
 
+/**
+ * A self-hosted auth server's reference offers nothing of Scalar's hosted services: no AI
+ * agent ("Ask AI"), no MCP generator, no developer toolbar (its Share and Deploy upload the
+ * document), no button into Scalar's client app. And nothing leaves the page: no usage
+ * pings, the system's fonts instead of fonts.scalar.com's (which the CSP refuses). A
+ * variable, not a literal at the call: releases whose types lack an option (`mcp` before
+ * 1.5x) still compile, and ignore it at run time.
+ */
+const DOCS_CONFIGURATION = {
+  url: "/openapi.json",
+  title: "Latchkey API",
+  agent: { disabled: true },
+  mcp: { disabled: true },
+  showDeveloperTools: "never",
+  hideClientButton: true,
+  telemetry: false,
+  withDefaultFonts: false,
+} as const;
+
 async function createDocsApp(): Promise<FastifyInstance> {
   const { default: apiReference } = await import("@scalar/fastify-api-reference");
   const docs = Fastify({ logger: false });
   await docs.register(apiReference, {
     routePrefix: DOCS_PREFIX,
-    configuration: { url: "/openapi.json", title: "Latchkey API" },
+    configuration: DOCS_CONFIGURATION,
     hooks: {
       // The reference page is an app: its own script and inline styles, nothing remote.
       onRequest: async (_request, reply) => {

@@ -52,7 +52,7 @@ const FORM_PAGES: Readonly<Record<string, string>> = {
   "/verify-email/resend": "/verify-email",
   "/account/password": "/account",
   "/account/sessions/revoke": "/account",
-  "/account/logout": "/account",
+  "/auth/sign-out": "/account",
 };
 
 function currentPage(request: FastifyRequest): string {

@@ -41,8 +41,11 @@ export function registerPages(app: App, deps: Deps): void {
           baseUri: ["'none'"],
         },
       },
-      // Reset tokens are in these pages' URLs: nothing may pass them on in a Referer.
-      referrerPolicy: { policy: "no-referrer" },
+      // Reset tokens are in these pages' URLs: no other origin may see them in a Referer.
+      // same-origin, not no-referrer: under no-referrer the browser sends `Origin: null` with
+      // our own forms, and on plain http (no Fetch Metadata outside secure contexts) nothing
+      // would tell them from another site's. Referer then goes only to this origin.
+      referrerPolicy: { policy: "same-origin" },
       strictTransportSecurity: config.publicUrl.startsWith("https://"),
     });
 

@@ -5,11 +5,14 @@ import type { FastifyRequest } from "fastify";
  * cookie rule: every page POST is checked, cookies or not, so another site cannot sign
  * a visitor in to an account of its choosing (login CSRF).
  *
- * A same-origin form on a `Referrer-Policy: no-referrer` page is sent with `Origin: null`
- * (Fetch Standard, "append a request Origin header"), so Origin alone cannot tell our own
- * forms from an opaque origin. Fetch Metadata can: `Sec-Fetch-Site` is set by the browser
- * and cannot be forged by a page (OWASP CSRF Prevention Cheat Sheet, "Fetch Metadata").
- * Without either header the client is not a browser, and no other site can make it send.
+ * The pages' `Referrer-Policy: same-origin` makes the browser send their forms with the real
+ * Origin (Fetch Standard, "append a request Origin header"), which is all a browser gives on
+ * plain http away from localhost: Fetch Metadata is sent only to secure contexts. A form from
+ * a `no-referrer` page (another browser's policy, a cached page) comes with `Origin: null`;
+ * `Sec-Fetch-Site` tells ours from an opaque origin then, since a page cannot forge it
+ * (OWASP CSRF Prevention Cheat Sheet, "Fetch Metadata"). `Origin: null` without it is
+ * refused. Without either header the client is not a browser, and no other site can make
+ * it send.
  */
 export function isSameOriginPost(request: FastifyRequest, ownOrigin: string): boolean {
   const site = request.headers["sec-fetch-site"];

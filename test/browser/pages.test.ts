@@ -231,6 +231,26 @@ describe.skipIf(!hasChromium)("hosted pages in Chromium", () => {
     await context.close();
   });
 
+  it("signs out without script after the access cookie ran out: the session ends", async () => {
+    const email = await activeUser("signout-expired");
+    const { context, page } = await openPage(browser, { javaScriptEnabled: false });
+    await page.goto(`${server.url}/sign-in`);
+    await page.getByLabel("Email address").fill(email);
+    await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+    await submit(page, "Sign in");
+    expect(page.url()).toBe(`${server.url}/account`);
+    const cookies = await context.cookies();
+    const refreshToken = cookies.find((c) => c.name === "refreshToken")?.value ?? "";
+    expect(refreshToken).not.toBe("");
+    // The account page stays open past the access token's life; then Sign out is pressed.
+    server.clock.advance(server.runtime.deps.config.accessTokenTtl + 60);
+    await submit(page, "Sign out");
+    expect(page.url()).toBe(`${server.url}/sign-in?notice=signed-out`);
+    expect((await context.cookies()).map((c) => c.name)).toEqual([]);
+    expect((await server.post("/auth/refresh", { refreshToken })).status).toBe(401);
+    await context.close();
+  });
+
   it("an expired link shows a clear message with a way to ask for a new one", async () => {
     const email = await activeUser("expired");
     await server.post("/auth/forgot-password", { email });

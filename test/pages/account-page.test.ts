@@ -7,6 +7,7 @@ import {
   NEW_PASSWORD,
   PASSWORD,
   postForm,
+  SAME_ORIGIN_FORM,
   signInWithPages,
   signUpWithPages,
 } from "./support.js";
@@ -117,13 +118,30 @@ describe("the account page without JavaScript", () => {
     const address = await signUpAndVerify("logout");
     const jar = await signIn(address);
     const refreshToken = jar.get("refreshToken") ?? "";
-    const out = await postForm(server, "/account/logout", {}, { jar });
+    const out = await postForm(server, "/auth/sign-out", {}, { jar });
     expect(out.location).toBe("/sign-in?notice=signed-out");
     const cleared = out.headers.getSetCookie().join("\n");
     expect(cleared).toMatch(/accessToken=;/);
     expect(cleared).toMatch(/refreshToken=;/);
     expect((await server.post("/auth/refresh", { refreshToken })).status).toBe(401);
     expect((await getPage(server, "/account", { jar })).status).toBe(303);
+  });
+
+  it("signs out after the access cookie ran out: the refresh cookie ends the session", async () => {
+    const address = await signUpAndVerify("logout-expired");
+    const jar = await signIn(address);
+    const refreshToken = jar.get("refreshToken") ?? "";
+    server.clock.advance(server.runtime.deps.config.accessTokenTtl + 60);
+    // What the browser sends to /auth/sign-out then: the refresh cookie (Path=/auth) alone.
+    const out = await postForm(
+      server,
+      "/auth/sign-out",
+      {},
+      { headers: { ...SAME_ORIGIN_FORM, cookie: `refreshToken=${refreshToken}` } },
+    );
+    expect(out.location).toBe("/sign-in?notice=signed-out");
+    expect(out.headers.getSetCookie().join("\n")).toMatch(/refreshToken=;.*Path=\/auth/);
+    expect((await server.post("/auth/refresh", { refreshToken })).status).toBe(401);
   });
 
   // Regression: Chromium sends `Origin: null` with forms on no-referrer pages, which the
@@ -134,7 +152,7 @@ describe("the account page without JavaScript", () => {
     const jar = await signIn(address);
     const crossSite = await postForm(
       server,
-      "/account/logout",
+      "/auth/sign-out",
       {},
       {
         jar,
@@ -143,7 +161,7 @@ describe("the account page without JavaScript", () => {
     );
     expect(crossSite.status).toBe(403);
     expect((await getPage(server, "/account", { jar })).status).toBe(200);
-    const sameOrigin = await postForm(server, "/account/logout", {}, { jar });
+    const sameOrigin = await postForm(server, "/auth/sign-out", {}, { jar });
     expect(sameOrigin.status).toBe(303);
   });
 

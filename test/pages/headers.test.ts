@@ -25,11 +25,11 @@ describe("hosted pages: headers and markup", () => {
   });
   afterAll(() => server?.close());
 
-  it.each(PAGES)("%s: strict CSP, no referrer, not cached, HTML", async (path) => {
+  it.each(PAGES)("%s: strict CSP, referrer only to this origin, not cached, HTML", async (path) => {
     const page = await getPage(server, path);
     expect([200, 410]).toContain(page.status);
     expect(page.headers.get("content-security-policy")).toBe(CSP);
-    expect(page.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(page.headers.get("referrer-policy")).toBe("same-origin");
     expect(page.headers.get("cache-control")).toBe("no-store");
     expect(page.headers.get("x-content-type-options")).toBe("nosniff");
     expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
@@ -169,7 +169,7 @@ describe("PAGES_ENABLED=false", () => {
       expect(get.status, path).toBe(404);
       expect(get.body.code).toBe("NOT_FOUND");
     }
-    for (const path of ["/sign-in", "/sign-up", "/password/forgot", "/account/logout"]) {
+    for (const path of ["/sign-in", "/sign-up", "/password/forgot", "/auth/sign-out"]) {
       const post = await postForm(server, path, { email: "a@latchkey.test" });
       expect(post.status, path).toBe(404);
     }

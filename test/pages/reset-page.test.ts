@@ -53,7 +53,7 @@ describeEachStore("the reset-password page", (store) => {
       expect(page.status).toBe(200);
       expect(heading(page.html)).toBe("Choose a new password");
       expect(page.html).toContain(`action="${path}"`);
-      expect(page.headers.get("referrer-policy")).toBe("no-referrer");
+      expect(page.headers.get("referrer-policy")).toBe("same-origin");
     }
     const jar = new CookieJar();
     const done = await postForm(

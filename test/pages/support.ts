@@ -42,7 +42,8 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-// What Chromium sends with a form on a no-referrer page of the same origin.
+// What Chromium sends with a same-origin form on a no-referrer page (a page cached from
+// before the pages sent `same-origin`); the pages still accept it.
 export const SAME_ORIGIN_FORM = { origin: "null", "sec-fetch-site": "same-origin" } as const;
 
 async function send(

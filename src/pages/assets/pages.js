@@ -61,8 +61,8 @@
     });
   }
 
-  // The API's own calls, sent with Origin (the page's no-referrer policy would make it
-  // "null") so they pass its same-origin rule for cookies.
+  // The API's own calls, sent with the page's Origin so they pass its same-origin rule for
+  // cookies (said again here: the page's own policy already does).
   const api = (path) =>
     fetch(path, {
       method: "POST",
@@ -81,19 +81,5 @@
         if (response.ok) location.replace(resume.dataset.resume);
       })
       .catch(() => {});
-  }
-
-  // Signing out also ends the session by its refresh cookie, which the page route
-  // cannot see; the form is sent either way.
-  const logout = document.querySelector("form[data-logout]");
-  if (logout) {
-    logout.addEventListener("submit", (event) => {
-      if (logout.dataset.done) return;
-      event.preventDefault();
-      logout.dataset.done = "true";
-      api("/auth/logout")
-        .catch(() => {})
-        .finally(() => logout.submit());
-    });
   }
 })();

@@ -6,9 +6,10 @@ import {
   listSessions,
   revokeSession,
 } from "../../domain/account.js";
+import { logout } from "../../domain/refresh.js";
 import { AuthError } from "../../errors.js";
 import { clientContext } from "../../http/client-context.js";
-import { clearSessionCookies } from "../../http/cookies.js";
+import { clearSessionCookies, REFRESH_COOKIE } from "../../http/cookies.js";
 import type { App } from "../../http/types.js";
 import type { MessageKey } from "../../i18n/translate.js";
 import { field, href, type PageContext, type PageEnv, pageContext } from "../context.js";
@@ -137,10 +138,12 @@ export function registerAccountPageRoutes(app: App, env: PageEnv): void {
     }),
   );
 
-  // Ends this browser's session (the access token names it) and clears both cookies.
-  // Signed out already is fine: the cookies are cleared all the same.
-  app.post("/account/logout", PAGE_ROUTE, async (request, reply) => {
+  // Sign-out is under /auth, not /account: the refresh cookie (Path=/auth) reaches it, so the
+  // session ends even when the short-lived access cookie has run out. Either cookie names
+  // the session; both are cleared. Signed out already is fine: the cookies go all the same.
+  app.post("/auth/sign-out", PAGE_ROUTE, async (request, reply) => {
     const ctx = pageContext(request, env);
+    await logout(deps, request.cookies[REFRESH_COOKIE]);
     const claims = await signedInClaims(request, deps);
     if (claims) {
       await revokeSession(deps, claims, claims.sid).catch((error: unknown) => {

@@ -107,7 +107,7 @@ export function accountPage(ctx: PageContext, view: AccountView): Html {
     `<section aria-labelledby="password-title"><h2 id="password-title">${escapeHtml(t("account.changePassword"))}</h2>
 <p class="hint">${escapeHtml(t("account.changePasswordHint"))}</p>
 ${form(ctx, { action: "/account/password", body: passwordFields, submit: t("account.changeSubmit") })}</section>`,
-    `<section class="sign-out">${form(ctx, { action: "/account/logout", body: "", submit: t("account.signOut"), secondary: true, data: { logout: "" } })}</section>`,
+    `<section class="sign-out">${form(ctx, { action: "/auth/sign-out", body: "", submit: t("account.signOut"), secondary: true })}</section>`,
   ].join("\n");
   return renderLayout(ctx, { title: t("account.title"), body, wide: true });
 }
