@@ -23,6 +23,7 @@ import { registerRegistrationRoutes } from "./http/routes/registration.js";
 import { registerSessionRoutes } from "./http/routes/sessions.js";
 import { registerWellKnownRoutes } from "./http/routes/well-known.js";
 import { registerServerLimits } from "./http/server-limits.js";
+import { registerTextInputRule } from "./http/text-input.js";
 import type { App } from "./http/types.js";
 import { createLogger } from "./logger.js";
 import { registerHttpMetrics, registerMetricsRoute } from "./metrics/http.js";
@@ -76,6 +77,7 @@ export function buildApp(config: Config, deps: Deps, options: AppOptions): App {
   }
   registerErrorHandler(app);
   registerServerLimits(app, config.bodyLimit);
+  registerTextInputRule(app);
   // Only JSON is spoken: a text/plain body is 415, not a string that fails validation.
   app.removeContentTypeParser("text/plain");
   if (options.metrics) registerHttpMetrics(app, options.metrics);

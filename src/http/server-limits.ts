@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { AuthError } from "../errors.js";
 
@@ -28,8 +29,13 @@ export function registerServerLimits(app: FastifyInstance, ceiling: number): voi
   app.removeContentTypeParser("application/json");
   app.addContentTypeParser(
     "application/json",
-    { parseAs: "string" },
+    { parseAs: "buffer" },
     (request: FastifyRequest, body: string | Buffer, done) => {
+      // RFC 8259 §8.1: JSON text is UTF-8. Decoding would turn bad bytes into U+FFFD silently.
+      if (typeof body !== "string" && !isUtf8(body)) {
+        done(new AuthError("INVALID_JSON", "The request body is not valid UTF-8."));
+        return;
+      }
       const text = typeof body === "string" ? body : body.toString("utf8");
       if (exceedsDepth(text, JSON_MAX_DEPTH)) {
         done(new AuthError("INVALID_JSON", `JSON may nest at most ${JSON_MAX_DEPTH} levels.`));
