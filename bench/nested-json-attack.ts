@@ -118,17 +118,23 @@ async function attackOnly(url: string): Promise<void> {
   console.log(`attack requests: ${tally.sent}, answers ${statuses}`);
 }
 
-/** GET /healthz every PROBE_INTERVAL_MS until `until`, one at a time: milliseconds each. */
+/**
+ * GET /healthz every PROBE_INTERVAL_MS until `until`, whether the last one has answered or
+ * not (open loop, as users arrive): milliseconds each. A closed loop would send nothing
+ * while the server stalls, and its median would hide the stall.
+ */
 async function probe(url: string, until: number): Promise<number[]> {
-  const times: number[] = [];
+  const pending: Promise<number>[] = [];
   while (Date.now() < until) {
     const started = performance.now();
-    const res = await fetch(`${url}/healthz`);
-    await res.arrayBuffer();
-    times.push(performance.now() - started);
+    pending.push(
+      fetch(`${url}/healthz`)
+        .then((res) => res.arrayBuffer())
+        .then(() => performance.now() - started),
+    );
     await sleep(PROBE_INTERVAL_MS);
   }
-  return times;
+  return Promise.all(pending);
 }
 
 function percentile(sorted: number[], p: number): number {
