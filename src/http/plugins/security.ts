@@ -45,7 +45,8 @@ export async function registerSecurity(app: FastifyInstance, config: Config): Pr
  */
 function usesSessionCookie(request: FastifyRequest): boolean {
   if (request.headers.authorization) return false;
-  const cookies = request.cookies;
+  // Unset when @fastify/cookie is not registered: then no route reads a session cookie either.
+  const cookies: Partial<Record<string, string>> = request.cookies ?? {};
   return cookies[ACCESS_COOKIE] !== undefined || cookies[REFRESH_COOKIE] !== undefined;
 }
 
