@@ -24,6 +24,8 @@ import { registerRecoveryRoutes } from "./http/routes/recovery.js";
 import { registerRegistrationRoutes } from "./http/routes/registration.js";
 import { registerSessionRoutes } from "./http/routes/sessions.js";
 import { registerWellKnownRoutes } from "./http/routes/well-known.js";
+import { registerServerLimits } from "./http/server-limits.js";
+import { registerTextInputRule } from "./http/text-input.js";
 import type { App } from "./http/types.js";
 import { createLogger } from "./logger.js";
 import { registerHttpMetrics, registerMetricsRoute } from "./metrics/http.js";
@@ -46,6 +48,14 @@ export function buildApp(config: Config, deps: Deps, options: AppOptions): App {
   const app = Fastify({
     loggerInstance: options.logger ?? createLogger(config),
     bodyLimit: config.bodyLimit,
+    // Slow clients (slowloris) are cut off: Node checks its timeouts every
+    // connectionsCheckingInterval, 30 s by default, far past a 10 s header timeout.
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      connectionsCheckingInterval: checkingInterval(config.headersTimeoutMs),
+    },
     // The client IP comes from the socket unless the operator names the proxies to trust.
     trustProxy: trustProxyOption(config.trustProxy),
     genReqId: () => randomUUID(),
@@ -61,7 +71,15 @@ export function buildApp(config: Config, deps: Deps, options: AppOptions): App {
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  if (config.trustProxy === true) {
+    // proxy-addr then takes the leftmost X-Forwarded-For entry, which the client wrote.
+    app.log.warn(
+      "TRUST_PROXY=true trusts every X-Forwarded-For hop: a client picks its own IP for rate limits and the audit trail unless the proxy overwrites the header. Set the number of proxies or their addresses instead.",
+    );
+  }
   registerErrorHandler(app);
+  registerServerLimits(app, config.bodyLimit);
+  registerTextInputRule(app);
   // Only JSON is spoken: a text/plain body is 415, not a string that fails validation.
   app.removeContentTypeParser("text/plain");
   if (options.metrics) registerHttpMetrics(app, options.metrics);
@@ -118,6 +136,11 @@ export function buildApp(config: Config, deps: Deps, options: AppOptions): App {
   }
 
   return app;
+}
+
+/** A tenth of the header timeout, so a slow client is closed at most 10 % late; at most 1 s. */
+function checkingInterval(headersTimeoutMs: number): number {
+  return Math.max(10, Math.min(1000, Math.floor(headersTimeoutMs / 10)));
 }
 
 /** A hop count becomes the function Fastify's types ask for: trust the nearest n proxies. */

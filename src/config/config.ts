@@ -53,6 +53,9 @@ export interface Config {
   readonly mailLease: number;
   /** Seconds between re-reads of the signing keys (rotation on another instance). */
   readonly keyReloadInterval: number;
+  /** Milliseconds a client has to send a request's headers, and the whole request. */
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
   /** Seconds SIGTERM waits for in-flight requests and mail before closing anyway. */
   readonly shutdownTimeout: number;
   /** Set: /metrics on the public port behind this Bearer token. */

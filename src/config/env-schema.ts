@@ -72,6 +72,19 @@ function durationOf({ allowZero }: { allowZero: boolean }) {
   };
 }
 
+/** `300ms`, or a duration in seconds and up (`10s`, `1m`), into milliseconds. */
+function millisecondsIn(minMs: number, maxMs: number) {
+  return (raw: string): Parsed<number> => {
+    const ms = /^([0-9]{1,9})ms$/.exec(raw);
+    const seconds = ms ? undefined : parseDuration(raw);
+    const value = ms ? Number(ms[1]) : seconds === undefined ? undefined : seconds * 1000;
+    if (value === undefined) return fail(`${quote(raw)} is not a duration (use 500ms, 10s or 1m)`);
+    if (value < minMs) return fail(`${quote(raw)} is below the minimum of ${minMs}ms`);
+    if (value > maxMs) return fail(`${quote(raw)} is above the maximum of ${maxMs / 1000}s`);
+    return ok(value);
+  };
+}
+
 const TRUE = ["true", "1", "yes"];
 const FALSE = ["false", "0", "no"];
 function parseBoolean(raw: string): Parsed<boolean> {
@@ -215,9 +228,10 @@ function parseDirectory(raw: string): Parsed<string> {
 
 function parseTrustProxy(raw: string): Parsed<boolean | number | string[]> {
   const word = raw.trim().toLowerCase();
+  // Digits are a hop count before they are a boolean: "1" means one proxy, not trust-all.
+  if (/^[0-9]{1,2}$/.test(word)) return Number(word) === 0 ? ok(false) : ok(Number(word));
   if (TRUE.includes(word)) return ok(true);
   if (FALSE.includes(word)) return ok(false);
-  if (/^[0-9]{1,2}$/.test(word)) return ok(Number(word));
   const entries = raw.split(",").map((entry) => entry.trim());
   if (entries.every((entry) => /^[0-9a-f.:]+(?:\/[0-9]{1,3})?$/i.test(entry))) return ok(entries);
   return fail(
@@ -375,7 +389,7 @@ export const ENV_SCHEMA = {
     description: "Hashes that may wait; past that, sign-up and login answer 503 with Retry-After: 1.",
     parse: integerIn(0, 1_000_000) },
   TRUST_PROXY: { name: "TRUST_PROXY", aliases: [], key: "trustProxy", default: "false", fallback: "false",
-    description: "Take the client IP from X-Forwarded-For: true, a hop count, or the proxies' addresses/CIDRs.",
+    description: "Take the client IP from X-Forwarded-For: the number of proxies in front (e.g. 1), or their addresses/CIDRs; the address they appended is used. `true` trusts every entry, so a client picks its own IP: unsafe unless the proxy overwrites the header.",
     parse: parseTrustProxy },
   CORS_ORIGINS: { name: "CORS_ORIGINS", aliases: [], key: "corsOrigins", default: "unset: same origin only",
     description: "Comma-separated origins allowed to call the API from a browser, with cookies.",
@@ -405,6 +419,14 @@ export const ENV_SCHEMA = {
   KEY_RELOAD_INTERVAL: { name: "KEY_RELOAD_INTERVAL", aliases: [], key: "keyReloadInterval", default: "30s", fallback: "30s",
     description: "How often each instance re-reads the signing keys: a key rotated elsewhere reaches its JWKS within this time.",
     parse: durationOf({ allowZero: false }) },
+  // A client that sends its headers or body a byte at a time holds a socket and its memory
+  // for as long as it likes (slowloris); Node's own request timeout is 5 min.
+  HEADERS_TIMEOUT: { name: "HEADERS_TIMEOUT", aliases: [], key: "headersTimeoutMs", default: "10s", fallback: "10s",
+    description: "Time a client has to send a request's headers; then 408 and the connection is closed.",
+    parse: millisecondsIn(100, 3_600_000) },
+  REQUEST_TIMEOUT: { name: "REQUEST_TIMEOUT", aliases: [], key: "requestTimeoutMs", default: "30s", fallback: "30s",
+    description: "Time a client has to send a whole request, body included (at least HEADERS_TIMEOUT).",
+    parse: millisecondsIn(100, 3_600_000) },
   SHUTDOWN_TIMEOUT: { name: "SHUTDOWN_TIMEOUT", aliases: [], key: "shutdownTimeout", default: "10s", fallback: "10s",
     description: "On SIGTERM, how long in-flight requests and mail may take before the process exits.",
     parse: durationOf({ allowZero: false }) },

@@ -142,6 +142,7 @@ export function loadConfig(env: Env): Config {
     mailPollInterval: read(env, s.MAIL_POLL_INTERVAL),
     mailLease: read(env, s.MAIL_LEASE),
     keyReloadInterval: read(env, s.KEY_RELOAD_INTERVAL),
+    ...readTimeouts(env),
     shutdownTimeout: read(env, s.SHUTDOWN_TIMEOUT),
     metricsToken: read(env, s.METRICS_TOKEN),
     metricsPort,
@@ -151,6 +152,16 @@ export function loadConfig(env: Env): Config {
     brandColor: read(env, s.BRAND_COLOR),
     brandLogoUrl: read(env, s.BRAND_LOGO_URL),
   });
+}
+
+/** Node refuses to start a server whose header timeout exceeds its request timeout. */
+function readTimeouts(env: Env): Pick<Config, "headersTimeoutMs" | "requestTimeoutMs"> {
+  const headersTimeoutMs = read(env, ENV_SCHEMA.HEADERS_TIMEOUT);
+  const requestTimeoutMs = read(env, ENV_SCHEMA.REQUEST_TIMEOUT);
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError("HEADERS_TIMEOUT", "must not be longer than REQUEST_TIMEOUT");
+  }
+  return { headersTimeoutMs, requestTimeoutMs };
 }
 
 function readRateLimits(env: Env): Config["rateLimits"] {

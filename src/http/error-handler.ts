@@ -53,18 +53,28 @@ export function frameworkErrors(error: FastifyError, _request: unknown, reply: F
   return sendError(reply, known);
 }
 
+/** Node's reasons for refusing a request before Fastify sees it, and what each answers. */
+const CLIENT_ERRORS: Readonly<Record<string, ErrorCode>> = {
+  HPE_HEADER_OVERFLOW: "HEADERS_TOO_LARGE",
+  // HEADERS_TIMEOUT or REQUEST_TIMEOUT passed before the request was in.
+  ERR_HTTP_REQUEST_TIMEOUT: "REQUEST_TIMEOUT",
+};
+const REASONS: Partial<Record<ErrorCode, string>> = {
+  HEADERS_TOO_LARGE: "Request Header Fields Too Large",
+  REQUEST_TIMEOUT: "Request Timeout",
+};
+
 /**
  * Requests Node's HTTP parser rejects never reach Fastify: answer them in the
  * envelope on the raw socket.
  */
 export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Duplex): void {
-  const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
-  const code = tooLarge ? "HEADERS_TOO_LARGE" : "BAD_REQUEST";
+  const code = CLIENT_ERRORS[error.code ?? ""] ?? "BAD_REQUEST";
   const { status, message } = ERROR_CODES[code];
   const body = JSON.stringify({ success: false, message, code });
   if (socket.writable) {
     socket.end(
-      `HTTP/1.1 ${status} ${tooLarge ? "Request Header Fields Too Large" : "Bad Request"}\r\n` +
+      `HTTP/1.1 ${status} ${REASONS[code] ?? "Bad Request"}\r\n` +
         `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
         `Connection: close\r\n\r\n${body}`,
     );

@@ -182,6 +182,14 @@ describeEachStore("malformed requests", (store) => {
 
     it("login answers them like an unknown email: 401 INVALID_CREDENTIALS", async () => {
       for (const email of bad) {
+        // Issue 13 item 9: a NUL is refused on every route before any lookup.
+        if (email.includes("\u0000")) {
+          expectFieldError(
+            await server.post("/auth/login", { email, password: PASSWORD }),
+            "email",
+          );
+          continue;
+        }
         expectError(
           await server.post("/auth/login", { email, password: PASSWORD }),
           401,

@@ -195,6 +195,30 @@ describe("security headers, CORS and the cross-site cookie rule", () => {
       expectError(wrong, 401, "INVALID_CREDENTIALS");
     });
 
+    // The gate reads cookie names as the routes do: `refreshToken =x` is the refresh cookie.
+    it("refuses a session cookie whose name is padded with spaces", async () => {
+      const { cookie } = await signIn("csrf-padded");
+      const padded = cookie.replaceAll("=", " =").replace("accessToken", " accessToken");
+      expectCrossSiteRefused(
+        await server.post("/auth/logout", undefined, { cookie: padded, origin: EVIL_ORIGIN }),
+      );
+      expectCrossSiteRefused(
+        await server.post("/auth/refresh", undefined, { cookie: padded, origin: EVIL_ORIGIN }),
+      );
+      const res = await server.post("/auth/refresh", undefined, { cookie, origin: APP_ORIGIN });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+    });
+
+    it("does not take another cookie's name for a session cookie", async () => {
+      const { email } = await registerActive(server, "csrf-lookalike");
+      const res = await server.post(
+        "/auth/login",
+        { email, password: PASSWORD },
+        { cookie: "myaccessToken=1; xrefreshToken=2", origin: EVIL_ORIGIN },
+      );
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+    });
+
     it("leaves safe methods alone: GET /auth/me by cookie from a foreign Origin", async () => {
       const { cookie } = await signIn("csrf-get");
       expect((await server.get("/auth/me", { cookie, origin: EVIL_ORIGIN })).status).toBe(200);

@@ -83,6 +83,8 @@ describe("loadConfig defaults", () => {
       mailPollInterval: 1,
       mailLease: 60,
       keyReloadInterval: 30,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
       shutdownTimeout: 10,
       metricsToken: undefined,
       metricsPort: undefined,
@@ -372,7 +374,7 @@ describe("ENV_SCHEMA", () => {
       "COOKIE_SECURE LOG_LEVEL NODE_ENV ARGON2_MEMORY_KIB ARGON2_ITERATIONS " +
       "HASH_CONCURRENCY HASH_QUEUE_MAX " +
       "TRUST_PROXY CORS_ORIGINS AUDIT_RETENTION HIBP_ENABLED HIBP_TIMEOUT_MS RATE_LIMIT_ENABLED " +
-      "MAIL_MAX_ATTEMPTS MAIL_POLL_INTERVAL MAIL_LEASE KEY_RELOAD_INTERVAL SHUTDOWN_TIMEOUT METRICS_TOKEN METRICS_PORT METRICS_HOST " +
+      "MAIL_MAX_ATTEMPTS MAIL_POLL_INTERVAL MAIL_LEASE KEY_RELOAD_INTERVAL HEADERS_TIMEOUT REQUEST_TIMEOUT SHUTDOWN_TIMEOUT METRICS_TOKEN METRICS_PORT METRICS_HOST " +
       "PAGES_ENABLED BRAND_NAME BRAND_COLOR BRAND_LOGO_URL"
     ).split(" ");
     expect(ENV_VARS.map((spec) => spec.name)).toEqual(documented);
@@ -412,6 +414,9 @@ describe("security settings", () => {
   it("parses TRUST_PROXY forms", () => {
     expect(loadConfig({ TRUST_PROXY: "true" }).trustProxy).toBe(true);
     expect(loadConfig({ TRUST_PROXY: "2" }).trustProxy).toBe(2);
+    // One proxy, not "trust every hop" (issue 13 item 8).
+    expect(loadConfig({ TRUST_PROXY: "1" }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: "0" }).trustProxy).toBe(false);
     expect(loadConfig({ TRUST_PROXY: "10.0.0.0/8, 127.0.0.1" }).trustProxy).toEqual([
       "10.0.0.0/8",
       "127.0.0.1",
@@ -478,5 +483,19 @@ describe("hosted pages settings", () => {
     ["PAGES_ENABLED", "maybe"],
   ])("refuses %s=%j", (name, raw) => {
     expect(configError({ [name]: raw }).variable).toBe(name);
+  });
+});
+
+describe("HEADERS_TIMEOUT and REQUEST_TIMEOUT (issue 13 item 12)", () => {
+  it("default to 10 s and 30 s, and read milliseconds or seconds", () => {
+    expect(loadConfig({})).toMatchObject({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 });
+    const set = loadConfig({ HEADERS_TIMEOUT: "300ms", REQUEST_TIMEOUT: "1m" });
+    expect(set).toMatchObject({ headersTimeoutMs: 300, requestTimeoutMs: 60_000 });
+  });
+
+  it("refuses a header timeout longer than the request timeout, and nonsense", () => {
+    expect(() => loadConfig({ HEADERS_TIMEOUT: "40s" })).toThrow(/HEADERS_TIMEOUT/);
+    expect(() => loadConfig({ REQUEST_TIMEOUT: "5ms" })).toThrow(/REQUEST_TIMEOUT/);
+    expect(() => loadConfig({ HEADERS_TIMEOUT: "soon" })).toThrow(/HEADERS_TIMEOUT/);
   });
 });

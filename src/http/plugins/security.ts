@@ -38,11 +38,16 @@ export async function registerSecurity(app: FastifyInstance, config: Config): Pr
   });
 }
 
-/** A Bearer header wins over cookies; only cookie-carried sessions can be ridden cross-site. */
+/**
+ * A Bearer header wins over cookies; only cookie-carried sessions can be ridden cross-site.
+ * The cookies are read as the routes read them (@fastify/cookie's parse, which trims names):
+ * a substring test of the raw header let `refreshToken =…` reach a route ungated.
+ */
 function usesSessionCookie(request: FastifyRequest): boolean {
   if (request.headers.authorization) return false;
-  const cookie = request.headers.cookie ?? "";
-  return cookie.includes(`${ACCESS_COOKIE}=`) || cookie.includes(`${REFRESH_COOKIE}=`);
+  // Unset when @fastify/cookie is not registered: then no route reads a session cookie either.
+  const cookies: Partial<Record<string, string>> = request.cookies ?? {};
+  return cookies[ACCESS_COOKIE] !== undefined || cookies[REFRESH_COOKIE] !== undefined;
 }
 
 /**
