@@ -46,3 +46,13 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * PostgreSQL broke a lock cycle by aborting this transaction (40P01). Nothing it did
+ * remains, so running it again is safe; a second deadlock answers 503 like a busy database.
+ */
+export function isDeadlock(error: unknown): boolean {
+  return (
+    typeof error === "object" && error !== null && (error as { code?: unknown }).code === "40P01"
+  );
+}
