@@ -80,7 +80,7 @@ describe.skipIf(!postgresUrl)("a cut network between the server and PostgreSQL",
     proxied.port = String(proxy.port);
     server = await startServerOn(proxied.toString());
     await registerUsers(server.url);
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     server?.child.kill("SIGKILL");
     await server?.exited;
@@ -109,5 +109,5 @@ describe.skipIf(!postgresUrl)("a cut network between the server and PostgreSQL",
     }
     console.log(`${unavailable} answers 503 in ${TRIALS} cuts`);
     expect(unavailable).toBeGreaterThanOrEqual(TRIALS);
-  }, 60_000);
+  }, 120_000);
 });

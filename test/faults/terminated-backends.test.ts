@@ -26,7 +26,7 @@ describe.skipIf(!postgresUrl)("PostgreSQL terminating the server's connections u
     database = await createDatabase();
     server = await startServerOn(database.url);
     await registerUsers(server.url);
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     server?.child.kill("SIGKILL");
     await server?.exited;
@@ -59,5 +59,5 @@ describe.skipIf(!postgresUrl)("PostgreSQL terminating the server's connections u
       `${terminated} backends terminated, ${unavailable} answers 503 in ${TRIALS} trials`,
     );
     expect(terminated).toBeGreaterThan(TRIALS);
-  }, 60_000);
+  }, 120_000);
 });
