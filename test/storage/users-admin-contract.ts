@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NewUser, Stores, UserRecord } from "../../src/storage/ports.js";
+import { isDatabaseUnavailable } from "../../src/storage/unavailable.js";
 
 const NOW = new Date("2031-03-01T00:00:00.000Z");
 const at = (seconds: number): Date => new Date(NOW.getTime() - seconds * 1000);
@@ -208,6 +209,38 @@ export function runUsersAdminContract(
         expect(seenBySecond).toContain(b.id);
         expect(seenBySecond).not.toContain(a.id);
       });
+
+      // Issue 13, item 10: a wait on another admin change is bounded (lock_timeout, 5 s) and
+      // reads as "unavailable" (503 with Retry-After), not as a 500 or an endless wait.
+      it.skipIf(name.startsWith("PGlite"))(
+        "gives up waiting for another locker after the lock timeout, as unavailable",
+        async () => {
+          await make({ role: "admin" });
+          let secondDone!: () => void;
+          const secondSettled = new Promise<void>((resolve) => {
+            secondDone = resolve;
+          });
+          let firstLocked!: () => void;
+          const firstHasLock = new Promise<void>((resolve) => {
+            firstLocked = resolve;
+          });
+          const first = stores.transaction(async (tx) => {
+            await tx.users.lockActiveAdmins();
+            firstLocked();
+            await secondSettled;
+          });
+          await firstHasLock;
+          const second = stores.transaction((tx) => tx.users.lockActiveAdmins());
+          const outcome = await second.then(
+            () => null,
+            (error: unknown) => error,
+          );
+          secondDone();
+          await first;
+          expect(isDatabaseUnavailable(outcome)).toBe(true);
+        },
+        15_000,
+      );
 
       // Issue 13, item 10. PGlite has one connection: its transactions never overlap.
       it.skipIf(name.startsWith("PGlite"))(
