@@ -306,6 +306,9 @@ export interface Stores {
   keys: KeyStore;
   audit: AuditStore;
   outbox: OutboxStore;
-  /** Runs fn with stores bound to one transaction; commits when it resolves. */
+  /**
+   * Runs fn with stores bound to one transaction; commits when it resolves. A transaction
+   * PostgreSQL aborts in a deadlock runs once more, so fn's effects belong in the stores.
+   */
   transaction<T>(fn: (stores: Stores) => Promise<T>): Promise<T>;
 }

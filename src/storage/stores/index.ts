@@ -28,7 +28,8 @@ export function createStores(db: Kysely<Database>): Stores {
     transaction: (fn) => {
       if (db.isTransaction) return fn(stores);
       const run = () => db.transaction().execute((trx) => fn(createStores(trx)));
-      // A deadlock rolled everything back: one more run, as PostgreSQL's manual advises (13.3.4).
+      // A deadlock rolled everything back: one more run, as the PostgreSQL manual advises for
+      // 40P01 ("Serialization Failure Handling"). So fn may run twice (see ports.ts).
       return run().catch((error: unknown) => {
         if (isDeadlock(error)) return run();
         throw error;
