@@ -7,6 +7,7 @@ import { type Cursor, decodeCursor, encodeCursor } from "./cursor.js";
 import type { ClientContext, Deps } from "./deps.js";
 import { isUserId, normalizeName } from "./input-rules.js";
 import { issuePasswordReset } from "./recovery.js";
+import { createSerialQueue, type SerialQueue } from "./serial-queue.js";
 import { required } from "./validate.js";
 
 /** Who acts: an admin's user id over HTTP, or null for the operator's CLI. */
@@ -86,28 +87,31 @@ export async function updateUser(
   const takesAdminAway =
     (changes.role !== undefined && changes.role !== "admin") ||
     (changes.status !== undefined && changes.status !== "active");
-  const updated = await deps.stores.transaction(async (stores) => {
-    // Lock first, then read: the last-admin check and the session cut-off are decided on
-    // the user as they are now, not as a read before the transaction saw them.
-    if (takesAdminAway) await assertNotLastAdmin(stores, id);
-    const current = await stores.users.findById(id);
-    if (!current) throw new AuthError("USER_NOT_FOUND");
-    const user = await stores.users.update(
-      id,
-      {
-        ...(changes.status !== undefined ? { status: changes.status } : {}),
-        ...(changes.role !== undefined ? { role: changes.role } : {}),
-        ...(name !== undefined ? { name } : {}),
-      },
-      now,
-    );
-    if (!user) throw new AuthError("USER_NOT_FOUND");
-    const endsSessions =
-      (changes.status === "blocked" && current.status !== "blocked") ||
-      (changes.role === "user" && current.role === "admin");
-    if (endsSessions) await stores.sessions.revokeAllForUser(id, now);
-    return user;
-  });
+  // Taking an admin away waits its turn in this process (adminRemovals) before it locks anything.
+  const change = () =>
+    deps.stores.transaction(async (stores) => {
+      // Lock first, then read: the last-admin check and the session cut-off are decided on
+      // the user as they are now, not as a read before the transaction saw them.
+      if (takesAdminAway) await assertNotLastAdmin(stores, id);
+      const current = await stores.users.findById(id);
+      if (!current) throw new AuthError("USER_NOT_FOUND");
+      const user = await stores.users.update(
+        id,
+        {
+          ...(changes.status !== undefined ? { status: changes.status } : {}),
+          ...(changes.role !== undefined ? { role: changes.role } : {}),
+          ...(name !== undefined ? { name } : {}),
+        },
+        now,
+      );
+      if (!user) throw new AuthError("USER_NOT_FOUND");
+      const endsSessions =
+        (changes.status === "blocked" && current.status !== "blocked") ||
+        (changes.role === "user" && current.role === "admin");
+      if (endsSessions) await stores.sessions.revokeAllForUser(id, now);
+      return user;
+    });
+  const updated = await (takesAdminAway ? adminRemovals(deps)(change) : change());
   await auditAdmin(deps, actor, "admin.user.updated", id, {
     ...(changes.status !== undefined ? { status: changes.status } : {}),
     ...(changes.role !== undefined ? { role: changes.role } : {}),
@@ -118,10 +122,12 @@ export async function updateUser(
 
 export async function deleteUser(deps: Deps, actor: Actor, id: string): Promise<void> {
   const user = await getUser(deps, id);
-  await deps.stores.transaction(async (stores) => {
-    await assertNotLastAdmin(stores, id);
-    if (!(await stores.users.delete(id))) throw new AuthError("USER_NOT_FOUND");
-  });
+  await adminRemovals(deps)(() =>
+    deps.stores.transaction(async (stores) => {
+      await assertNotLastAdmin(stores, id);
+      if (!(await stores.users.delete(id))) throw new AuthError("USER_NOT_FOUND");
+    }),
+  );
   // The user's row is gone: the event keeps who it was, so the trail still reads.
   await auditAdmin(deps, actor, "admin.user.deleted", id, { email: user.email });
 }
@@ -162,6 +168,23 @@ export async function listAuditEvents(
     before: before && { occurredAt: before.at, id: before.id },
   });
   return page(events, limit, (event) => ({ at: event.occurredAt, id: event.id }));
+}
+
+const removalQueues = new WeakMap<Stores, SerialQueue>();
+
+/**
+ * Changes that may take an admin away (block, demote, delete) run one at a time per process:
+ * they all lock the same rows (the active admins), so running them at once only parks
+ * transactions, each holding a pooled connection, behind one lock (issue 13, item 10).
+ * Across instances the row locks still decide, bounded by the store's lock timeout.
+ */
+function adminRemovals(deps: Deps): SerialQueue {
+  let queue = removalQueues.get(deps.stores);
+  if (!queue) {
+    queue = createSerialQueue();
+    removalQueues.set(deps.stores, queue);
+  }
+  return queue;
 }
 
 /** Locks the active admins for the rest of the transaction; 409 when `id` is the only one. */

@@ -1,7 +1,7 @@
 import type { Duplex } from "node:stream";
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 import { AuthError, ERROR_CODES, type ErrorCode, type FieldError } from "../errors.js";
-import { isDatabaseUnavailable } from "../storage/unavailable.js";
+import { isDatabaseUnavailable, isDeadlock } from "../storage/unavailable.js";
 import { redactUrl } from "./log-redaction.js";
 
 // A database restart or failover takes seconds; clients retrying sooner only add load.
@@ -29,7 +29,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const known = toAuthError(error);
     if (known) return sendError(reply, known);
-    if (isDatabaseUnavailable(error)) {
+    // A deadlock that survived its transaction's one retry is contention, not a bug: try later.
+    if (isDatabaseUnavailable(error) || isDeadlock(error)) {
       request.log.warn({ err: error }, "database unavailable");
       return sendError(
         reply,

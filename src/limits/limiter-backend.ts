@@ -73,8 +73,10 @@ async function createPostgresFactory(
     connectionTimeoutMillis: 2_000,
     ...(schema ? { options: `-c search_path=${quoteIdent(schema)}` } : {}),
   });
-  // An idle client losing its connection must not crash the process.
+  // A client losing its connection must not crash the process: the pool hears idle clients,
+  // and each client hears itself while checked out (an unheard 'error' event ends the process).
   pool.on("error", report);
+  pool.on("connect", (client) => client.on("error", report));
   try {
     await createTable(pool);
   } catch (error) {

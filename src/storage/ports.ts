@@ -337,6 +337,9 @@ export interface Stores {
   audit: AuditStore;
   outbox: OutboxStore;
   stats: StatsStore;
-  /** Runs fn with stores bound to one transaction; commits when it resolves. */
+  /**
+   * Runs fn with stores bound to one transaction; commits when it resolves. A transaction
+   * PostgreSQL aborts in a deadlock runs once more, so fn's effects belong in the stores.
+   */
   transaction<T>(fn: (stores: Stores) => Promise<T>): Promise<T>;
 }

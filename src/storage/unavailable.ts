@@ -12,12 +12,17 @@ const NETWORK_CODES = new Set([
   "EAI_AGAIN",
 ]);
 
-// SQLSTATE class 08 (connection exception), 57P0x (operator intervention: shutdown,
-// crash, cannot connect now), 53300 (too many connections).
-const SQLSTATE = /^(?:08\d{3}|57P0[1-4]|53300)$/;
+// SQLSTATE class 08 (connection exception), 57P0x (operator intervention: admin_shutdown
+// from pg_terminate_backend, crash, cannot connect now, idle-session timeout), 53300 (too many connections), 55P03
+// (lock_not_available: a lock_timeout ran out while other requests held the rows; busy, not wrong).
+const SQLSTATE = /^(?:08\d{3}|57P0[1-5]|53300|55P03)$/;
 
 const MESSAGES = [
+  // "Connection terminated unexpectedly" (the socket closed under a client) and "... due to
+  // connection timeout" (the pool gave up connecting).
   "Connection terminated",
+  // node-postgres refusing a query on a client whose connection already died.
+  "Client was closed and is not queryable",
   "timeout exceeded when trying to connect",
   "Query read timeout",
   "Client has encountered a connection error",
@@ -40,4 +45,14 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     current = cause;
   }
   return false;
+}
+
+/**
+ * PostgreSQL broke a lock cycle by aborting this transaction (40P01). Nothing it did
+ * remains, so running it again is safe; a second deadlock answers 503 like a busy database.
+ */
+export function isDeadlock(error: unknown): boolean {
+  return (
+    typeof error === "object" && error !== null && (error as { code?: unknown }).code === "40P01"
+  );
 }

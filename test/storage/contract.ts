@@ -631,6 +631,36 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStores>
         expect(await stores.codes.find(id, "email")).toBeNull();
         expect(await stores.sessions.findByTokenHash(`rb-${id}`)).toBeNull();
       });
+
+      // Issue 13, item 10: a deadlock is PostgreSQL's to break, not the client's 500.
+      // PGlite has one connection: its transactions never overlap.
+      it.skipIf(name.startsWith("PGlite"))(
+        "runs a transaction PostgreSQL aborted in a deadlock once more",
+        async () => {
+          const [a, b] = [await makeUser(), await makeUser()];
+          if (!a || !b) throw new Error("no users");
+          let bothHoldOne!: () => void;
+          const bothHold = new Promise<void>((resolve) => {
+            bothHoldOne = resolve;
+          });
+          let held = 0;
+          let attempts = 0;
+          // Each locks one user, then wants the other's: a cycle PostgreSQL breaks by aborting one.
+          const crossing = (first: UserRecord, second: UserRecord) =>
+            stores.transaction(async (tx) => {
+              attempts++;
+              await tx.users.update(first.id, { name: `first ${first.id}` }, NOW);
+              if (++held === 2) bothHoldOne();
+              await bothHold;
+              return tx.users.update(second.id, { name: `second ${second.id}` }, NOW);
+            });
+          const results = await Promise.allSettled([crossing(a, b), crossing(b, a)]);
+          expect(
+            results.map((result) => (result.status === "rejected" ? String(result.reason) : "ok")),
+          ).toEqual(["ok", "ok"]);
+          expect(attempts).toBe(3);
+        },
+      );
     });
 
     it("deleting a user cascades to its codes and sessions", async (ctx) => {

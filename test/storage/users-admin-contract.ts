@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NewUser, Stores, UserRecord } from "../../src/storage/ports.js";
+import { isDatabaseUnavailable } from "../../src/storage/unavailable.js";
 
 const NOW = new Date("2031-03-01T00:00:00.000Z");
 const at = (seconds: number): Date => new Date(NOW.getTime() - seconds * 1000);
@@ -208,6 +209,90 @@ export function runUsersAdminContract(
         expect(seenBySecond).toContain(b.id);
         expect(seenBySecond).not.toContain(a.id);
       });
+
+      // Issue 13, item 10: a wait on another admin change is bounded (lock_timeout, 5 s) and
+      // reads as "unavailable" (503 with Retry-After), not as a 500 or an endless wait.
+      it.skipIf(name.startsWith("PGlite"))(
+        "gives up waiting for another locker after the lock timeout, as unavailable",
+        async () => {
+          await make({ role: "admin" });
+          let secondDone!: () => void;
+          const secondSettled = new Promise<void>((resolve) => {
+            secondDone = resolve;
+          });
+          let firstLocked!: () => void;
+          const firstHasLock = new Promise<void>((resolve) => {
+            firstLocked = resolve;
+          });
+          const first = stores.transaction(async (tx) => {
+            await tx.users.lockActiveAdmins();
+            firstLocked();
+            await secondSettled;
+          });
+          await firstHasLock;
+          const second = stores.transaction((tx) => tx.users.lockActiveAdmins());
+          const outcome = await second.then(
+            () => null,
+            (error: unknown) => error,
+          );
+          secondDone();
+          await first;
+          expect(isDatabaseUnavailable(outcome)).toBe(true);
+        },
+        15_000,
+      );
+
+      // Issue 13, item 10. PGlite has one connection: its transactions never overlap.
+      it.skipIf(name.startsWith("PGlite"))(
+        "does not block rows that reference a locked admin (no deadlock with a login)",
+        async () => {
+          const admin = await make({ role: "admin" });
+          await make({ role: "admin" });
+          const session = (id: string) => ({
+            id,
+            familyId: randomUUID(),
+            userId: admin.id,
+            tokenHash: randomBytes(16).toString("hex"),
+            familyStartedAt: NOW,
+            expiresAt: new Date(NOW.getTime() + 86_400_000),
+            userAgent: null,
+            ip: null,
+            now: NOW,
+          });
+          await stores.sessions.create(session(randomUUID()));
+          const signal = () => {
+            let resolve!: () => void;
+            const promise = new Promise<void>((done) => {
+              resolve = done;
+            });
+            return { promise, resolve };
+          };
+          const sessionsLocked = signal();
+          const adminsLocked = signal();
+          // A login-like transaction holds the admin's session rows, then adds a session,
+          // which takes KEY SHARE on the admin's row; the admin change holds the admins'
+          // rows, then revokes their sessions. FOR UPDATE on the admins made that a cycle.
+          const login = stores.transaction(async (tx) => {
+            await tx.sessions.revokeAllForUser(admin.id, NOW);
+            sessionsLocked.resolve();
+            await adminsLocked.promise;
+            await tx.sessions.create(session(randomUUID()));
+          });
+          await sessionsLocked.promise;
+          let attempts = 0;
+          const change = stores.transaction(async (tx) => {
+            attempts++;
+            await tx.users.lockActiveAdmins();
+            adminsLocked.resolve();
+            return tx.sessions.revokeAllForUser(admin.id, NOW);
+          });
+          // Both commit; how many sessions the change saw is item 2's business, not this one's.
+          await expect(login).resolves.toBeUndefined();
+          await expect(change).resolves.toEqual(expect.any(Number));
+          // Once: no deadlock for the transaction's retry to hide.
+          expect(attempts).toBe(1);
+        },
+      );
     });
 
     describe("importUser", () => {

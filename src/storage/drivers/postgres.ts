@@ -26,9 +26,15 @@ export async function openPostgres(options: PostgresOptions): Promise<PostgresHa
     query_timeout: 10_000,
     ...(options.schema ? { options: `-c search_path=${quoteIdent(options.schema)}` } : {}),
   });
-  // An idle client losing its connection must not crash the process.
-  pool.on("error", () => {});
-  pool.on("connect", prepareMarkedStatements);
+  // A client losing its connection (PostgreSQL restarting, pg_terminate_backend, a cut network)
+  // emits 'error'; unheard, that event ends the process. The pool hears it for idle clients; a
+  // checked-out client has no listener of its own, so every client gets one. Its query fails
+  // anyway and answers 503 (unavailable.ts), and the pool drops the dead client on release.
+  pool.on("error", ignore);
+  pool.on("connect", (client) => {
+    client.on("error", ignore);
+    prepareMarkedStatements(client);
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, close: () => db.destroy() };
 }
@@ -47,8 +53,17 @@ function prepareMarkedStatements(client: pg.PoolClient): void {
   }) as typeof client.query;
 }
 
-async function createSchema(url: string, schema: string): Promise<void> {
+function ignore(): void {}
+
+/** A one-off client whose lost connection fails its query rather than the process. */
+function oneOffClient(url: string): pg.Client {
   const client = new pg.Client({ connectionString: url });
+  client.on("error", ignore);
+  return client;
+}
+
+async function createSchema(url: string, schema: string): Promise<void> {
+  const client = oneOffClient(url);
   await client.connect();
   try {
     await client.query(`create schema if not exists ${quoteIdent(schema)}`);
@@ -58,7 +73,7 @@ async function createSchema(url: string, schema: string): Promise<void> {
 }
 
 export async function dropSchema(url: string, schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
+  const client = oneOffClient(url);
   await client.connect();
   try {
     await client.query(`drop schema if exists ${quoteIdent(schema)} cascade`);

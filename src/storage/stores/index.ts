@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Stores } from "../ports.js";
 import type { Database } from "../schema.js";
+import { isDeadlock } from "../unavailable.js";
 import { createAuditStore } from "./audit-store.js";
 import { createCodeStore } from "./code-store.js";
 import { createKeyStore } from "./key-store.js";
@@ -26,8 +27,16 @@ export function createStores(db: Kysely<Database>): Stores {
     outbox: createOutboxStore(db),
     stats: createStatsStore(db),
     // Kysely has no nested transactions; inside one, the work simply joins it.
-    transaction: (fn) =>
-      db.isTransaction ? fn(stores) : db.transaction().execute((trx) => fn(createStores(trx))),
+    transaction: (fn) => {
+      if (db.isTransaction) return fn(stores);
+      const run = () => db.transaction().execute((trx) => fn(createStores(trx)));
+      // A deadlock rolled everything back: one more run, as the PostgreSQL manual advises for
+      // 40P01 ("Serialization Failure Handling"). So fn may run twice (see ports.ts).
+      return run().catch((error: unknown) => {
+        if (isDeadlock(error)) return run();
+        throw error;
+      });
+    },
   };
   return stores;
 }

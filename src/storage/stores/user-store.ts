@@ -6,6 +6,9 @@ import { UniqueViolation } from "../ports.js";
 import { prepared } from "../prepared.js";
 import { type Database, USER_COLUMN_NAMES, type UserRow, type UsersTable } from "../schema.js";
 
+/** How long an admin change waits for another's row locks before answering 503. */
+const LOCK_TIMEOUT = "5s";
+
 export function createUserStore(db: Kysely<Database>): UserStore {
   // Every authenticated request and every login reads a user: concurrent reads share one
   // query (see batcher.ts).
@@ -80,13 +83,20 @@ export function createUserStore(db: Kysely<Database>): UserStore {
     },
 
     async lockActiveAdmins() {
+      // A wait on another instance's admin change ends after LOCK_TIMEOUT (55P03, answered
+      // 503 with Retry-After) rather than holding a pooled connection for as long as it takes.
+      await sql`SET LOCAL lock_timeout = ${sql.lit(LOCK_TIMEOUT)}`.execute(db);
+      // In id order, so two transactions lock them in the same order. FOR NO KEY UPDATE, not
+      // FOR UPDATE: rows referencing an admin (a new session, an audit event) take KEY SHARE
+      // on it, which FOR UPDATE would block, and wait in a cycle with this transaction's own
+      // session updates (40P01, seen as 500s in issue 13, item 10).
       const rows = await db
         .selectFrom("users")
         .select("id")
         .where("role", "=", "admin")
         .where("status", "=", "active")
         .orderBy("id")
-        .forUpdate()
+        .forNoKeyUpdate()
         .execute();
       return rows.map((row) => row.id);
     },
