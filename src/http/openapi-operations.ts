@@ -19,11 +19,17 @@
 export const EVERY_ROUTE: readonly number[] = [431, 503];
 
 /** Methods whose body is read (and limited, parsed, checked for CSRF) before the handler. */
-const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+export const BODY_METHODS: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 const BODY_STATUSES: readonly number[] = [400, 403, 413, 415];
 
 /** The rate limits of src/limits/rate-limits.ts answer 429 RATE_LIMITED with Retry-After. */
 const LIMITED = [429];
+
+/**
+ * Said of a POST or DELETE that reads no body: a generated client that sends an empty
+ * `application/json` body gets 400 INVALID_JSON, so the document says to send none.
+ */
+export const NO_BODY_NOTE = "Takes no request body: send none, and no Content-Type.";
 
 export interface OperationEntry {
   operationId: string;

@@ -5,7 +5,7 @@ import { ERROR_CODES } from "../errors.js";
 import { lazily } from "../lazy.js";
 import { ACCESS_COOKIE } from "./cookies.js";
 import { ErrorBody } from "./envelope.js";
-import { operationIdOf, statusesOf } from "./openapi-operations.js";
+import { BODY_METHODS, NO_BODY_NOTE, operationIdOf, statusesOf } from "./openapi-operations.js";
 
 const DESCRIPTION = `Sign-up with an emailed 6-digit code, login with short-lived JWT access tokens and
 rotating refresh tokens, password reset by link or code, sessions.
@@ -92,7 +92,10 @@ function documented(
     signedIn: Array.isArray(own.security) && own.security.length > 0,
   });
   for (const status of statuses) response[status] ??= errorResponse(status);
-  return { ...own, operationId: own.operationId ?? operationIdOf(method, url), response };
+  const operationId = own.operationId ?? operationIdOf(method, url);
+  if (own.body || !BODY_METHODS.has(method)) return { ...own, operationId, response };
+  const description = [own.description, NO_BODY_NOTE].filter(Boolean).join(" ");
+  return { ...own, operationId, response, description };
 }
 
 /** The error envelope, described by the codes that come with this status. */

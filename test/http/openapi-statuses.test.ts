@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EVERY_ROUTE, OPERATIONS, operationKey } from "../../src/http/openapi-operations.js";
+import {
+  EVERY_ROUTE,
+  NO_BODY_NOTE,
+  OPERATIONS,
+  operationKey,
+} from "../../src/http/openapi-operations.js";
 import { pglite } from "../helpers/stores.js";
 import { startTestServer, type TestServer } from "../helpers/test-server.js";
 
@@ -78,6 +83,19 @@ describe("the OpenAPI document lists every status a route answers", () => {
     }
     expect(ids.length).toBeGreaterThan(30);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("documents the request body of every operation that writes, or says it takes none", () => {
+    for (const [path, operations] of Object.entries(paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        if (method === "get") continue;
+        const { requestBody, description = "" } = operation as Operation & {
+          requestBody?: unknown;
+          description?: string;
+        };
+        expect(requestBody ?? description.includes(NO_BODY_NOTE), `${method} ${path}`).toBeTruthy();
+      }
+    }
   });
 
   it("lists the statuses every route can answer on every operation", () => {
