@@ -1,4 +1,4 @@
-/** CONTRACT.md's ceiling; NIST SP 800-63B asks verifiers to allow at least 64 characters. */
+/** The API reference's ceiling; NIST SP 800-63B asks verifiers to allow at least 64 characters. */
 export const PASSWORD_MAX_LENGTH = 256;
 
 /**
@@ -9,7 +9,7 @@ export function normalizePassword(p: string): string {
   return p.normalize("NFKC");
 }
 
-/** Code points, as NIST SP 800-63B counts them (CONTRACT.md): an emoji is one, not two. */
+/** Code points, as NIST SP 800-63B counts them (README, API reference): an emoji is one, not two. */
 export function passwordLength(p: string): number {
   return [...p].length;
 }

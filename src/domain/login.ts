@@ -25,7 +25,7 @@ export async function login(
   deps.hasher.admit?.();
   const user = email.ok ? await deps.stores.users.findByEmail(email.value) : null;
   const verified = await checkPassword(deps, user, password, input.password);
-  // Status is told only after the password is proven (CONTRACT.md): before that,
+  // Status is told only after the password is proven (README, API reference): before that,
   // every failure is the same 401.
   if (!verified) {
     if (await deps.limits.recordLoginFailure(account, ip)) {

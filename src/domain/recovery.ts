@@ -46,7 +46,7 @@ export async function issuePasswordReset(
   // The secret and its mail commit together: no live secret nobody was told about.
   await deps.stores.transaction(async (stores) => {
     if (method === "link") {
-      // 32 bytes = 256 bits, stored only as its SHA-256 (CONTRACT.md; ASVS 2.7/2.5).
+      // 32 bytes = 256 bits, stored only as its SHA-256 (ASVS 2.7/2.5).
       const token = randomToken(32);
       const ttl = deps.config.resetTokenTtl;
       await putResetSecret(stores, user, "link", sha256(token), ttl, now);

@@ -1,6 +1,6 @@
 import { Type } from "typebox";
 
-/** `{ success: true, message, ...data }`: the success half of CONTRACT.md's envelope. */
+/** `{ success: true, message, ...data }`: the success half of the API reference's envelope. */
 export function ok<T extends object>(
   message: string,
   data?: T,

@@ -4,6 +4,8 @@ import type { Config } from "../config/config.js";
 import { ERROR_CODES } from "../errors.js";
 import { lazily } from "../lazy.js";
 import { ACCESS_COOKIE } from "./cookies.js";
+import { ErrorBody } from "./envelope.js";
+import { BODY_METHODS, NO_BODY_NOTE, operationIdOf, statusesOf } from "./openapi-operations.js";
 
 const DESCRIPTION = `Sign-up with an emailed 6-digit code, login with short-lived JWT access tokens and
 rotating refresh tokens, password reset by link or code, sessions.
@@ -53,12 +55,56 @@ export async function registerOpenApi(app: FastifyInstance, config: Config): Pro
         { name: "older clients", description: "Deprecated aliases kept for older clients" },
       ],
     },
+    transform: ({ schema, url, route }) => ({
+      schema: documented(schema as RouteSchema | undefined, url, route),
+      url,
+    }),
   });
   app.get("/openapi.json", { schema: { hide: true } }, async (_request, reply) => {
     reply.header("cache-control", "public, max-age=60");
     return app.swagger();
   });
   registerDocs(app);
+}
+
+type RouteSchema = Record<string, unknown> & { response?: Record<string, unknown> };
+
+/**
+ * The document's view of one route: its operationId and every status it can answer
+ * (openapi-operations.ts). A copy: the route's own schema also drives validation and
+ * serialization, which must not change with what the document says.
+ */
+function documented(
+  schema: RouteSchema | undefined,
+  url: string,
+  route: { method: string | string[] },
+): RouteSchema {
+  const method = [route.method].flat()[0] ?? "GET";
+  const own = schema ?? {};
+  if (own.hide) return own;
+  const response: Record<string, unknown> = { ...own.response };
+  const listed = Object.keys(response).map(Number);
+  const statuses = statusesOf({
+    method,
+    url,
+    listed,
+    hasInput: Boolean(own.body || own.querystring || own.params),
+    signedIn: Array.isArray(own.security) && own.security.length > 0,
+  });
+  for (const status of statuses) response[status] ??= errorResponse(status);
+  const operationId = own.operationId ?? operationIdOf(method, url);
+  if (own.body || !BODY_METHODS.has(method)) return { ...own, operationId, response };
+  const description = [own.description, NO_BODY_NOTE].filter(Boolean).join(" ");
+  return { ...own, operationId, response, description };
+}
+
+/** The error envelope, described by the codes that come with this status. */
+function errorResponse(status: number) {
+  const codes = Object.entries(ERROR_CODES)
+    .filter(([, entry]) => entry.status === status)
+    .map(([code]) => code);
+  const description = codes.length > 0 ? `Error: ${codes.join(", ")}.` : "Error.";
+  return { ...ErrorBody, description };
 }
 
 const DOCS_PREFIX = "/docs";

@@ -4,7 +4,7 @@ import type { TokenBundle } from "../domain/sessions.js";
 import { setSessionCookies } from "./cookies.js";
 import { ok } from "./envelope.js";
 
-/** CONTRACT.md's token bundle, with its two cookies set on the reply. */
+/** The API reference's token bundle, with its two cookies set on the reply. */
 export function tokenBody(reply: FastifyReply, config: Config, tokens: TokenBundle) {
   setSessionCookies(reply, config, tokens);
   return {

@@ -27,6 +27,8 @@ const MESSAGES = [
   "Query read timeout",
   "Client has encountered a connection error",
   "Cannot use a pool after calling end",
+  // Kysely, once the database is closed (shutdown): the request outlived it, not a bug.
+  "driver has already been destroyed",
 ];
 
 export function isDatabaseUnavailable(error: unknown): boolean {

@@ -120,7 +120,7 @@ describeEachStore("malformed requests", (store) => {
 
     // Regression, fixed (was: src/app.ts): Fastify's built-in text/plain parser is left registered, so a
     // text/plain body reaches schema validation and answers 400 VALIDATION_FAILED
-    // ("body must be object") instead of CONTRACT.md's 415 UNSUPPORTED_MEDIA_TYPE.
+    // ("body must be object") instead of the API reference's 415 UNSUPPORTED_MEDIA_TYPE.
     it("a text/plain body: 415 UNSUPPORTED_MEDIA_TYPE", async () => {
       const res = await server.post(route.path, JSON.stringify(route.valid()), {
         "content-type": "text/plain",

@@ -12,7 +12,7 @@ import { describeEachStore } from "../helpers/stores.js";
 import { startTestServer, type TestServer } from "../helpers/test-server.js";
 import { expectFieldError, loginOk, nthCodeTo, PASSWORD, uniqueEmail } from "./support.js";
 
-/** CONTRACT.md: passwords are NFKC-normalised, counted in code points, 8 to 256 of them. */
+/** The API reference (README): passwords are NFKC-normalised, counted in code points, 8 to 256 of them. */
 describeEachStore("password input rules", (store) => {
   let server: TestServer;
   beforeAll(async () => {

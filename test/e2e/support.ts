@@ -7,7 +7,7 @@ import type { JsonResponse, TestServer } from "../helpers/test-server.js";
 
 export const PASSWORD = "correct horse battery staple";
 
-/** CONTRACT.md's user object, exactly: nothing more may leave the service. */
+/** The API reference's user object, exactly: nothing more may leave the service. */
 export const USER_FIELDS = [
   "createdAt",
   "email",
@@ -104,7 +104,7 @@ export function expectUser(user: unknown): void {
 }
 
 /**
- * CONTRACT.md's error envelope, and nothing in it that must never leave the service:
+ * the API reference's error envelope, and nothing in it that must never leave the service:
  * stack traces, SQL, password hashes.
  */
 export function expectError(res: JsonResponse, status: number, code: string): void {
@@ -154,7 +154,7 @@ export function setCookies(res: JsonResponse): Map<string, SetCookie> {
   return out;
 }
 
-/** The two session cookies of CONTRACT.md's token bundle, with their flags. */
+/** The two session cookies of the API reference's token bundle, with their flags. */
 export function expectSessionCookies(res: JsonResponse, secure: boolean): void {
   const cookies = setCookies(res);
   const access = cookies.get("accessToken");
@@ -171,7 +171,7 @@ export function expectSessionCookies(res: JsonResponse, secure: boolean): void {
   expect(refresh?.attributes.has("secure")).toBe(secure);
 }
 
-/** CONTRACT.md's token bundle, answered as personal (no-store) data. */
+/** The API reference's token bundle, answered as personal (no-store) data. */
 export function expectTokenBundle(res: JsonResponse, expiresIn = 900): void {
   expect(res.body.success).toBe(true);
   expect(typeof res.body.message).toBe("string");

@@ -15,7 +15,7 @@ import {
 
 /**
  * Issue 4, item 7: generated requests against every route. Whatever arrives, the answer
- * is never a 5xx and always CONTRACT.md's envelope. `npm run fuzz` runs it at 2,000
+ * is never a 5xx and always the API reference's envelope. `npm run fuzz` runs it at 2,000
  * cases per route; CI runs FUZZ_RUNS (default 60). FUZZ_SEED replays a failing run.
  */
 

@@ -125,6 +125,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     logger,
     metrics: runtime.metrics,
   });
+  const answers = recordAnswers(app);
   await app.listen({ port: options.port ?? 0, host: "127.0.0.1" });
   const { port } = app.server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
@@ -154,10 +155,54 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     post: (path, body, headers) => request("POST", path, body, headers),
     get: (path, headers) => request("GET", path, undefined, headers),
     async close() {
+      // A suite that already closed the app has nothing more to check.
+      const document = await app.inject({ method: "GET", url: "/openapi.json" }).then(
+        (response) => response.json() as OpenApiPaths,
+        () => undefined,
+      );
+      const undocumented = document ? undocumentedAnswers(answers, document) : [];
       await app.close();
       await runtime.close();
       await smtp.close();
       await options.store.cleanup(target);
+      // After the cleanup, so a suite that fails here leaves nothing behind either.
+      if (undocumented.length > 0) {
+        throw new Error(
+          `Answers whose status the OpenAPI document does not list (src/http/openapi-operations.ts):\n  ${undocumented.join("\n  ")}`,
+        );
+      }
     },
   };
+}
+
+interface OpenApiPaths {
+  paths?: Record<string, Record<string, { responses?: Record<string, unknown> }>>;
+}
+
+/** (method, route, status) of every answer a route gave, for undocumentedAnswers. */
+function recordAnswers(app: App): Set<string> {
+  const answers = new Set<string>();
+  app.addHook("onResponse", async (request, reply) => {
+    const route = request.routeOptions.url;
+    if (route === undefined) return; // No route matched: the 404 handler answered.
+    const method = request.method === "HEAD" ? "GET" : request.method;
+    answers.add(`${method} ${route} ${reply.statusCode}`);
+  });
+  return answers;
+}
+
+/**
+ * Answers of documented operations with a status their document does not list: every
+ * suite that uses this server checks the OpenAPI document against what it really saw.
+ */
+export function undocumentedAnswers(answers: Iterable<string>, document: OpenApiPaths): string[] {
+  const found: string[] = [];
+  for (const answer of answers) {
+    const [method = "", route = "", status = ""] = answer.split(" ");
+    const path = route.replace(/:(\w+)/g, "{$1}");
+    const operation = document.paths?.[path]?.[method.toLowerCase()];
+    if (!operation) continue; // Hidden from the document: pages, /docs, /openapi.json.
+    if (!operation.responses?.[status]) found.push(answer);
+  }
+  return found.sort();
 }

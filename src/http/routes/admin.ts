@@ -32,7 +32,7 @@ const REFUSALS = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
 const ON_USER = { ...REFUSALS, 404: ErrorBody };
 const ADMIN = { tags: ["admin"], security: SIGNED_IN };
 
-/** The admin API (CONTRACT.md /admin/*): an active admin, checked against the database. */
+/** The admin API (README, API reference): an active admin, checked against the database. */
 export function registerAdminRoutes(app: App, deps: Deps): void {
   const preHandler = requireAdmin(deps);
 

@@ -1,5 +1,5 @@
 /**
- * Older clients of this API family call the same handlers on other paths (CONTRACT.md,
+ * Older clients of this API family call the same handlers on other paths (README, API reference,
  * "Route aliases"). They stay, marked deprecated in the OpenAPI document.
  */
 export const DEPRECATED_ALIAS = { deprecated: true, tags: ["older clients"] } as const;
