@@ -1,19 +1,22 @@
 import { hashCode } from "../crypto/digest.js";
 import { randomCode } from "../crypto/random.js";
 import type { MailMessage } from "../mail/message.js";
-import type { StoredSecret, Stores, UserRecord } from "../storage/ports.js";
+import type { SignUpData, StoredSecret, Stores, UserRecord } from "../storage/ports.js";
 import type { Deps } from "./deps.js";
 
 /**
- * Stores a fresh email-verification code for the user (replacing any other) and queues
- * its mail, with a link to the page that fills it in. Pass a transaction's stores: the
- * code and its mail commit together or not at all.
+ * Stores a fresh email-verification code for the user, beside any other (each pending
+ * sign-up's code works until it expires), and queues its mail, with a link to the page
+ * that fills it in. A code of a repeated sign-up carries the data it activates, and its
+ * mail says the address was signed up again. Pass a transaction's stores: the code and
+ * its mail commit together or not at all.
  */
 export async function issueEmailCode(
   deps: Deps,
   stores: Stores,
   user: UserRecord,
   now: Date,
+  signUp?: SignUpData,
 ): Promise<void> {
   const code = randomCode();
   await stores.codes.put({
@@ -23,13 +26,25 @@ export async function issueEmailCode(
     secretHash: hashCode(user.id, "email", code),
     expiresAt: new Date(now.getTime() + deps.config.emailCodeTtl * 1000),
     now,
+    carryAttemptsSince: cooldownStart(deps, now),
+    ...(signUp ? { signUp } : {}),
   });
   const link = pageLink(deps, "/verify-email", { code, email: user.email });
+  const recipient = signUp
+    ? { ...user, name: signUp.name ?? user.name, locale: signUp.locale ?? user.locale }
+    : user;
   await queueMail(
     stores,
-    deps.mailer.verificationCode(user, code, deps.config.emailCodeTtl, link),
+    deps.mailer.verificationCode(recipient, code, deps.config.emailCodeTtl, link, {
+      signedUpAgainAt: signUp?.signedUpAt,
+    }),
     now,
   );
+}
+
+/** Secrets created after this carry their wrong tries over to a new one (see NewSecret). */
+export function cooldownStart(deps: Deps, now: Date): Date {
+  return new Date(now.getTime() - deps.config.resendCooldown * 1000);
 }
 
 /** Puts a rendered mail in the outbox of `stores` (a transaction's, where there is one). */
@@ -38,17 +53,12 @@ export async function queueMail(stores: Stores, message: MailMessage, now: Date)
 }
 
 /**
- * Whether a new code may replace `last`: not inside RESEND_COOLDOWN of it, and not while
- * it is live with every try spent (a new code would inherit the spent count anyway).
+ * Whether a new secret may follow `last`: not inside RESEND_COOLDOWN of it. After that a
+ * new one starts with fresh tries, even when `last` was burned by wrong guesses: a burned
+ * code never blocks its owner (CONTRACT.md, reset-secret rule).
  */
 export function mayIssueAnother(deps: Deps, last: StoredSecret, now: Date): boolean {
-  if (now.getTime() - last.createdAt.getTime() < deps.config.resendCooldown * 1000) return false;
-  return !isSpent(deps, last, now);
-}
-
-/** Live, with every wrong try spent. */
-export function isSpent(deps: Deps, secret: StoredSecret, now: Date): boolean {
-  return secret.attempts >= deps.config.codeMaxAttempts && secret.expiresAt > now;
+  return now.getTime() - last.createdAt.getTime() >= deps.config.resendCooldown * 1000;
 }
 
 /**
