@@ -86,6 +86,10 @@ export async function registerUser(
         if (!user) throw new AuthError("EMAIL_TAKEN");
         return { user, accountId: user.id };
       }
+      // Checked now as a new sign-up's would be, and again when its code is verified.
+      if (username !== undefined && (await stores.users.usernameTaken(username, existing.id))) {
+        throw new UniqueViolation("username");
+      }
       // The account pre-takeover class: the pending account stays as it is, and this
       // sign-up's data waits with its own code; only that code activates it.
       const signUp: SignUpData = {

@@ -73,6 +73,8 @@ export class UniqueViolation extends Error {
 export interface UserStore {
   findById(id: string): Promise<UserRecord | null>;
   findByEmail(email: string): Promise<UserRecord | null>;
+  /** Another user than `exceptId` has this username (compared case-insensitively). */
+  usernameTaken(username: string, exceptId: string): Promise<boolean>;
   /** Throws UniqueViolation when the email or username is taken. */
   create(user: NewUser): Promise<UserRecord>;
   /** Throws UniqueViolation when the username is taken. Null when no such user. */
