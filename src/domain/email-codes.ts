@@ -17,6 +17,7 @@ export async function issueEmailCode(
   user: UserRecord,
   now: Date,
   signUp?: SignUpData,
+  options: { resend?: boolean } = {},
 ): Promise<void> {
   const code = randomCode();
   await stores.codes.put({
@@ -28,6 +29,7 @@ export async function issueEmailCode(
     now,
     carryAttemptsSince: cooldownStart(deps, now),
     ...(signUp ? { signUp } : {}),
+    ...(options.resend ? { resend: true } : {}),
   });
   const link = pageLink(deps, "/verify-email", { code, email: user.email });
   const recipient = signUp

@@ -168,5 +168,7 @@ export async function resendVerificationCode(
   // The newest sign-up's code is sent again, with that sign-up's data and its mail naming
   // when it was made: a resend never turns another sign-up's data into this one's.
   const signUp = last && last.expiresAt > now ? last.signUp : undefined;
-  await deps.stores.transaction((stores) => issueEmailCode(deps, stores, user, now, signUp));
+  await deps.stores.transaction((stores) =>
+    issueEmailCode(deps, stores, user, now, signUp, { resend: true }),
+  );
 }

@@ -137,6 +137,8 @@ export interface NewSecret {
    */
   carryAttemptsSince?: Date;
   signUp?: SignUpData;
+  /** An email code sent again: it replaces the codes of the same sign-up (same signUp id). */
+  resend?: boolean;
 }
 
 /** The outcome of presenting a code or token. */

@@ -34,6 +34,17 @@ export function createCodeStore(db: Kysely<Database>): CodeStore {
         signed_up_at: secret.signUp?.signedUpAt ?? null,
       };
       if (secret.purpose === "email") {
+        if (secret.resend) {
+          const signUpId = secret.signUp?.id ?? null;
+          await db
+            .deleteFrom("verification_codes")
+            .where("user_id", "=", secret.userId)
+            .where("purpose", "=", "email")
+            .where((eb) =>
+              signUpId === null ? eb("sign_up_id", "is", null) : eb("sign_up_id", "=", signUpId),
+            )
+            .execute();
+        }
         // Beside the others: each pending sign-up's code works until it expires.
         await db.insertInto("verification_codes").values(values).execute();
         return;
