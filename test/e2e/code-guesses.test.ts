@@ -33,6 +33,17 @@ function wrongCodes(code: string, n: number): string[] {
   return codes;
 }
 
+/**
+ * One try was left, so one guess was compared: either the right code won (and the others
+ * found it used up or no try left), or a wrong one took the last try and every guess is 429.
+ */
+function countRace(answers: { status: number }[]): boolean {
+  const won = answers.filter((res) => res.status === 200).length;
+  expect(won).toBeLessThanOrEqual(1);
+  if (won === 0) expect(answers.map((res) => res.status)).toEqual(answers.map(() => 429));
+  return won === 1;
+}
+
 describeEachStore("guesses at codes", (store) => {
   let server: TestServer;
   beforeAll(async () => {
@@ -66,11 +77,10 @@ describeEachStore("guesses at codes", (store) => {
           server.post("/auth/verify-email", { userId: user.userId, code }),
         );
         const answers = await Promise.all(guesses);
-        // One try was left: at most one guess was compared, so at most one answer is not 429.
-        expect(answers.filter((res) => res.status !== 429).length).toBeLessThanOrEqual(1);
-        if (answers.some((res) => res.status === 200)) found++;
+        if (countRace(answers)) found++;
       }
-      expect(found).toBeLessThanOrEqual(TRIALS / 4);
+      // Counted first by chance about 1 time in 6; the bound leaves room for scheduling.
+      expect(found).toBeLessThanOrEqual(TRIALS / 2);
     });
 
     it("reset by code: 5 wrong and the right code at once find it rarely, never as a rule", async () => {
@@ -91,10 +101,10 @@ describeEachStore("guesses at codes", (store) => {
             server.post("/auth/reset-password", { email, code: guess, password: NEW_PASSWORD }),
           ),
         );
-        expect(answers.filter((res) => res.status !== 429).length).toBeLessThanOrEqual(1);
-        if (answers.some((res) => res.status === 200)) found++;
+        if (countRace(answers)) found++;
       }
-      expect(found).toBeLessThanOrEqual(TRIALS / 4);
+      // Counted first by chance about 1 time in 6; the bound leaves room for scheduling.
+      expect(found).toBeLessThanOrEqual(TRIALS / 2);
     });
   });
 
