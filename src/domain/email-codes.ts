@@ -27,9 +27,10 @@ export async function issueEmailCode(
     secretHash: hashCode(user.id, "email", code),
     expiresAt: new Date(now.getTime() + deps.config.emailCodeTtl * 1000),
     now,
-    carryAttemptsSince: cooldownStart(deps, now),
+    // A resend carries every live code's tries: asking again never buys guesses. A sign-up
+    // (CONTRACT.md: always mails a new code) starts afresh once past RESEND_COOLDOWN.
+    ...(options.resend ? { resend: true } : { carryAttemptsSince: cooldownStart(deps, now) }),
     ...(signUp ? { signUp } : {}),
-    ...(options.resend ? { resend: true } : {}),
   });
   const link = pageLink(deps, "/verify-email", { code, email: user.email });
   const recipient = signUp
@@ -61,6 +62,11 @@ export async function queueMail(stores: Stores, message: MailMessage, now: Date)
  */
 export function mayIssueAnother(deps: Deps, last: StoredSecret, now: Date): boolean {
   return now.getTime() - last.createdAt.getTime() >= deps.config.resendCooldown * 1000;
+}
+
+/** Live, with every wrong try spent: a resent code would inherit the spent count. */
+export function isSpent(deps: Deps, secret: StoredSecret, now: Date): boolean {
+  return secret.attempts >= deps.config.codeMaxAttempts && secret.expiresAt > now;
 }
 
 /**

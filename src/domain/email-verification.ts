@@ -2,7 +2,7 @@ import { hashCode, sha256 } from "../crypto/digest.js";
 import { AuthError } from "../errors.js";
 import { UniqueViolation, type UserPatch, type UserRecord } from "../storage/ports.js";
 import { type ClientContext, clientIp, type Deps } from "./deps.js";
-import { issueEmailCode, mayIssueAnother } from "./email-codes.js";
+import { isSpent, issueEmailCode, mayIssueAnother } from "./email-codes.js";
 import { isCode, isUserId, normalizeEmail } from "./input-rules.js";
 import { assertNever, validEmail } from "./validate.js";
 
@@ -164,7 +164,7 @@ export async function resendVerificationCode(
   if (!user || user.emailVerifiedAt !== null || user.status === "blocked") return;
   const now = deps.clock();
   const last = await deps.stores.codes.find(user.id, "email");
-  if (last && !mayIssueAnother(deps, last, now)) return;
+  if (last && (!mayIssueAnother(deps, last, now) || isSpent(deps, last, now))) return;
   // The newest sign-up's code is sent again, with that sign-up's data and its mail naming
   // when it was made: a resend never turns another sign-up's data into this one's.
   const signUp = last && last.expiresAt > now ? last.signUp : undefined;
