@@ -2,8 +2,10 @@
  * `npm run check:timing` (issue 4, item 2): does response time tell whether an email has
  * an account? A real Latchkey (real argon2id parameters, in-memory PGlite, mail to an
  * in-process SMTP sink) answers interleaved requests for a known and for unknown emails
- * on POST /auth/login (wrong password) and POST /auth/forgot-password; the medians of the
- * two groups should differ by less than TARGET_MS. One client, one request at a time.
+ * on POST /auth/login (wrong password) and POST /auth/forgot-password, and (issue 13,
+ * item 11) wrong codes on POST /auth/verify-email and POST /auth/reset-password, both while
+ * tries are left (400) and once they are spent (429); the medians of the two groups should
+ * differ by less than TARGET_MS. One client, one request at a time.
  * Prints a table and writes results/timing-<date>.json. Exits 0 whatever the verdict.
  *
  * The client runs in a worker thread: a client on the server's own event loop would be
@@ -108,17 +110,32 @@ async function main(): Promise<void> {
     let unknownSeq = 0;
     const unknownEmail = () => `timing-unknown-${++unknownSeq}@latchkey.test`;
 
-    const measure = async (
+    const measure = (
       endpoint: string,
       expectedStatus: number,
       body: (email: string) => unknown,
+    ): Promise<EndpointResult> =>
+      measurePair(
+        endpoint,
+        expectedStatus,
+        () => body(KNOWN_EMAIL),
+        () => body(unknownEmail()),
+      );
+
+    /** Known and unknown requests interleaved; `label` tells rows of one endpoint apart. */
+    const measurePair = async (
+      endpoint: string,
+      expectedStatus: number,
+      knownBody: () => unknown,
+      unknownBody: () => unknown,
+      label = "",
     ): Promise<EndpointResult> => {
       const known: number[] = [];
       const unknown: number[] = [];
       const total = WARMUP_PER_ENDPOINT + REQUESTS_PER_ENDPOINT;
       for (let i = 0; i < total; i++) {
         const isKnown = i % 2 === 0;
-        const res = await post(endpoint, body(isKnown ? KNOWN_EMAIL : unknownEmail()));
+        const res = await post(endpoint, isKnown ? knownBody() : unknownBody());
         if (res.status !== expectedStatus) {
           throw new Error(`${endpoint} answered ${res.status}, expected ${expectedStatus}`);
         }
@@ -133,7 +150,7 @@ async function main(): Promise<void> {
       const u = summarize(unknown);
       const medianDifferenceMs = round(Math.abs(k.medianMs - u.medianMs));
       return {
-        endpoint: `POST ${endpoint}`,
+        endpoint: `POST ${endpoint}${label}`,
         expectedStatus,
         known: k,
         unknown: u,
@@ -142,9 +159,79 @@ async function main(): Promise<void> {
       };
     };
 
+    // Code routes: a wrong code for an email with a live code, and for an unknown email.
+    // CODE_MAX_ATTEMPTS tries per code, so the known side rotates over a pool of accounts
+    // and stays under it; the spent side guesses at one burned code and one burned unknown.
+    const tries = Math.max(1, config.codeMaxAttempts - 1);
+    const pool = Math.ceil((WARMUP_PER_ENDPOINT + REQUESTS_PER_ENDPOINT) / 2 / tries) + 1;
+    const wrongCode = "000000";
+    const pendingEmails: string[] = [];
+    const resetEmails: string[] = [];
+    for (let i = 0; i < pool + 1; i++) {
+      const pending = `timing-pending-${i}@latchkey.test`;
+      const reset = `timing-reset-${i}@latchkey.test`;
+      for (const email of [pending, reset]) {
+        const res = await post("/auth/register", { email, password: KNOWN_PASSWORD });
+        if (res.status !== 201) throw new Error(`register answered ${res.status}`);
+      }
+      const resetCode = extractCode(await smtp.waitForMail((m) => m.to.includes(reset)));
+      await post("/auth/verify-email", { email: reset, code: resetCode });
+      await post("/auth/forgot-password", { email: reset, method: "code" });
+      await runtime.background.flush();
+      pendingEmails.push(pending);
+      resetEmails.push(reset);
+    }
+    await runtime.mail.flush();
+    const rotating = (emails: string[]) => {
+      let n = 0;
+      return () => emails[Math.floor(n++ / tries) % pool] ?? "";
+    };
+    const nextPending = rotating(pendingEmails);
+    const nextReset = rotating(resetEmails);
+    const verifyBody = (email: string) => ({ email, code: wrongCode });
+    const resetBody = (email: string) => ({ email, code: wrongCode, password: WRONG_PASSWORD });
+    // The spent pair: the pool's spare accounts and one unknown email, burned first.
+    const burnedPending = pendingEmails[pool] ?? "";
+    const burnedReset = resetEmails[pool] ?? "";
+    const burnedUnknown = "timing-burned-unknown@latchkey.test";
+    for (let i = 0; i < config.codeMaxAttempts; i++) {
+      await post("/auth/verify-email", verifyBody(burnedPending));
+      await post("/auth/verify-email", verifyBody(burnedUnknown));
+      await post("/auth/reset-password", resetBody(burnedReset));
+      await post("/auth/reset-password", resetBody(burnedUnknown));
+    }
+
     const results = [
       await measure("/auth/login", 401, (email) => ({ email, password: WRONG_PASSWORD })),
       await measure("/auth/forgot-password", 202, (email) => ({ email })),
+      await measurePair(
+        "/auth/verify-email",
+        400,
+        () => verifyBody(nextPending()),
+        () => verifyBody(unknownEmail()),
+        " (400)",
+      ),
+      await measurePair(
+        "/auth/verify-email",
+        429,
+        () => verifyBody(burnedPending),
+        () => verifyBody(burnedUnknown),
+        " (429)",
+      ),
+      await measurePair(
+        "/auth/reset-password",
+        400,
+        () => resetBody(nextReset()),
+        () => resetBody(unknownEmail()),
+        " (400)",
+      ),
+      await measurePair(
+        "/auth/reset-password",
+        429,
+        () => resetBody(burnedReset),
+        () => resetBody(burnedUnknown),
+        " (429)",
+      ),
     ];
 
     printTable(results);

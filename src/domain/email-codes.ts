@@ -1,19 +1,23 @@
 import { hashCode } from "../crypto/digest.js";
 import { randomCode } from "../crypto/random.js";
 import type { MailMessage } from "../mail/message.js";
-import type { StoredSecret, Stores, UserRecord } from "../storage/ports.js";
+import type { SignUpData, StoredSecret, Stores, UserRecord } from "../storage/ports.js";
 import type { Deps } from "./deps.js";
 
 /**
- * Stores a fresh email-verification code for the user (replacing any other) and queues
- * its mail, with a link to the page that fills it in. Pass a transaction's stores: the
- * code and its mail commit together or not at all.
+ * Stores a fresh email-verification code for the user, beside any other (each pending
+ * sign-up's code works until it expires), and queues its mail, with a link to the page
+ * that fills it in. A code of a repeated sign-up carries the data it activates, and its
+ * mail says the address was signed up again. Pass a transaction's stores: the code and
+ * its mail commit together or not at all.
  */
 export async function issueEmailCode(
   deps: Deps,
   stores: Stores,
   user: UserRecord,
   now: Date,
+  signUp?: SignUpData,
+  options: { resend?: boolean } = {},
 ): Promise<void> {
   const code = randomCode();
   await stores.codes.put({
@@ -23,13 +27,27 @@ export async function issueEmailCode(
     secretHash: hashCode(user.id, "email", code),
     expiresAt: new Date(now.getTime() + deps.config.emailCodeTtl * 1000),
     now,
+    // A resend carries every live code's tries: asking again never buys guesses. A sign-up
+    // (CONTRACT.md: always mails a new code) starts afresh once past RESEND_COOLDOWN.
+    ...(options.resend ? { resend: true } : { carryAttemptsSince: cooldownStart(deps, now) }),
+    ...(signUp ? { signUp } : {}),
   });
   const link = pageLink(deps, "/verify-email", { code, email: user.email });
+  const recipient = signUp
+    ? { ...user, name: signUp.name ?? user.name, locale: signUp.locale ?? user.locale }
+    : user;
   await queueMail(
     stores,
-    deps.mailer.verificationCode(user, code, deps.config.emailCodeTtl, link),
+    deps.mailer.verificationCode(recipient, code, deps.config.emailCodeTtl, link, {
+      signedUpAgainAt: signUp?.signedUpAt,
+    }),
     now,
   );
+}
+
+/** Secrets created after this carry their wrong tries over to a new one (see NewSecret). */
+export function cooldownStart(deps: Deps, now: Date): Date {
+  return new Date(now.getTime() - deps.config.resendCooldown * 1000);
 }
 
 /** Puts a rendered mail in the outbox of `stores` (a transaction's, where there is one). */
@@ -38,15 +56,15 @@ export async function queueMail(stores: Stores, message: MailMessage, now: Date)
 }
 
 /**
- * Whether a new code may replace `last`: not inside RESEND_COOLDOWN of it, and not while
- * it is live with every try spent (a new code would inherit the spent count anyway).
+ * Whether a new secret may follow `last`: not inside RESEND_COOLDOWN of it. After that a
+ * new one starts with fresh tries, even when `last` was burned by wrong guesses: a burned
+ * code never blocks its owner (CONTRACT.md, reset-secret rule).
  */
 export function mayIssueAnother(deps: Deps, last: StoredSecret, now: Date): boolean {
-  if (now.getTime() - last.createdAt.getTime() < deps.config.resendCooldown * 1000) return false;
-  return !isSpent(deps, last, now);
+  return now.getTime() - last.createdAt.getTime() >= deps.config.resendCooldown * 1000;
 }
 
-/** Live, with every wrong try spent. */
+/** Live, with every wrong try spent: a resent code would inherit the spent count. */
 export function isSpent(deps: Deps, secret: StoredSecret, now: Date): boolean {
   return secret.attempts >= deps.config.codeMaxAttempts && secret.expiresAt > now;
 }

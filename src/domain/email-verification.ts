@@ -1,8 +1,8 @@
-import { hashCode } from "../crypto/digest.js";
+import { hashCode, sha256 } from "../crypto/digest.js";
 import { AuthError } from "../errors.js";
-import type { UserRecord } from "../storage/ports.js";
+import { UniqueViolation, type UserPatch, type UserRecord } from "../storage/ports.js";
 import { type ClientContext, clientIp, type Deps } from "./deps.js";
-import { issueEmailCode, mayIssueAnother } from "./email-codes.js";
+import { isSpent, issueEmailCode, mayIssueAnother } from "./email-codes.js";
 import { isCode, isUserId, normalizeEmail } from "./input-rules.js";
 import { assertNever, validEmail } from "./validate.js";
 
@@ -27,23 +27,30 @@ export async function verifyEmail(
       { field: "code", message: "The code is exactly 6 digits." },
     ]);
   }
-  const user = await findUser(deps, input);
+  const now = deps.clock();
+  const user = await findUser(deps, input, now);
   // Per IP across accounts too: guessing one code against many accounts trips it. The
   // account is counted by id whether it was named by id or by email: one budget.
   await deps.limits.hit("verify", {
     ip: clientIp(client),
     account: user?.id ?? input.userId ?? input.email?.trim().toLowerCase(),
   });
-  // An unknown account answers like a wrong code: the route must not tell who exists.
-  if (!user) throw new AuthError("INVALID_CODE");
+  // An unknown account answers like a wrong code, tries counted alike, so neither the
+  // status nor the body tells who exists.
+  if (!user) {
+    const subject = input.userId !== undefined ? `id:${input.userId}` : `email:${input.email}`;
+    await countSubjectGuess(deps, subject, now);
+    throw new AuthError("INVALID_CODE");
+  }
   if (user.emailVerifiedAt !== null) throw new AuthError("ALREADY_VERIFIED");
 
-  const now = deps.clock();
-  // Atomic on its own; no transaction around it, or a wrong try's count would roll back.
-  const result = await deps.stores.codes.consumeForUser(
+  const codeHash = hashCode(user.id, "email", input.code);
+  // Counted and compared atomically on its own, outside any transaction, or a wrong
+  // try's count would roll back with the error.
+  const result = await deps.stores.codes.checkForUser(
     user.id,
     "email",
-    hashCode(user.id, "email", input.code),
+    codeHash,
     now,
     deps.config.codeMaxAttempts,
   );
@@ -57,29 +64,85 @@ export async function verifyEmail(
     });
     switch (result.reason) {
       case "missing":
-      case "mismatch":
+        await countSubjectGuess(deps, `user:${user.id}`, now);
         throw new AuthError("INVALID_CODE");
       case "expired":
+        await countSubjectGuess(deps, `user:${user.id}`, now);
         throw new AuthError("CODE_EXPIRED");
+      case "mismatch":
+        throw new AuthError("INVALID_CODE");
       case "exhausted":
         throw new AuthError("TOO_MANY_ATTEMPTS");
       default:
         return assertNever(result.reason);
     }
   }
-  const verified = await deps.stores.users.update(
-    user.id,
-    { emailVerifiedAt: now, ...(user.status === "pending" ? { status: "active" as const } : {}) },
-    now,
-  );
+  const verified = await deps.stores
+    .transaction(async (stores) => {
+      // Taken here, so a refused username leaves the code usable.
+      const taken = await stores.codes.takeChecked(user.id, "email", codeHash, now);
+      if (!taken) return null;
+      const signUp = taken.signUp;
+      const patch: UserPatch = {
+        emailVerifiedAt: now,
+        ...(user.status === "pending" ? { status: "active" as const } : {}),
+        // The code activates its own sign-up's data (CONTRACT.md "Repeated sign-up").
+        ...(signUp
+          ? {
+              passwordHash: signUp.passwordHash,
+              name: signUp.name,
+              username: signUp.username,
+              ...(signUp.locale !== null ? { locale: signUp.locale } : {}),
+            }
+          : {}),
+      };
+      const updated = await stores.users.update(user.id, patch, now);
+      // The mailbox is proven: the other sign-ups' codes have nothing left to activate.
+      await stores.codes.delete(user.id, "email");
+      return updated;
+    })
+    .catch(rethrowUsernameTaken);
   if (!verified) throw new AuthError("INVALID_CODE");
   await deps.audit({ type: "email.verified", outcome: "success", userId: user.id, client });
   return verified;
 }
 
-async function findUser(deps: Deps, input: VerifyEmailInput): Promise<UserRecord | null> {
+/**
+ * A guess at a subject with no live code: counted like one at a code, so after
+ * CODE_MAX_ATTEMPTS it answers 429 as a known email's burned code does.
+ */
+async function countSubjectGuess(deps: Deps, subject: string, now: Date): Promise<void> {
+  const result = await deps.stores.codes.countSubjectGuess(
+    sha256(`email-code:${subject.trim().toLowerCase()}`),
+    "email",
+    now,
+    deps.config.codeMaxAttempts,
+    deps.config.emailCodeTtl,
+  );
+  if (!result.ok && result.reason === "exhausted") throw new AuthError("TOO_MANY_ATTEMPTS");
+}
+
+function rethrowUsernameTaken(error: unknown): never {
+  if (error instanceof UniqueViolation) {
+    throw new AuthError("USERNAME_TAKEN", undefined, [
+      { field: error.field, message: `This ${error.field} is taken.` },
+    ]);
+  }
+  throw error;
+}
+
+async function findUser(
+  deps: Deps,
+  input: VerifyEmailInput,
+  now: Date,
+): Promise<UserRecord | null> {
   if (input.userId !== undefined) {
-    return isUserId(input.userId) ? deps.stores.users.findById(input.userId) : null;
+    if (!isUserId(input.userId)) return null;
+    const user = await deps.stores.users.findById(input.userId);
+    if (user) return user;
+    // A repeated sign-up's caller holds its sign-up's id, not the account's.
+    const signUp = await deps.stores.codes.findSignUp(input.userId, now);
+    return signUp ? deps.stores.users.findById(signUp.userId) : null;
   }
   const email = normalizeEmail(input.email ?? "");
   return email.ok ? deps.stores.users.findByEmail(email.value) : null;
@@ -101,6 +164,11 @@ export async function resendVerificationCode(
   if (!user || user.emailVerifiedAt !== null || user.status === "blocked") return;
   const now = deps.clock();
   const last = await deps.stores.codes.find(user.id, "email");
-  if (last && !mayIssueAnother(deps, last, now)) return;
-  await deps.stores.transaction((stores) => issueEmailCode(deps, stores, user, now));
+  if (last && (!mayIssueAnother(deps, last, now) || isSpent(deps, last, now))) return;
+  // The newest sign-up's code is sent again, with that sign-up's data and its mail naming
+  // when it was made: a resend never turns another sign-up's data into this one's.
+  const signUp = last && last.expiresAt > now ? last.signUp : undefined;
+  await deps.stores.transaction((stores) =>
+    issueEmailCode(deps, stores, user, now, signUp, { resend: true }),
+  );
 }

@@ -3,10 +3,10 @@ import { randomCode, randomToken } from "../crypto/random.js";
 import { AuthError } from "../errors.js";
 import type { Stores, UserRecord } from "../storage/ports.js";
 import { type ClientContext, clientIp, type Deps } from "./deps.js";
-import { mayIssueAnother, pageLink, queueMail } from "./email-codes.js";
+import { cooldownStart, mayIssueAnother, pageLink, queueMail } from "./email-codes.js";
 import { isCode, normalizeEmail } from "./input-rules.js";
 import { startSession, type TokenBundle } from "./sessions.js";
-import { acceptablePassword, assertNever, validEmail, validNewPassword } from "./validate.js";
+import { acceptablePassword, validEmail, validNewPassword } from "./validate.js";
 
 export type ResetMethod = "link" | "code";
 
@@ -49,13 +49,14 @@ export async function issuePasswordReset(
       // 32 bytes = 256 bits, stored only as its SHA-256 (ASVS 2.7/2.5).
       const token = randomToken(32);
       const ttl = deps.config.resetTokenTtl;
-      await putResetSecret(stores, user, "link", sha256(token), ttl, now);
+      await putResetSecret(deps, stores, user, "link", sha256(token), ttl, now);
       const link = `${deps.config.appUrl}/password/reset/${encodeURIComponent(token)}`;
       await queueMail(stores, deps.mailer.passwordResetLink(user, link, ttl), now);
     } else {
       const code = randomCode();
       const ttl = deps.config.emailCodeTtl;
-      await putResetSecret(stores, user, "code", hashCode(user.id, "reset", code), ttl, now);
+      const hash = hashCode(user.id, "reset", code);
+      await putResetSecret(deps, stores, user, "code", hash, ttl, now);
       const link = pageLink(deps, "/password/reset", { email: user.email, code });
       await queueMail(stores, deps.mailer.passwordResetCode(user, code, ttl, link), now);
     }
@@ -64,6 +65,7 @@ export async function issuePasswordReset(
 }
 
 function putResetSecret(
+  deps: Deps,
   stores: Stores,
   user: UserRecord,
   kind: "link" | "code",
@@ -71,7 +73,8 @@ function putResetSecret(
   ttlSeconds: number,
   now: Date,
 ): Promise<void> {
-  // One live reset secret per user: this replaces any earlier link or code.
+  // One live reset secret per user: this replaces any earlier link or code, a burned one
+  // too; tries carry over only from one made inside RESEND_COOLDOWN (CONTRACT.md).
   return stores.codes.put({
     userId: user.id,
     purpose: "reset",
@@ -79,6 +82,7 @@ function putResetSecret(
     secretHash,
     expiresAt: new Date(now.getTime() + ttlSeconds * 1000),
     now,
+    carryAttemptsSince: cooldownStart(deps, now),
   });
 }
 
@@ -124,7 +128,11 @@ export async function resetPassword(
   // Look, don't touch: the owner is needed to judge the password (context words), and a
   // refused password must leave the link or code usable.
   const owner = await findResetOwner(deps, secret, now);
-  if (!owner) throw new AuthError("INVALID_TOKEN");
+  if (!owner) {
+    // An unknown email's guesses count like a known one's, so both reach 429 alike.
+    if (secret.kind === "code") await countResetGuess(deps, `email:${secret.email}`, now);
+    throw new AuthError("INVALID_TOKEN");
+  }
   // A code is checked (a wrong one counts a try) before anything about the account is
   // told: otherwise a blocked status or a policy refusal would say the email exists.
   if (secret.kind === "code") await checkResetCode(deps, owner, secret.code, now);
@@ -207,7 +215,20 @@ async function checkResetCode(deps: Deps, owner: UserRecord, code: string, now: 
   );
   if (result.ok) return;
   if (result.reason === "exhausted") throw new AuthError("TOO_MANY_ATTEMPTS");
+  // No live code to count on: counted all the same, as for an unknown email.
+  if (result.reason !== "mismatch") await countResetGuess(deps, `user:${owner.id}`, now);
   throw new AuthError("INVALID_TOKEN");
+}
+
+async function countResetGuess(deps: Deps, subject: string, now: Date): Promise<void> {
+  const result = await deps.stores.codes.countSubjectGuess(
+    sha256(`reset-code:${subject.trim().toLowerCase()}`),
+    "reset",
+    now,
+    deps.config.codeMaxAttempts,
+    deps.config.emailCodeTtl,
+  );
+  if (!result.ok && result.reason === "exhausted") throw new AuthError("TOO_MANY_ATTEMPTS");
 }
 
 /** True when this call consumed the owner's live secret; of concurrent calls, one wins. */
@@ -221,22 +242,12 @@ async function consumeResetSecret(
     const consumed = await deps.stores.codes.consumeByHash("reset", sha256(secret.token), now);
     return consumed?.userId === owner.id;
   }
-  const result = await deps.stores.codes.consumeForUser(
+  // checkResetCode counted this guess and matched it: taking it counts nothing more.
+  const taken = await deps.stores.codes.takeChecked(
     owner.id,
     "reset",
     hashCode(owner.id, "reset", secret.code),
     now,
-    deps.config.codeMaxAttempts,
   );
-  if (result.ok) return true;
-  switch (result.reason) {
-    case "missing":
-    case "mismatch":
-    case "expired":
-      return false;
-    case "exhausted":
-      throw new AuthError("TOO_MANY_ATTEMPTS");
-    default:
-      return assertNever(result.reason);
-  }
+  return taken !== null;
 }

@@ -1,9 +1,14 @@
 import { randomId } from "../crypto/random.js";
 import { AuthError, fieldError } from "../errors.js";
 import { type Locale, parseLocaleTag, SUPPORTED_LOCALES } from "../i18n/locales.js";
-import { UniqueViolation, type UserPatch, type UserRecord } from "../storage/ports.js";
+import {
+  type SignUpData,
+  UniqueViolation,
+  type UserPatch,
+  type UserRecord,
+} from "../storage/ports.js";
 import { type ClientContext, clientIp, type Deps } from "./deps.js";
-import { isSpent, issueEmailCode } from "./email-codes.js";
+import { issueEmailCode } from "./email-codes.js";
 import { normalizeName, normalizeUsername } from "./input-rules.js";
 import { startSession, type TokenBundle } from "./sessions.js";
 import { acceptablePassword, required, validEmail } from "./validate.js";
@@ -18,6 +23,10 @@ export interface RegisterInput {
 }
 
 export interface Registration {
+  /**
+   * What the caller may see: their own sign-up. A repeated sign-up of a pending email gets
+   * its sign-up's id and data, never the pending account's (CONTRACT.md).
+   */
   user: UserRecord;
   /** Present when email verification is not required: the user is signed in at once. */
   tokens: TokenBundle | null;
@@ -44,22 +53,11 @@ export async function registerUser(
   const now = deps.clock();
   const status = deps.config.requireEmailVerification ? "pending" : "active";
 
-  const user = await deps.stores
+  const outcome = await deps.stores
     .transaction(async (stores) => {
       const existing = await stores.users.findByEmail(email);
-      let user: UserRecord | null;
-      if (existing) {
-        // Only an unverified, pending owner may be overwritten: nobody has proven the mailbox yet.
-        if (existing.status !== "pending" || existing.emailVerifiedAt !== null) {
-          throw new AuthError("EMAIL_TAKEN");
-        }
-        const patch: UserPatch = { passwordHash, status };
-        if (name !== undefined) patch.name = name;
-        if (username !== undefined) patch.username = username;
-        if (locale !== undefined) patch.locale = locale;
-        user = await stores.users.update(existing.id, patch, now);
-      } else {
-        user = await stores.users.create({
+      if (!existing) {
+        const user = await stores.users.create({
           id: randomId(),
           email,
           name: name ?? null,
@@ -71,22 +69,70 @@ export async function registerUser(
           locale: locale ?? null,
           now,
         });
+        await issueEmailCode(deps, stores, user, now);
+        return { user, accountId: user.id };
       }
-      if (!user) throw new AuthError("EMAIL_TAKEN");
-      // A code with every try spent stays until it expires: a new one would inherit the
-      // spent count and could never work, so none is mailed until then.
-      const last = existing ? await stores.codes.find(existing.id, "email") : null;
-      const spent = last !== null && isSpent(deps, last, now);
-      if (!spent) await issueEmailCode(deps, stores, user, now);
-      return user;
+      // Only an unverified, pending owner may sign up again: nobody has proven the mailbox yet.
+      if (existing.status !== "pending" || existing.emailVerifiedAt !== null) {
+        throw new AuthError("EMAIL_TAKEN");
+      }
+      if (!deps.config.requireEmailVerification) {
+        // No mailbox is ever proven here: the latest sign-up takes the account, as before.
+        const patch: UserPatch = { passwordHash, status };
+        if (name !== undefined) patch.name = name;
+        if (username !== undefined) patch.username = username;
+        if (locale !== undefined) patch.locale = locale;
+        const user = await stores.users.update(existing.id, patch, now);
+        if (!user) throw new AuthError("EMAIL_TAKEN");
+        return { user, accountId: user.id };
+      }
+      // Checked now as a new sign-up's would be, and again when its code is verified.
+      if (username !== undefined && (await stores.users.usernameTaken(username, existing.id))) {
+        throw new UniqueViolation("username");
+      }
+      // The account pre-takeover class: the pending account stays as it is, and this
+      // sign-up's data waits with its own code; only that code activates it.
+      const signUp: SignUpData = {
+        id: randomId(),
+        passwordHash,
+        name: name ?? null,
+        username: username ?? null,
+        locale: locale ?? null,
+        signedUpAt: now,
+      };
+      await issueEmailCode(deps, stores, existing, now, signUp);
+      return { user: signUpView(email, signUp, now), accountId: existing.id };
     })
     .catch(rethrowUniqueViolation);
 
-  await deps.audit({ type: "user.registered", outcome: "success", userId: user.id, client });
+  await deps.audit({
+    type: "user.registered",
+    outcome: "success",
+    userId: outcome.accountId,
+    client,
+  });
   const tokens = deps.config.requireEmailVerification
     ? null
-    : await startSession(deps, user, client);
-  return { user, tokens };
+    : await startSession(deps, outcome.user, client);
+  return { user: outcome.user, tokens };
+}
+
+/** A repeated sign-up as its caller sees it: the shape of a new one, with only their data. */
+function signUpView(email: string, signUp: SignUpData, now: Date): UserRecord {
+  return {
+    id: signUp.id,
+    email,
+    name: signUp.name,
+    username: signUp.username,
+    passwordHash: signUp.passwordHash,
+    status: "pending",
+    role: "user",
+    emailVerifiedAt: null,
+    createdAt: now,
+    updatedAt: now,
+    legacyId: null,
+    locale: signUp.locale,
+  };
 }
 
 /** Stored as the language alone ("es-MX" → "es"): mail and pages are per language. */

@@ -13,6 +13,10 @@ export const de: Catalogue = {
   "mail.verify.button": "E-Mail-Adresse bestätigen",
   "mail.verify.ignore":
     "Wenn Sie sich nicht bei {product} registriert haben, ignorieren Sie diese E-Mail: Ohne den Code wird kein Konto aktiviert.",
+  "mail.verify.again":
+    "Diese Adresse wurde am {when} erneut bei {product} registriert. Dieser Code bestätigt diese Registrierung mit dem damals gewählten Passwort; ein früher gesendeter Code bestätigt die frühere Registrierung, bis er abläuft.",
+  "mail.verify.againIgnore":
+    "Wenn Sie diesen Code nicht angefordert haben, ignorieren Sie ihn: Ohne ihn wird diese Registrierung nie aktiv.",
   "mail.resetLink.subject": "Setzen Sie Ihr Passwort für {product} zurück",
   "mail.resetLink.intro":
     "Jemand hat angefordert, das Passwort Ihres {product}-Kontos zurückzusetzen. Hier wählen Sie ein neues Passwort:",

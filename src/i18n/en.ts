@@ -15,6 +15,10 @@ export const en = {
   "mail.verify.button": "Confirm email address",
   "mail.verify.ignore":
     "If you did not sign up for {product}, ignore this email: no account is activated without the code.",
+  "mail.verify.again":
+    "This address was signed up for {product} again on {when}. This code confirms that sign-up, with the password chosen then; a code sent earlier still confirms the earlier one until it expires.",
+  "mail.verify.againIgnore":
+    "If you did not ask for this code, ignore it: without it, that sign-up never becomes active.",
   "mail.resetLink.subject": "Reset your {product} password",
   "mail.resetLink.intro":
     "Someone asked to reset the password of your {product} account. Choose a new password here:",

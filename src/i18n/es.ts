@@ -12,6 +12,10 @@ export const es: Catalogue = {
   "mail.verify.button": "Confirmar dirección de correo",
   "mail.verify.ignore":
     "Si no te has registrado en {product}, ignora este correo: ninguna cuenta se activa sin el código.",
+  "mail.verify.again":
+    "Esta dirección se ha vuelto a registrar en {product} el {when}. Este código confirma ese registro, con la contraseña elegida entonces; un código enviado antes sigue confirmando el registro anterior hasta que caduque.",
+  "mail.verify.againIgnore":
+    "Si no has pedido este código, ignóralo: sin él, ese registro nunca se activa.",
   "mail.resetLink.subject": "Restablece tu contraseña de {product}",
   "mail.resetLink.intro":
     "Alguien ha pedido restablecer la contraseña de tu cuenta de {product}. Elige una contraseña nueva aquí:",

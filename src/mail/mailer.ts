@@ -17,8 +17,17 @@ export interface Recipient {
  * them in the outbox inside the transaction that makes them true; a worker delivers.
  */
 export interface Mailer {
-  /** `link`: a page where the code can be entered, prefilled; omitted when none serves it. */
-  verificationCode(to: Recipient, code: string, ttlSeconds: number, link?: string): MailMessage;
+  /**
+   * `link`: a page where the code can be entered, prefilled; omitted when none serves it.
+   * `signedUpAgainAt`: the code is for a repeated sign-up of a pending address, made then.
+   */
+  verificationCode(
+    to: Recipient,
+    code: string,
+    ttlSeconds: number,
+    link?: string,
+    options?: { signedUpAgainAt?: Date | undefined },
+  ): MailMessage;
   passwordResetLink(to: Recipient, link: string, ttlSeconds: number): MailMessage;
   passwordResetCode(to: Recipient, code: string, ttlSeconds: number, link?: string): MailMessage;
   passwordChanged(to: Recipient, when: Date): MailMessage;
@@ -40,7 +49,7 @@ export function createMailer(options: MailerOptions = {}): Mailer {
   const productName = options.productName ?? PRODUCT_NAME;
   const minutes = (seconds: number) => Math.max(1, Math.round(seconds / 60));
   return {
-    verificationCode(to, code, ttlSeconds, link) {
+    verificationCode(to, code, ttlSeconds, link, options) {
       const mail = verificationCodeMail({
         productName,
         name: to.name,
@@ -48,6 +57,7 @@ export function createMailer(options: MailerOptions = {}): Mailer {
         ttlMinutes: minutes(ttlSeconds),
         link,
         locale: recipientLocale(to),
+        signedUpAgainAt: options?.signedUpAgainAt,
       });
       return { to: to.email, template: "verification-code", ...mail };
     },

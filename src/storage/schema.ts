@@ -23,7 +23,11 @@ export interface UsersTable {
   locale: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
-/** One live secret (6-digit code or link token) per user and purpose: the primary key. */
+/**
+ * A 6-digit code or link token, keyed by its hash. One live reset secret per user; an
+ * email may hold several sign-up codes, each with the data it activates (null: the
+ * user's row as it stands).
+ */
 export interface VerificationCodesTable {
   user_id: string;
   purpose: CodePurpose;
@@ -32,6 +36,20 @@ export interface VerificationCodesTable {
   attempts: Generated<number>;
   expires_at: Timestamp;
   created_at: Timestamp;
+  sign_up_id: ColumnType<string | null, string | null | undefined, string | null>;
+  password_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  name: ColumnType<string | null, string | null | undefined, string | null>;
+  username: ColumnType<string | null, string | null | undefined, string | null>;
+  locale: ColumnType<string | null, string | null | undefined, string | null>;
+  signed_up_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+/** Wrong guesses at a subject (email or id) that had no live code to count them on. */
+export interface CodeGuessesTable {
+  subject: string;
+  purpose: CodePurpose;
+  attempts: number;
+  expires_at: Timestamp;
 }
 
 export interface RefreshSessionsTable {
@@ -100,6 +118,7 @@ export type JsonWebKeyRecord = Record<string, string>;
 export interface Database {
   users: UsersTable;
   verification_codes: VerificationCodesTable;
+  code_guesses: CodeGuessesTable;
   refresh_sessions: RefreshSessionsTable;
   signing_keys: SigningKeysTable;
   audit_events: AuditEventsTable;

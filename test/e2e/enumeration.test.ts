@@ -182,7 +182,8 @@ describeEachStore("account enumeration", (store) => {
       for (const res of answers) expect(res.status, JSON.stringify(res.body)).toBe(201);
       expect(answers[1]?.body.message).toBe(answers[0]?.body.message);
       expect(Object.keys(answers[1]?.body).sort()).toEqual(Object.keys(answers[0]?.body).sort());
-      expect(answers[1]?.body.userId).toBe(pending.userId);
+      // Issue 13 item 4: the caller's own sign-up, never the pending account's id.
+      expect(answers[1]?.body.userId).not.toBe(pending.userId);
       await nthCodeTo(server, fresh, 1);
       await nthCodeTo(server, pending.email, 2);
     });

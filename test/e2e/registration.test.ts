@@ -97,9 +97,13 @@ describeEachStore("POST /auth/register", (store) => {
   });
 
   describe("an email already registered", () => {
-    it("pending: answers 201, updates name, username and password, and only the new code works", async () => {
+    // Issue 13 items 3 and 4 (account pre-takeover): a repeated sign-up of a pending email
+    // used to overwrite the pending account, kill the first code and answer with the pending
+    // account's id, name, username and createdAt.
+    it("pending: answers 201 with only the caller's data, and the new code activates the new data", async () => {
       const first = await registerPending(server, "again", { name: "Before" });
       const before = await server.runtime.deps.stores.users.findById(first.userId);
+      server.clock.advance(5);
       const username = uniqueUsername("after");
 
       const res = await server.post("/auth/register", {
@@ -109,24 +113,40 @@ describeEachStore("POST /auth/register", (store) => {
         username,
       });
       expect(res.status, JSON.stringify(res.body)).toBe(201);
-      expect(res.body.userId).toBe(first.userId);
+      // The shape of a new sign-up, and nothing of the pending account's.
+      expect(Object.keys(res.body).sort()).toEqual(["message", "success", "user", "userId"]);
+      expectUser(res.body.user);
+      expect(res.body.userId).not.toBe(first.userId);
+      expect(res.body.user.id).toBe(res.body.userId);
       expect(res.body.user).toMatchObject({ name: "After", username, status: "pending" });
+      expect(res.body.user.createdAt).not.toBe(before?.createdAt.toISOString());
+      // The mail says the address was signed up again, and to ignore a code not asked for.
+      const mail = await nthMailTo(server, first.email, 2);
+      expect(mail.text).toContain("signed up for Latchkey again");
+      expect(mail.text).toContain("did not ask for this code");
+      const newCode = extractCode(mail);
 
-      const after = await server.runtime.deps.stores.users.findById(first.userId);
-      expect(after?.name).toBe("After");
-      expect(after?.username).toBe(username);
-      expect(after?.passwordHash).toMatch(/^\$argon2id\$/);
-      expect(after?.passwordHash).not.toBe(before?.passwordHash);
-
-      const newCode = await nthCodeTo(server, first.email, 2);
-      const old = await server.post("/auth/verify-email", {
-        userId: first.userId,
-        code: first.code,
+      const noName = await server.post("/auth/register", {
+        email: first.email,
+        password: PASSWORD,
       });
-      // One live code per (user, purpose): a new one replaces the old.
-      if (newCode !== first.code) expectError(old, 400, "INVALID_CODE");
-      const ok = await server.post("/auth/verify-email", { userId: first.userId, code: newCode });
+      expect(noName.status).toBe(201);
+      expect(noName.body.user).toMatchObject({ name: null, username: null });
+      expect(JSON.stringify(noName.body)).not.toContain("Before");
+      expect(JSON.stringify(noName.body)).not.toContain(first.userId);
+
+      // Nothing changes until the new code is verified.
+      const unchanged = await server.runtime.deps.stores.users.findById(first.userId);
+      expect(unchanged?.name).toBe("Before");
+      expect(unchanged?.passwordHash).toBe(before?.passwordHash);
+
+      // Verified by the id the caller was given.
+      const ok = await server.post("/auth/verify-email", {
+        userId: res.body.userId,
+        code: newCode,
+      });
       expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+      expect(ok.body.user).toMatchObject({ id: first.userId, name: "After", username });
 
       expectError(
         await server.post("/auth/login", { email: first.email, password: PASSWORD }),
@@ -134,6 +154,51 @@ describeEachStore("POST /auth/register", (store) => {
         "INVALID_CREDENTIALS",
       );
       await loginOk(server, first.email, "a brand new passphrase");
+      // Verified: the other sign-ups' codes are gone.
+      expectError(
+        await server.post("/auth/verify-email", { userId: first.userId, code: first.code }),
+        409,
+        "ALREADY_VERIFIED",
+      );
+    });
+
+    it("pending: the earlier code keeps working until it expires and activates the earlier data", async () => {
+      const first = await registerPending(server, "victim", { name: "Victim" });
+      const res = await server.post("/auth/register", {
+        email: first.email,
+        password: "purple mule glass seventeen",
+        name: "Attacker",
+      });
+      expect(res.status).toBe(201);
+      await nthMailTo(server, first.email, 2);
+      const ok = await server.post("/auth/verify-email", { email: first.email, code: first.code });
+      expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+      expect(ok.body.user).toMatchObject({ id: first.userId, name: "Victim" });
+      expectError(
+        await server.post("/auth/login", {
+          email: first.email,
+          password: "purple mule glass seventeen",
+        }),
+        401,
+        "INVALID_CREDENTIALS",
+      );
+      await loginOk(server, first.email, PASSWORD);
+    });
+
+    it("pending: the earlier code stops working when it expires", async () => {
+      const first = await registerPending(server, "expiring");
+      server.clock.advance(9 * 60);
+      await server.post("/auth/register", { email: first.email, password: "another passphrase!" });
+      const code = await nthCodeTo(server, first.email, 2);
+      server.clock.advance(61);
+      expectError(
+        await server.post("/auth/verify-email", { email: first.email, code: first.code }),
+        400,
+        "INVALID_CODE",
+      );
+      const ok = await server.post("/auth/verify-email", { email: first.email, code });
+      expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+      await loginOk(server, first.email, "another passphrase!");
     });
 
     // Regression, fixed (was: src/storage/stores/code-store.ts put() + src/domain/registration.ts): the try

@@ -66,10 +66,15 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStores>
       };
     }
 
-    async function putCode(user: UserRecord, secretHash: string, expiresAt = at(NOW, 10 * MINUTE)) {
+    async function putCode(
+      user: UserRecord,
+      secretHash: string,
+      expiresAt = at(NOW, 10 * MINUTE),
+      purpose: "email" | "reset" = "email",
+    ) {
       await stores.codes.put({
         userId: user.id,
-        purpose: "email",
+        purpose,
         kind: "code",
         secretHash,
         expiresAt,
@@ -167,23 +172,23 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStores>
     });
 
     describe("codes", () => {
-      it("put stores one secret per (user, purpose) and replaces the old one", async () => {
+      it("put stores one reset secret per user and replaces the old one", async () => {
         const user = await makeUser();
-        await putCode(user, `old-${uniq()}`);
-        await stores.codes.consumeForUser(user.id, "email", "wrong", NOW, 5);
+        await putCode(user, `old-${uniq()}`, undefined, "reset");
+        await stores.codes.consumeForUser(user.id, "reset", "wrong", NOW, 5);
         const fresh = `new-${uniq()}`;
-        await putCode(user, fresh, at(NOW, 20 * MINUTE));
-        const found = await stores.codes.find(user.id, "email");
+        await putCode(user, fresh, at(NOW, 20 * MINUTE), "reset");
+        const found = await stores.codes.find(user.id, "reset");
         expect(found).toEqual({
           userId: user.id,
-          purpose: "email",
+          purpose: "reset",
           kind: "code",
           // The replaced code was live: its wrong try still counts against the new one.
           attempts: 1,
           expiresAt: at(NOW, 20 * MINUTE),
           createdAt: NOW,
         });
-        expect(await stores.codes.find(user.id, "reset")).toBeNull();
+        expect(await stores.codes.find(user.id, "email")).toBeNull();
       });
 
       it("put starts the try counter again once the replaced code had expired", async () => {
@@ -201,13 +206,139 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStores>
         expect(await stores.codes.find(user.id, "email")).toMatchObject({ attempts: 0 });
       });
 
-      it("an old code stops working once replaced", async () => {
+      it("an old reset code stops working once replaced", async () => {
         const user = await makeUser();
         const old = `old-${uniq()}`;
-        await putCode(user, old);
-        await putCode(user, `new-${uniq()}`);
-        const result = await stores.codes.consumeForUser(user.id, "email", old, NOW, 5);
+        await putCode(user, old, undefined, "reset");
+        await putCode(user, `new-${uniq()}`, undefined, "reset");
+        const result = await stores.codes.consumeForUser(user.id, "reset", old, NOW, 5);
         expect(result).toEqual({ ok: false, reason: "mismatch", attempts: 1 });
+      });
+
+      // Issue 13 items 3 and 7 (CONTRACT.md "Repeated sign-up", reset-secret rule).
+      it("email codes stay side by side, each with the sign-up data it activates", async () => {
+        const user = await makeUser();
+        const first = `first-${uniq()}`;
+        const second = `second-${uniq()}`;
+        await putCode(user, first);
+        const signUp = {
+          id: randomUUID(),
+          passwordHash: "$argon2id$again",
+          name: "Again",
+          username: null,
+          locale: "de",
+          signedUpAt: NOW,
+        };
+        await stores.codes.put({
+          userId: user.id,
+          purpose: "email",
+          kind: "code",
+          secretHash: second,
+          expiresAt: at(NOW, 10 * MINUTE),
+          now: NOW,
+          signUp,
+        });
+        expect(await stores.codes.findSignUp(signUp.id, NOW)).toMatchObject({ userId: user.id });
+        const viaSecond = await stores.codes.consumeForUser(user.id, "email", second, NOW, 5);
+        expect(viaSecond).toMatchObject({ ok: true, secret: { signUp } });
+        const viaFirst = await stores.codes.consumeForUser(user.id, "email", first, NOW, 5);
+        expect(viaFirst.ok).toBe(true);
+        expect(viaFirst.ok && viaFirst.secret.signUp).toBeUndefined();
+      });
+
+      it("a reset secret put after carryAttemptsSince replaces a burned one with fresh tries", async () => {
+        const user = await makeUser();
+        await putCode(user, `burned-${uniq()}`, undefined, "reset");
+        for (let i = 0; i < 5; i++) {
+          await stores.codes.consumeForUser(user.id, "reset", "wrong", NOW, 5);
+        }
+        const fresh = `fresh-${uniq()}`;
+        const put = (secretHash: string, now: Date) =>
+          stores.codes.put({
+            userId: user.id,
+            purpose: "reset",
+            kind: "code",
+            secretHash,
+            expiresAt: at(now, 10 * MINUTE),
+            now,
+            carryAttemptsSince: at(now, -MINUTE),
+          });
+        // Inside the cooldown the count carries over; after it, it starts again.
+        await put(`inside-${uniq()}`, at(NOW, 30_000));
+        expect(await stores.codes.find(user.id, "reset")).toMatchObject({ attempts: 5 });
+        const later = at(NOW, 2 * MINUTE);
+        await put(fresh, later);
+        expect(await stores.codes.find(user.id, "reset")).toMatchObject({ attempts: 0 });
+        expect(await stores.codes.consumeForUser(user.id, "reset", fresh, later, 5)).toMatchObject({
+          ok: true,
+        });
+      });
+
+      // Issue 13 item 5: a guess is counted before it is compared.
+      it("a right guess counts a try too; takeChecked then consumes it without another", async () => {
+        const user = await makeUser();
+        const hash = `code-${uniq()}`;
+        await putCode(user, hash);
+        for (let i = 0; i < 4; i++) {
+          await stores.codes.consumeForUser(user.id, "email", "wrong", NOW, 5);
+        }
+        expect(await stores.codes.checkForUser(user.id, "email", hash, NOW, 5)).toMatchObject({
+          ok: true,
+        });
+        expect(await stores.codes.find(user.id, "email")).toMatchObject({ attempts: 5 });
+        expect(await stores.codes.checkForUser(user.id, "email", hash, NOW, 5)).toMatchObject({
+          ok: false,
+          reason: "exhausted",
+        });
+        expect(await stores.codes.takeChecked(user.id, "email", hash, NOW)).toMatchObject({
+          userId: user.id,
+        });
+        expect(await stores.codes.takeChecked(user.id, "email", hash, NOW)).toBeNull();
+      });
+
+      it("with one try left, the right code sent after concurrent wrong ones is refused", async () => {
+        let found = 0;
+        for (let trial = 0; trial < 10; trial++) {
+          const user = await makeUser();
+          const hash = `code-${uniq()}`;
+          await putCode(user, hash);
+          for (let i = 0; i < 4; i++) {
+            await stores.codes.consumeForUser(user.id, "email", "wrong", NOW, 5);
+          }
+          const results = await Promise.all(
+            [...Array.from({ length: 5 }, () => "wrong"), hash].map((presented) =>
+              stores.codes.consumeForUser(user.id, "email", presented, NOW, 5),
+            ),
+          );
+          // One try left: one guess compared, the others found none left (or the code used).
+          expect(results.filter((r) => r.ok || r.reason === "mismatch").length).toBeLessThanOrEqual(
+            1,
+          );
+          if (results.some((r) => r.ok)) found++;
+        }
+        // The right code is compared only when it is counted first, despite being sent last.
+        expect(found).toBeLessThanOrEqual(5);
+      });
+
+      it("countSubjectGuess counts concurrent guesses once each, in a window", async () => {
+        const subject = `subject-${uniq()}`;
+        const results = await Promise.all(
+          Array.from({ length: 8 }, () =>
+            stores.codes.countSubjectGuess(subject, "reset", NOW, 5, 600),
+          ),
+        );
+        expect(results.map((r) => (r.ok ? 0 : r.attempts)).sort((a, b) => a - b)).toEqual([
+          1, 2, 3, 4, 5, 6, 7, 8,
+        ]);
+        expect(results.filter((r) => !r.ok && r.reason === "mismatch")).toHaveLength(4);
+        expect(await stores.codes.countSubjectGuess(subject, "email", NOW, 5, 600)).toEqual({
+          ok: false,
+          reason: "mismatch",
+          attempts: 1,
+        });
+        expect(
+          await stores.codes.countSubjectGuess(subject, "reset", at(NOW, 600 * 1000), 5, 600),
+        ).toEqual({ ok: false, reason: "mismatch", attempts: 1 });
       });
 
       it("consumeForUser: ok once, then missing", async () => {

@@ -214,3 +214,37 @@ describe("passwordChangedMail", () => {
     expect(evil.html).toContain(ESCAPED_NAME);
   });
 });
+
+// Issue 13 item 3: a repeated sign-up's mail says so, when, and to ignore a code not asked for.
+describe("verificationCodeMail for a repeated sign-up", () => {
+  const when = new Date("2026-03-04T10:20:30Z");
+  const cases = [
+    { locale: "en", again: "signed up for Latchkey again", ignore: "did not ask for this code" },
+    { locale: "es", again: "se ha vuelto a registrar", ignore: "no has pedido este código" },
+    { locale: "de", again: "erneut bei Latchkey registriert", ignore: "nicht angefordert" },
+  ] as const;
+  for (const { locale, again, ignore } of cases) {
+    it(`${locale}: names the repeated sign-up and its time, in text and html`, () => {
+      const mail = verificationCodeMail({
+        productName: "Latchkey",
+        code: "123456",
+        ttlMinutes: 10,
+        locale,
+        signedUpAgainAt: when,
+      });
+      expectWellFormed(mail);
+      for (const body of [mail.text, mail.html]) {
+        expect(body).toContain(again);
+        expect(body).toContain(ignore);
+        expect(body).toMatch(/2026/);
+      }
+      const plain = verificationCodeMail({
+        productName: "Latchkey",
+        code: "123456",
+        ttlMinutes: 10,
+        locale,
+      });
+      expect(plain.text).not.toContain(again);
+    });
+  }
+});

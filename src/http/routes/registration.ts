@@ -30,6 +30,8 @@ export function registerRegistrationRoutes(app: App, deps: Deps): void {
         schema: {
           ...variant,
           summary: "Create an account and mail a 6-digit verification code",
+          description:
+            "Signing up again with a pending (unverified) email also answers 201, with the caller's own sign-up: its own userId and data, never the pending account's. A new code is mailed; it activates that sign-up's password, name and username, while an earlier code keeps activating the earlier sign-up until it expires.",
           body: RegisterBody,
           response: { 201: RegisterReply, 400: ErrorBody, 409: ErrorBody },
         },
@@ -71,6 +73,8 @@ export function registerRegistrationRoutes(app: App, deps: Deps): void {
         schema: {
           ...variant,
           summary: "Verify the email address with the mailed code",
+          description:
+            "userId may be the id a repeated sign-up answered. Every guess counts against CODE_MAX_ATTEMPTS, also for an email with no live code; 409 USERNAME_TAKEN when a repeated sign-up's username was taken meanwhile.",
           body: VerifyEmailBody,
           response: { 200: UserReply, 400: ErrorBody, 409: ErrorBody, 429: ErrorBody },
         },

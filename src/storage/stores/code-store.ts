@@ -1,36 +1,66 @@
 import type { Kysely } from "kysely";
+import { safeEqual } from "../../crypto/digest.js";
 import type { CodeStore, ConsumeResult, NewSecret, StoredSecret } from "../ports.js";
 import type { CodePurpose, CodeRow, Database } from "../schema.js";
 
 export function createCodeStore(db: Kysely<Database>): CodeStore {
   return {
     async put(secret: NewSecret) {
-      // A new code or link replaces the old one. Its try counter carries over while the
-      // replaced code was still live, so asking for a new code never buys more guesses.
+      // Tries of the user's recent live secrets carry over, so asking again never buys
+      // guesses; see NewSecret.carryAttemptsSince.
+      let carried = db
+        .selectFrom("verification_codes")
+        .select((eb) => eb.fn.max<number | null>("attempts").as("attempts"))
+        .where("user_id", "=", secret.userId)
+        .where("purpose", "=", secret.purpose)
+        .where("expires_at", ">", secret.now);
+      if (secret.carryAttemptsSince) {
+        carried = carried.where("created_at", ">", secret.carryAttemptsSince);
+      }
+      const attempts = Number((await carried.executeTakeFirst())?.attempts ?? 0);
+      const values = {
+        user_id: secret.userId,
+        purpose: secret.purpose,
+        kind: secret.kind,
+        secret_hash: secret.secretHash,
+        attempts,
+        expires_at: secret.expiresAt,
+        created_at: secret.now,
+        sign_up_id: secret.signUp?.id ?? null,
+        password_hash: secret.signUp?.passwordHash ?? null,
+        name: secret.signUp?.name ?? null,
+        username: secret.signUp?.username ?? null,
+        locale: secret.signUp?.locale ?? null,
+        signed_up_at: secret.signUp?.signedUpAt ?? null,
+      };
+      if (secret.purpose === "email") {
+        if (secret.resend) {
+          const signUpId = secret.signUp?.id ?? null;
+          await db
+            .deleteFrom("verification_codes")
+            .where("user_id", "=", secret.userId)
+            .where("purpose", "=", "email")
+            .where((eb) =>
+              signUpId === null ? eb("sign_up_id", "is", null) : eb("sign_up_id", "=", signUpId),
+            )
+            .execute();
+        }
+        // Beside the others: each pending sign-up's code works until it expires.
+        await db.insertInto("verification_codes").values(values).execute();
+        return;
+      }
+      // One live reset secret per user: this one replaces any other, burned or not.
       await db
         .insertInto("verification_codes")
-        .values({
-          user_id: secret.userId,
-          purpose: secret.purpose,
-          kind: secret.kind,
-          secret_hash: secret.secretHash,
-          attempts: 0,
-          expires_at: secret.expiresAt,
-          created_at: secret.now,
-        })
+        .values(values)
         .onConflict((oc) =>
-          oc.columns(["user_id", "purpose"]).doUpdateSet((eb) => ({
-            kind: secret.kind,
-            secret_hash: secret.secretHash,
-            attempts: eb
-              .case()
-              .when("verification_codes.expires_at", ">", secret.now)
-              .then(eb.ref("verification_codes.attempts"))
-              .else(0)
-              .end(),
-            expires_at: secret.expiresAt,
-            created_at: secret.now,
-          })),
+          oc.columns(["user_id", "purpose"]).where("purpose", "=", "reset").doUpdateSet({
+            kind: values.kind,
+            secret_hash: values.secret_hash,
+            attempts: values.attempts,
+            expires_at: values.expires_at,
+            created_at: values.created_at,
+          }),
         )
         .execute();
     },
@@ -41,6 +71,19 @@ export function createCodeStore(db: Kysely<Database>): CodeStore {
         .selectAll()
         .where("user_id", "=", userId)
         .where("purpose", "=", purpose)
+        .orderBy("created_at", "desc")
+        .limit(1)
+        .executeTakeFirst();
+      return row ? toStoredSecret(row) : null;
+    },
+
+    async findSignUp(signUpId, now) {
+      const row = await db
+        .selectFrom("verification_codes")
+        .selectAll()
+        .where("sign_up_id", "=", signUpId)
+        .where("expires_at", ">", now)
+        .limit(1)
         .executeTakeFirst();
       return row ? toStoredSecret(row) : null;
     },
@@ -62,6 +105,40 @@ export function createCodeStore(db: Kysely<Database>): CodeStore {
 
     checkForUser: (userId, purpose, secretHash, now, maxAttempts) =>
       presentSecret(db, { userId, purpose, secretHash, now, maxAttempts, consume: false }),
+
+    async takeChecked(userId, purpose, secretHash, now) {
+      const row = await takeLive(db, userId, purpose, secretHash, now);
+      return row ? toStoredSecret(row) : null;
+    },
+
+    async countSubjectGuess(subject, purpose, now, maxAttempts, ttlSeconds) {
+      // One upsert: concurrent guesses each count once. A window that ran out starts again,
+      // as a new code would.
+      const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
+      const row = await db
+        .insertInto("code_guesses")
+        .values({ subject, purpose, attempts: 1, expires_at: expiresAt })
+        .onConflict((oc) =>
+          oc.columns(["subject", "purpose"]).doUpdateSet((eb) => ({
+            attempts: eb
+              .case()
+              .when("code_guesses.expires_at", "<=", now)
+              .then(1)
+              .else(eb("code_guesses.attempts", "+", 1))
+              .end(),
+            expires_at: eb
+              .case()
+              .when("code_guesses.expires_at", "<=", now)
+              .then(expiresAt)
+              .else(eb.ref("code_guesses.expires_at"))
+              .end(),
+          })),
+        )
+        .returning("attempts")
+        .executeTakeFirstOrThrow();
+      const attempts = Number(row.attempts);
+      return { ok: false, reason: attempts >= maxAttempts ? "exhausted" : "mismatch", attempts };
+    },
 
     async consumeByHash(purpose, secretHash, now) {
       const row = await db
@@ -88,7 +165,11 @@ export function createCodeStore(db: Kysely<Database>): CodeStore {
         .deleteFrom("verification_codes")
         .where("expires_at", "<=", now)
         .executeTakeFirst();
-      return Number(result.numDeletedRows);
+      const guesses = await db
+        .deleteFrom("code_guesses")
+        .where("expires_at", "<=", now)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows) + Number(guesses.numDeletedRows);
     },
   };
 }
@@ -105,31 +186,9 @@ interface Presented {
 
 async function presentSecret(db: Kysely<Database>, p: Presented): Promise<ConsumeResult> {
   const { userId, purpose, secretHash, now, maxAttempts } = p;
-  // One DELETE ... RETURNING: of two concurrent callers with the right code, the second
-  // blocks on the row lock, then finds it gone. No read-then-write window.
-  const matching = p.consume
-    ? await db
-        .deleteFrom("verification_codes")
-        .where("user_id", "=", userId)
-        .where("purpose", "=", purpose)
-        .where("secret_hash", "=", secretHash)
-        .where("expires_at", ">", now)
-        .where("attempts", "<", maxAttempts)
-        .returningAll()
-        .executeTakeFirst()
-    : await db
-        .selectFrom("verification_codes")
-        .selectAll()
-        .where("user_id", "=", userId)
-        .where("purpose", "=", purpose)
-        .where("secret_hash", "=", secretHash)
-        .where("expires_at", ">", now)
-        .where("attempts", "<", maxAttempts)
-        .executeTakeFirst();
-  if (matching) return { ok: true, secret: toStoredSecret(matching) };
-
-  // A wrong try on a live secret counts, atomically, so parallel guesses cannot
-  // exceed the limit.
+  // Count first, compare after (OWASP ASVS 5.0 V6.3.1; NIST SP 800-63B-4 3.2.2): one
+  // UPDATE ... RETURNING takes a try from every live secret with tries left. Of concurrent
+  // guesses with one try left, only one is counted and compared; the rest find none left.
   const counted = await db
     .updateTable("verification_codes")
     .set((eb) => ({ attempts: eb("attempts", "+", 1) }))
@@ -137,29 +196,69 @@ async function presentSecret(db: Kysely<Database>, p: Presented): Promise<Consum
     .where("purpose", "=", purpose)
     .where("expires_at", ">", now)
     .where("attempts", "<", maxAttempts)
-    .returning("attempts")
-    .executeTakeFirst();
-  if (counted) {
-    const attempts = Number(counted.attempts);
+    .returning(["secret_hash", "attempts"])
+    .execute();
+  if (counted.length > 0) {
+    // Every candidate is compared, in constant time, so the time says nothing of which.
+    let matched: string | null = null;
+    for (const row of counted) {
+      if (safeEqual(row.secret_hash, secretHash)) matched = row.secret_hash;
+    }
+    const attempts = Math.max(...counted.map((row) => Number(row.attempts)));
+    if (matched !== null) {
+      const taken = p.consume
+        ? await takeLive(db, userId, purpose, matched, now)
+        : await db
+            .selectFrom("verification_codes")
+            .selectAll()
+            .where("secret_hash", "=", matched)
+            .where("expires_at", ">", now)
+            .executeTakeFirst();
+      // Gone: a concurrent caller with the same code consumed it first.
+      if (taken) return { ok: true, secret: toStoredSecret(taken) };
+      return { ok: false, reason: "mismatch", attempts };
+    }
     return { ok: false, reason: attempts >= maxAttempts ? "exhausted" : "mismatch", attempts };
   }
 
-  // Nothing live to count against: say why.
-  const row = await db
+  // Nothing live with tries left: say why.
+  const rows = await db
     .selectFrom("verification_codes")
     .select(["attempts", "expires_at"])
     .where("user_id", "=", userId)
     .where("purpose", "=", purpose)
-    .executeTakeFirst();
-  if (!row) return { ok: false, reason: "missing", attempts: 0 };
-  const attempts = Number(row.attempts);
-  if (row.expires_at.getTime() <= now.getTime()) {
-    return { ok: false, reason: "expired", attempts };
+    .execute();
+  if (rows.length === 0) return { ok: false, reason: "missing", attempts: 0 };
+  const live = rows.filter((row) => row.expires_at.getTime() > now.getTime());
+  if (live.length === 0) {
+    return {
+      ok: false,
+      reason: "expired",
+      attempts: Math.max(...rows.map((r) => Number(r.attempts))),
+    };
   }
-  if (attempts >= maxAttempts) return { ok: false, reason: "exhausted", attempts };
-  // The secret was replaced between the statements by a concurrent put: the
-  // presented one was not the live one.
-  return { ok: false, reason: "mismatch", attempts };
+  return {
+    ok: false,
+    reason: "exhausted",
+    attempts: Math.max(...live.map((r) => Number(r.attempts))),
+  };
+}
+
+function takeLive(
+  db: Kysely<Database>,
+  userId: string,
+  purpose: CodePurpose,
+  secretHash: string,
+  now: Date,
+): Promise<CodeRow | undefined> {
+  return db
+    .deleteFrom("verification_codes")
+    .where("user_id", "=", userId)
+    .where("purpose", "=", purpose)
+    .where("secret_hash", "=", secretHash)
+    .where("expires_at", ">", now)
+    .returningAll()
+    .executeTakeFirst();
 }
 
 function toStoredSecret(row: CodeRow): StoredSecret {
@@ -170,5 +269,17 @@ function toStoredSecret(row: CodeRow): StoredSecret {
     attempts: Number(row.attempts),
     expiresAt: row.expires_at,
     createdAt: row.created_at,
+    ...(row.sign_up_id !== null && row.password_hash !== null && row.signed_up_at !== null
+      ? {
+          signUp: {
+            id: row.sign_up_id,
+            passwordHash: row.password_hash,
+            name: row.name,
+            username: row.username,
+            locale: row.locale,
+            signedUpAt: row.signed_up_at,
+          },
+        }
+      : {}),
   };
 }

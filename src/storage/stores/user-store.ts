@@ -24,6 +24,16 @@ export function createUserStore(db: Kysely<Database>): UserStore {
     findById,
     findByEmail,
 
+    async usernameTaken(username, exceptId) {
+      const row = await db
+        .selectFrom("users")
+        .select("id")
+        .where(sql<string>`lower(username)`, "=", username.toLowerCase())
+        .where("id", "<>", exceptId)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
     async create(user: NewUser) {
       const row = await rethrowUnique(() =>
         db
