@@ -5,7 +5,7 @@ import { UniqueViolation, type UserPatch, type UserRecord } from "../storage/por
 import { type ClientContext, clientIp, type Deps } from "./deps.js";
 import { isSpent, issueEmailCode } from "./email-codes.js";
 import { normalizeName, normalizeUsername } from "./input-rules.js";
-import { startSession, type TokenBundle } from "./sessions.js";
+import { PASSWORD_SIGN_IN, startSession, type TokenBundle } from "./sessions.js";
 import { acceptablePassword, required, validEmail } from "./validate.js";
 
 export interface RegisterInput {
@@ -85,7 +85,7 @@ export async function registerUser(
   await deps.audit({ type: "user.registered", outcome: "success", userId: user.id, client });
   const tokens = deps.config.requireEmailVerification
     ? null
-    : await startSession(deps, user, client);
+    : await startSession(deps, user, client, PASSWORD_SIGN_IN);
   return { user, tokens };
 }
 

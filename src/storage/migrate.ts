@@ -3,6 +3,7 @@ import * as init from "./migrations/0001-init.js";
 import * as auditEvents from "./migrations/0002-audit-events.js";
 import * as usersLegacyLocale from "./migrations/0003-users-legacy-locale.js";
 import * as mailOutbox from "./migrations/0004-mail-outbox.js";
+import * as sessionAssurance from "./migrations/0006-session-assurance.js";
 import type { Database } from "./schema.js";
 
 /** Migrations are compiled in, not read from disk, so both drivers and the CLI run the same set. */
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0002-audit-events": auditEvents,
   "0003-users-legacy-locale": usersLegacyLocale,
   "0004-mail-outbox": mailOutbox,
+  "0006-session-assurance": sessionAssurance,
 };
 
 const provider: MigrationProvider = {
