@@ -145,11 +145,7 @@ describeEachStore("admin API: who may use it", (store) => {
     expect(res.user.role).toBe("user");
 
     // The token still says role "admin", but its session ended with the demotion.
-    expectError(
-      await call(server, "GET", "/admin/users", other.accessToken),
-      401,
-      "UNAUTHORIZED",
-    );
+    expectError(await call(server, "GET", "/admin/users", other.accessToken), 401, "UNAUTHORIZED");
     expectError(
       await patchUser(server, other.accessToken, admin.id, { role: "user" }),
       401,
