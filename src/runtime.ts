@@ -104,6 +104,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       });
     const tokens = createAccessTokens({
       issuer: config.publicUrl,
+      audience: config.accessTokenAudience,
       ttlSeconds: config.accessTokenTtl,
       jwtSecret: config.jwtSecret,
       keyRing,

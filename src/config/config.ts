@@ -15,6 +15,8 @@ export interface Config {
   readonly mailFrom: string;
   /** Set: access tokens are HS256 with it. Unset: Ed25519 keys kept in the database. */
   readonly jwtSecret: string | undefined;
+  /** `aud` written into access tokens and required of them; default [publicUrl]. */
+  readonly accessTokenAudience: readonly string[];
   /** Durations, all in seconds. */
   readonly accessTokenTtl: number;
   readonly refreshTokenTtl: number;

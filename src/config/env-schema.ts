@@ -258,6 +258,16 @@ function parseOrigins(raw: string): Parsed<string[]> {
   return ok(origins);
 }
 
+/** Audiences are opaque strings (RFC 7519 §4.1.3), usually the API's URL. */
+function parseAudiences(raw: string): Parsed<string[]> {
+  const audiences = raw
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  if (audiences.length === 0) return fail("must name at least one audience");
+  return ok([...new Set(audiences)]);
+}
+
 /** `N/duration`, e.g. `20/1h`: N requests per key in that window. */
 function parseRateLimit(raw: string): Parsed<RateLimitRule> {
   const match = /^([0-9]{1,7})\/(.+)$/.exec(raw);
@@ -317,6 +327,10 @@ export const ENV_SCHEMA = {
     default: "unset: Ed25519 keys, generated once and kept",
     description: "When set (32+ characters), access tokens are HS256 signed with it.",
     parse: parseJwtSecret },
+  ACCESS_TOKEN_AUDIENCE: { name: "ACCESS_TOKEN_AUDIENCE", aliases: [], key: "accessTokenAudience",
+    default: "PUBLIC_URL",
+    description: "`aud` of access tokens (comma list); a token must name one of them (RFC 9068 §4).",
+    parse: parseAudiences },
   ACCESS_TOKEN_TTL: { name: "ACCESS_TOKEN_TTL", aliases: [], key: "accessTokenTtl", default: "15m", fallback: "15m",
     description: "Lifetime of an access token.",
     parse: durationOf({ allowZero: false }) },

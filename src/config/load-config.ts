@@ -113,6 +113,7 @@ export function loadConfig(env: Env): Config {
     smtpUrl,
     mailFrom: read(env, s.MAIL_FROM),
     jwtSecret: read(env, s.JWT_SECRET),
+    accessTokenAudience: read(env, s.ACCESS_TOKEN_AUDIENCE) ?? [publicUrl],
     accessTokenTtl: read(env, s.ACCESS_TOKEN_TTL),
     refreshTokenTtl: read(env, s.REFRESH_TOKEN_TTL),
     emailCodeTtl: read(env, s.EMAIL_CODE_TTL),

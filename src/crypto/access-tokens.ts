@@ -5,8 +5,31 @@ import { EDDSA, type KeyRing, type PublicJwks } from "./key-ring.js";
 import { randomId } from "./random.js";
 
 export type Role = "user" | "admin";
+/** NIST SP 800-63B-4 §2: aal1 is one factor, aal2 two distinct ones. */
+export type Aal = "aal1" | "aal2";
+/** How a session was proven (CONTRACT.md "Assurance levels, claims and audiences"). */
+export type AuthMethod = "pwd" | "otp" | "recovery_code" | "passkey" | "oauth" | "email";
 
-export interface AccessClaims {
+const AALS: readonly string[] = ["aal1", "aal2"] satisfies Aal[];
+const AUTH_METHODS: readonly string[] = [
+  "pwd",
+  "otp",
+  "recovery_code",
+  "passkey",
+  "oauth",
+  "email",
+] satisfies AuthMethod[];
+
+/** The application a token is issued to: Latchkey's own API and pages. */
+export const LATCHKEY_CLIENT_ID = "latchkey";
+
+/** What a session asserts about how its user was proven; carried through every refresh. */
+export interface Assurance {
+  aal: Aal;
+  amr: AuthMethod[];
+}
+
+export interface AccessClaims extends Assurance {
   sub: string;
   email: string;
   role: Role;
@@ -16,11 +39,14 @@ export interface AccessClaims {
   iat: number;
   exp: number;
   iss: string;
+  /** RFC 9068 §2.2: one audience as a string, several as an array (ACCESS_TOKEN_AUDIENCE). */
+  aud: string | string[];
+  client_id: string;
 }
 
 export interface AccessTokens {
   sign(
-    claims: { sub: string; email: string; role: Role; sid: string },
+    claims: { sub: string; email: string; role: Role; sid: string } & Assurance,
     nowSeconds: number,
   ): Promise<{ token: string; expiresIn: number }>;
   /** Null for anything not a valid, unexpired access token of ours — never throws. */
@@ -32,6 +58,8 @@ export interface AccessTokens {
 export interface AccessTokensOptions {
   /** Expected and written `iss`: Config.publicUrl. */
   issuer: string;
+  /** Written `aud`, and the audiences a token must name one of: Config.accessTokenAudience. */
+  audience: readonly string[];
   ttlSeconds: number;
   /** Set: HS256 with this secret. Unset: EdDSA with keyRing. */
   jwtSecret?: string | undefined;
@@ -58,7 +86,7 @@ const MAX_TOKEN_CHARS = 8192;
  * the rest of a GET /auth/me (BENCHMARKS.md). About 1 KiB each: 4,096 cost ~4 MiB at most.
  */
 const VERIFIED_CACHE_SIZE = 4096;
-const REQUIRED_CLAIMS = ["iss", "sub", "iat", "exp", "jti"];
+const REQUIRED_CLAIMS = ["iss", "sub", "aud", "iat", "exp", "jti"];
 
 interface Mode {
   alg: string;
@@ -74,12 +102,15 @@ interface Mode {
 export function createAccessTokens(opts: AccessTokensOptions): AccessTokens {
   const mode = opts.jwtSecret !== undefined ? hmacMode(opts.jwtSecret) : ringMode(opts.keyRing);
   const { issuer, ttlSeconds } = opts;
+  if (opts.audience.length === 0) throw new Error("access tokens need at least one audience");
+  const audience = opts.audience.length === 1 ? (opts.audience[0] as string) : [...opts.audience];
   // Least recently used first: a Map keeps insertion order, and a hit is re-inserted.
   const verified = new Map<string, { claims: AccessClaims; keyState: object }>();
   const verifyOptions = {
     // Exactly the mode's algorithm: no "none", and no HS256 forged with the public key.
     algorithms: [mode.alg],
     issuer,
+    audience: [...opts.audience],
     typ: ACCESS_TYP,
     requiredClaims: REQUIRED_CLAIMS,
   };
@@ -95,6 +126,10 @@ export function createAccessTokens(opts: AccessTokensOptions): AccessTokens {
         sid: claims.sid,
         sub: claims.sub,
         iss: issuer,
+        aud: audience,
+        client_id: LATCHKEY_CLIENT_ID,
+        aal: claims.aal,
+        amr: claims.amr,
         iat: nowSeconds,
         exp: nowSeconds + ttlSeconds,
         jti: randomId(),
@@ -135,6 +170,7 @@ export function createAccessTokens(opts: AccessTokensOptions): AccessTokens {
   };
 
   async function verifyAfresh(token: string, nowSeconds: number): Promise<AccessClaims | null> {
+    if (!hasCanonicalSignature(token)) return null;
     const attempt = async () => {
       const { payload } = await jwtVerify(token, (header) => mode.verifyingKey(header), {
         ...verifyOptions,
@@ -220,10 +256,41 @@ class UnknownKidError extends Error {
   }
 }
 
+/**
+ * Base64url leaves bits unused in a signature's last character (4 for Ed25519's 64 bytes, 2
+ * for HS256's 32), and decoders ignore them: without this, 16 spellings of one Ed25519
+ * signature verify, so one token has many strings. RFC 7515 §2 and RFC 4648 §3.5 make the
+ * unpadded form with zero pad bits the only encoding; a token is one exact string.
+ */
+function hasCanonicalSignature(token: string): boolean {
+  const signature = token.slice(token.lastIndexOf(".") + 1);
+  return Buffer.from(signature, "base64url").toString("base64url") === signature;
+}
+
+function isAssurance(aal: unknown, amr: unknown): aal is Aal {
+  return (
+    typeof aal === "string" &&
+    AALS.includes(aal) &&
+    Array.isArray(amr) &&
+    amr.length > 0 &&
+    amr.every((method) => typeof method === "string" && AUTH_METHODS.includes(method))
+  );
+}
+
+function isAudience(aud: unknown): aud is string | string[] {
+  return (
+    typeof aud === "string" ||
+    (Array.isArray(aud) && aud.every((entry) => typeof entry === "string"))
+  );
+}
+
 /** The signature proves we wrote it; this proves it has the shape we write. */
 function toClaims(payload: JWTPayload): AccessClaims | null {
-  const { sub, email, role, sid, jti, iat, exp, iss } = payload;
+  const { sub, email, role, sid, jti, iat, exp, iss, aud, client_id, aal, amr } = payload;
   if (
+    !isAssurance(aal, amr) ||
+    !isAudience(aud) ||
+    typeof client_id !== "string" ||
     typeof sub !== "string" ||
     typeof email !== "string" ||
     (role !== "user" && role !== "admin") ||
@@ -235,5 +302,18 @@ function toClaims(payload: JWTPayload): AccessClaims | null {
   ) {
     return null;
   }
-  return { sub, email, role, sid, jti, iat, exp, iss };
+  return {
+    sub,
+    email,
+    role,
+    sid,
+    jti,
+    iat,
+    exp,
+    iss,
+    aud,
+    client_id,
+    aal,
+    amr: amr as AuthMethod[],
+  };
 }

@@ -1,8 +1,6 @@
-import type { AccessClaims } from "../crypto/access-tokens.js";
 import { AuthError } from "../errors.js";
 import type { AuditEvent, Stores, UserRecord } from "../storage/ports.js";
 import type { UserRole, UserStatus } from "../storage/schema.js";
-import { getCurrentUser } from "./account.js";
 import { type Cursor, decodeCursor, encodeCursor } from "./cursor.js";
 import type { ClientContext, Deps } from "./deps.js";
 import { isUserId, normalizeName } from "./input-rules.js";
@@ -56,8 +54,8 @@ export async function getUser(deps: Deps, id: string): Promise<UserRecord> {
  * blocked admin loses access at once, whatever the token still says. 401 when the user is
  * gone, 403 ACCOUNT_BLOCKED when blocked, 403 FORBIDDEN unless an active admin.
  */
-export async function requireActiveAdmin(deps: Deps, claims: AccessClaims): Promise<UserRecord> {
-  const user = await getCurrentUser(deps, claims);
+export function requireActiveAdmin(user: UserRecord): UserRecord {
+  if (user.status === "blocked") throw new AuthError("ACCOUNT_BLOCKED");
   if (user.role !== "admin" || user.status !== "active") throw new AuthError("FORBIDDEN");
   return user;
 }

@@ -2,7 +2,7 @@ import { AuthError } from "../errors.js";
 import type { UserRecord } from "../storage/ports.js";
 import { type ClientContext, clientIp, type Deps } from "./deps.js";
 import { normalizeEmail } from "./input-rules.js";
-import { startSession, type TokenBundle } from "./sessions.js";
+import { PASSWORD_SIGN_IN, startSession, type TokenBundle } from "./sessions.js";
 import { presentedPassword } from "./validate.js";
 
 export interface LoginInput {
@@ -60,7 +60,7 @@ export async function login(
     });
     throw error;
   }
-  const tokens = await startSession(deps, verified, client);
+  const tokens = await startSession(deps, verified, client, PASSWORD_SIGN_IN);
   await deps.audit({ type: "login.success", outcome: "success", userId: verified.id, client });
   return tokens;
 }

@@ -5,7 +5,7 @@ import type { Stores, UserRecord } from "../storage/ports.js";
 import { type ClientContext, clientIp, type Deps } from "./deps.js";
 import { cooldownStart, mayIssueAnother, pageLink, queueMail } from "./email-codes.js";
 import { isCode, normalizeEmail } from "./input-rules.js";
-import { startSession, type TokenBundle } from "./sessions.js";
+import { EMAIL_SIGN_IN, startSession, type TokenBundle } from "./sessions.js";
 import { acceptablePassword, validEmail, validNewPassword } from "./validate.js";
 
 export type ResetMethod = "link" | "code";
@@ -172,7 +172,7 @@ export async function resetPassword(
     client,
     details: { method: secret.kind },
   });
-  return startSession(deps, user, client);
+  return startSession(deps, user, client, EMAIL_SIGN_IN);
 }
 
 type PresentedSecret =

@@ -44,17 +44,31 @@ export async function refreshSession(
     throw new AuthError("INVALID_REFRESH_TOKEN");
   }
 
-  const { familyId, user } = rotated;
+  const { familyId, user, assurance } = rotated;
   if (user.status === "blocked") {
     await deps.stores.sessions.revokeFamily(familyId, now);
     throw new AuthError("INVALID_REFRESH_TOKEN");
   }
-  return bundle(deps, user, familyId, nextToken, now);
+  return bundle(deps, user, familyId, nextToken, now, assurance);
 }
 
-/** Ends the session the refresh token belongs to. Unknown tokens are not an error. */
-export async function logout(deps: Deps, refreshToken: string | undefined): Promise<void> {
-  if (!refreshToken) return;
-  const session = await deps.stores.sessions.findByTokenHash(sha256(refreshToken));
-  if (session) await deps.stores.sessions.revokeFamily(session.familyId, deps.clock());
+/**
+ * Ends the session the refresh token belongs to, and the one the access token names (its
+ * sid; CONTRACT.md: a Bearer token alone signs out too). Unknown tokens are not an error.
+ */
+export async function logout(
+  deps: Deps,
+  refreshToken: string | undefined,
+  accessToken: string | null,
+): Promise<void> {
+  const now = deps.clock();
+  if (refreshToken) {
+    const session = await deps.stores.sessions.findByTokenHash(sha256(refreshToken));
+    if (session) await deps.stores.sessions.revokeFamily(session.familyId, now);
+  }
+  if (accessToken) {
+    // The signature is enough: it proves we issued this sid to whoever holds the token.
+    const claims = await deps.tokens.verify(accessToken, Math.floor(now.getTime() / 1000));
+    if (claims) await deps.stores.sessions.revokeFamily(claims.sid, now);
+  }
 }

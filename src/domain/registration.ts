@@ -10,7 +10,7 @@ import {
 import { type ClientContext, clientIp, type Deps } from "./deps.js";
 import { issueEmailCode } from "./email-codes.js";
 import { normalizeName, normalizeUsername } from "./input-rules.js";
-import { startSession, type TokenBundle } from "./sessions.js";
+import { PASSWORD_SIGN_IN, startSession, type TokenBundle } from "./sessions.js";
 import { acceptablePassword, required, validEmail } from "./validate.js";
 
 export interface RegisterInput {
@@ -113,7 +113,7 @@ export async function registerUser(
   });
   const tokens = deps.config.requireEmailVerification
     ? null
-    : await startSession(deps, outcome.user, client);
+    : await startSession(deps, outcome.user, client, PASSWORD_SIGN_IN);
   return { user: outcome.user, tokens };
 }
 

@@ -1,3 +1,4 @@
+import type { Aal, Assurance, AuthMethod } from "../crypto/access-tokens.js";
 import { sha256 } from "../crypto/digest.js";
 import { randomId, randomToken } from "../crypto/random.js";
 import type { UserRecord } from "../storage/ports.js";
@@ -13,13 +14,21 @@ export interface TokenBundle {
   /** Seconds until the refresh token expires, for the cookie's Max-Age. */
   refreshExpiresIn: number;
   user: PublicUser;
+  aal: Aal;
+  amr: AuthMethod[];
 }
+
+/** A password sign-in: one factor (NIST SP 800-63B-4 §2.2). */
+export const PASSWORD_SIGN_IN: Assurance = { aal: "aal1", amr: ["pwd"] };
+/** A reset link or code: possession of the mailbox, one factor. */
+export const EMAIL_SIGN_IN: Assurance = { aal: "aal1", amr: ["email"] };
 
 /** Starts a new session family for the user and returns its first token pair. */
 export async function startSession(
   deps: Deps,
   user: UserRecord,
   client: ClientContext,
+  assurance: Assurance,
 ): Promise<TokenBundle> {
   const now = deps.clock();
   const refreshToken = randomToken();
@@ -35,8 +44,9 @@ export async function startSession(
     userAgent: client.userAgent,
     ip: client.ip,
     now,
+    assurance,
   });
-  return bundle(deps, user, familyId, refreshToken, now);
+  return bundle(deps, user, familyId, refreshToken, now, assurance);
 }
 
 export async function bundle(
@@ -45,9 +55,10 @@ export async function bundle(
   familyId: string,
   refreshToken: string,
   now: Date,
+  assurance: Assurance,
 ): Promise<TokenBundle> {
   const access = await deps.tokens.sign(
-    { sub: user.id, email: user.email, role: user.role, sid: familyId },
+    { sub: user.id, email: user.email, role: user.role, sid: familyId, ...assurance },
     Math.floor(now.getTime() / 1000),
   );
   return {
@@ -57,5 +68,7 @@ export async function bundle(
     expiresIn: access.expiresIn,
     refreshExpiresIn: deps.config.refreshTokenTtl,
     user: toPublicUser(user),
+    aal: assurance.aal,
+    amr: [...assurance.amr],
   };
 }

@@ -39,6 +39,24 @@ export const SuccessFields = {
   message: Type.String(),
 };
 
+/** How the session was proven (CONTRACT.md "Assurance levels, claims and audiences"). */
+export const AssuranceFields = {
+  aal: Type.Union([Type.Literal("aal1"), Type.Literal("aal2")], {
+    description: "aal1: one factor; aal2: two distinct factors (NIST SP 800-63B-4).",
+  }),
+  amr: Type.Array(
+    Type.Union([
+      Type.Literal("pwd"),
+      Type.Literal("otp"),
+      Type.Literal("recovery_code"),
+      Type.Literal("passkey"),
+      Type.Literal("oauth"),
+      Type.Literal("email"),
+    ]),
+    { description: "How the session was proven." },
+  ),
+};
+
 export const TokenBundleFields = {
   accessToken: Type.String(),
   refreshToken: Type.String(),
@@ -46,6 +64,7 @@ export const TokenBundleFields = {
   tokenType: Type.Literal("Bearer"),
   expiresIn: Type.Integer({ description: "Seconds until the access token expires." }),
   user: UserSchema,
+  ...AssuranceFields,
 };
 
 /** OpenAPI security of routes for a signed-in user: Bearer header or accessToken cookie. */

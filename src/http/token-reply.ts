@@ -14,6 +14,8 @@ export function tokenBody(reply: FastifyReply, config: Config, tokens: TokenBund
     tokenType: tokens.tokenType,
     expiresIn: tokens.expiresIn,
     user: tokens.user,
+    aal: tokens.aal,
+    amr: tokens.amr,
   };
 }
 

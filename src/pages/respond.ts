@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AccessClaims } from "../crypto/access-tokens.js";
+import { authenticateAccess } from "../domain/access.js";
 import type { Deps } from "../domain/deps.js";
 import { AuthError } from "../errors.js";
 import { ACCESS_COOKIE } from "../http/cookies.js";
@@ -27,7 +28,9 @@ export function redirect(reply: FastifyReply, location: string): FastifyReply {
 
 /**
  * The signed-in user's claims from the accessToken cookie, or null. Pages are for
- * browsers, so only the cookie counts; it is verified like any Bearer token.
+ * browsers, so only the cookie counts; it is judged as the API judges any Bearer token
+ * (authenticateAccess): an ended session is signed out. A blocked user's claims are
+ * returned, so the page can say why they are refused.
  */
 export async function signedInClaims(
   request: FastifyRequest,
@@ -35,5 +38,5 @@ export async function signedInClaims(
 ): Promise<AccessClaims | null> {
   const token = request.cookies[ACCESS_COOKIE];
   if (!token) return null;
-  return deps.tokens.verify(token, Math.floor(deps.clock().getTime() / 1000));
+  return (await authenticateAccess(deps, token))?.claims ?? null;
 }

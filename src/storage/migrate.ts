@@ -4,6 +4,7 @@ import * as auditEvents from "./migrations/0002-audit-events.js";
 import * as usersLegacyLocale from "./migrations/0003-users-legacy-locale.js";
 import * as mailOutbox from "./migrations/0004-mail-outbox.js";
 import * as pendingSignUps from "./migrations/0005-pending-sign-ups.js";
+import * as sessionAssurance from "./migrations/0006-session-assurance.js";
 import type { Database } from "./schema.js";
 
 /** Migrations are compiled in, not read from disk, so both drivers and the CLI run the same set. */
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0003-users-legacy-locale": usersLegacyLocale,
   "0004-mail-outbox": mailOutbox,
   "0005-pending-sign-ups": pendingSignUps,
+  "0006-session-assurance": sessionAssurance,
 };
 
 const provider: MigrationProvider = {

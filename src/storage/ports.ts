@@ -1,3 +1,4 @@
+import type { Assurance } from "../crypto/access-tokens.js";
 import type {
   AuditDetails,
   AuditOutcome,
@@ -243,15 +244,28 @@ export interface NewSession {
   userAgent: string | null;
   ip: string | null;
   now: Date;
+  /** How the session was proven; every token of its chain keeps it. Absent: aal1, pwd. */
+  assurance?: Assurance | undefined;
 }
 
-/** The next token of a chain: family, user and start come from the rotated session. */
-export type SessionReplacement = Omit<NewSession, "familyId" | "userId" | "familyStartedAt">;
+/** The next token of a chain: family, user, start and assurance come from the rotated session. */
+export type SessionReplacement = Omit<
+  NewSession,
+  "familyId" | "userId" | "familyStartedAt" | "assurance"
+>;
 
 /** A successful rotation: the family it continues, and its user as stored at that moment. */
 export interface Rotation {
   familyId: string;
   user: UserRecord;
+  assurance: Assurance;
+}
+
+/** An access token's user as they are now, and its session's assurance while it is live. */
+export interface LiveSession {
+  user: UserRecord;
+  /** Null once the session was revoked or expired. */
+  assurance: Assurance | null;
 }
 
 export interface SessionStore {
@@ -264,6 +278,17 @@ export interface SessionStore {
    * rotations of one token exactly one succeeds.
    */
   rotate(tokenHash: string, replacement: SessionReplacement): Promise<Rotation | null>;
+  /**
+   * User `userId`, and whether their session (family) `familyId` still has a live token;
+   * null when there is no such user. Every authenticated request asks this, so concurrent
+   * calls share one prepared query.
+   */
+  findLive(userId: string, familyId: string, now: Date): Promise<LiveSession | null>;
+  /**
+   * Revokes take the user's row lock before they write, and a rotation holds it shared
+   * while it writes: a revoke that returned leaves no token of theirs that can refresh,
+   * even one a concurrent rotation was inserting.
+   */
   revokeFamily(familyId: string, now: Date): Promise<number>;
   revokeAllForUser(userId: string, now: Date, exceptFamilyId?: string): Promise<number>;
   listLiveForUser(userId: string, now: Date): Promise<SessionRecord[]>;

@@ -65,6 +65,9 @@ export interface RefreshSessionsTable {
   replaced_by: string | null;
   user_agent: string | null;
   ip: string | null;
+  /** "aal1" or "aal2": see Assurance in crypto/access-tokens.ts. */
+  aal: string;
+  amr: string[];
 }
 
 export interface SigningKeysTable {

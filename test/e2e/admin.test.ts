@@ -119,7 +119,8 @@ describeEachStore("admin API: who may use it", (store) => {
       await patchUser(server, admin.accessToken, user.id, { status: "active" }),
     );
     expect(unblocked.user.status).toBe("active");
-    expectOk(await me(server, user.accessToken));
+    // The block ended the session the old token names: it stays refused.
+    expectError(await me(server, user.accessToken), 401, "UNAUTHORIZED");
     // Sessions ended by the block stay ended; a new login works.
     expectError(await refresh(server, user.refreshToken), 401, "INVALID_REFRESH_TOKEN");
     const again = await signIn(server, user);
@@ -143,16 +144,17 @@ describeEachStore("admin API: who may use it", (store) => {
     const res = expectOk(await patchUser(server, admin.accessToken, other.id, { role: "user" }));
     expect(res.user.role).toBe("user");
 
-    // The token still says role "admin"; the database is what counts.
-    expectError(await call(server, "GET", "/admin/users", other.accessToken), 403, "FORBIDDEN");
+    // The token still says role "admin", but its session ended with the demotion.
+    expectError(await call(server, "GET", "/admin/users", other.accessToken), 401, "UNAUTHORIZED");
     expectError(
       await patchUser(server, other.accessToken, admin.id, { role: "user" }),
-      403,
-      "FORBIDDEN",
+      401,
+      "UNAUTHORIZED",
     );
     expectError(await refresh(server, other.refreshToken), 401, "INVALID_REFRESH_TOKEN");
-    // Still a user in good standing.
-    expectOk(await me(server, other.accessToken));
+    // Still a user in good standing, who signs in again.
+    expectError(await me(server, other.accessToken), 401, "UNAUTHORIZED");
+    expectOk(await me(server, (await signIn(server, other)).accessToken));
   });
 
   it("a non-UUID or unknown id: 404 USER_NOT_FOUND on every per-user route", async () => {
@@ -238,7 +240,12 @@ describeEachStore("admin API: the last active admin", (store) => {
       // Unblocking an admin brings a second active admin back.
       expectOk(await patchUser(server, third.accessToken, blockedAdmin.id, { status: "active" }));
       expectOk(await patchUser(server, third.accessToken, third.id, { role: "user" }));
-      expectError(await call(server, "GET", "/admin/users", third.accessToken), 403, "FORBIDDEN");
+      // Demotion ended the session the token names: refused before its role is looked at.
+      expectError(
+        await call(server, "GET", "/admin/users", third.accessToken),
+        401,
+        "UNAUTHORIZED",
+      );
 
       const admins = await server.runtime.deps.stores.users.list({
         limit: 100,

@@ -8,7 +8,13 @@ import { startTestServer, type TestServer } from "../helpers/test-server.js";
 describe("examples/verify-access-token.ts", () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ store: pglite, env: { REQUIRE_EMAIL_VERIFICATION: "false" } });
+    server = await startTestServer({
+      store: pglite,
+      env: {
+        REQUIRE_EMAIL_VERIFICATION: "false",
+        ACCESS_TOKEN_AUDIENCE: "https://orders.example.com, https://billing.example.com",
+      },
+    });
   });
   afterAll(() => server?.close());
 
@@ -18,7 +24,9 @@ describe("examples/verify-access-token.ts", () => {
       password: "an example passphrase",
     });
     expect(registered.status).toBe(201);
-    const verify = createVerifier(server.url, server.runtime.deps.config.publicUrl);
+    const { publicUrl } = server.runtime.deps.config;
+    // Each service checks that it is one of the token's audiences.
+    const verify = createVerifier(server.url, "https://billing.example.com", publicUrl);
 
     const claims = await verify(registered.body.accessToken);
     expect(claims).toEqual({
@@ -26,7 +34,12 @@ describe("examples/verify-access-token.ts", () => {
       email: "example-reader@example.com",
       role: "user",
       session: expect.any(String),
+      aal: "aal1",
     });
+
+    // A service that is not the token's audience refuses it.
+    const elsewhere = createVerifier(server.url, "https://other-service.example", publicUrl);
+    await expect(elsewhere(registered.body.accessToken)).rejects.toThrow(/aud/);
 
     const [header, payload] = registered.body.accessToken.split(".");
     await expect(verify(`${header}.${payload}.AAAA`)).rejects.toThrow();

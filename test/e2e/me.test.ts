@@ -22,6 +22,8 @@ interface Forged {
   header?: Record<string, unknown>;
   claims?: Record<string, unknown>;
   iss?: string;
+  /** The session the token names; default: none live. */
+  sid?: string | undefined;
 }
 
 describeEachStore("GET /auth/me and the access token", (store) => {
@@ -36,7 +38,8 @@ describeEachStore("GET /auth/me and the access token", (store) => {
   async function signedIn(tag: string) {
     const user = await registerActive(server, tag);
     const res = await loginOk(server, user.email);
-    return { ...user, accessToken: res.body.accessToken as string };
+    const accessToken = res.body.accessToken as string;
+    return { ...user, accessToken, sid: decodeJwt(accessToken).sid as string };
   }
 
   /**
@@ -48,7 +51,17 @@ describeEachStore("GET /auth/me and the access token", (store) => {
     if (!record) throw new Error("no signing key in the store");
     const key = opts.key ?? (await importJWK(record.privateJwk, "EdDSA"));
     const now = Math.floor(server.clock().getTime() / 1000);
-    return new SignJWT({ email, role: "user", sid: randomUUID(), ...opts.claims })
+    const claims = {
+      email,
+      role: "user",
+      sid: opts.sid ?? randomUUID(),
+      aud: server.runtime.deps.config.accessTokenAudience[0],
+      client_id: "latchkey",
+      aal: "aal1",
+      amr: ["pwd"],
+      ...opts.claims,
+    };
+    return new SignJWT(claims)
       .setProtectedHeader({ alg: "EdDSA", typ: "at+jwt", kid: record.kid, ...opts.header })
       .setSubject(userId)
       .setIssuer(opts.iss ?? issuer())
@@ -78,8 +91,8 @@ describeEachStore("GET /auth/me and the access token", (store) => {
     });
 
     it("a token forged with the server's own key and claims (control for the refusals below)", async () => {
-      const { userId, email } = await signedIn("control");
-      const res = await server.get("/auth/me", bearer(await forge(userId, email)));
+      const { userId, email, sid } = await signedIn("control");
+      const res = await server.get("/auth/me", bearer(await forge(userId, email, { sid })));
       expect(res.status, JSON.stringify(res.body)).toBe(200);
     });
   });
@@ -102,29 +115,32 @@ describeEachStore("GET /auth/me and the access token", (store) => {
     });
 
     it("a token signed by another key under the server's kid, or under an unknown kid", async () => {
-      const { userId, email } = await signedIn("otherkey");
+      const { userId, email, sid } = await signedIn("otherkey");
       const { privateKey } = await generateKeyPair("EdDSA", { crv: "Ed25519" });
-      const foreign = await forge(userId, email, { key: privateKey });
+      const foreign = await forge(userId, email, { sid, key: privateKey });
       expectError(await server.get("/auth/me", bearer(foreign)), 401, "UNAUTHORIZED");
-      const unknownKid = await forge(userId, email, { header: { kid: "not-a-published-kid" } });
+      const unknownKid = await forge(userId, email, {
+        sid,
+        header: { kid: "not-a-published-kid" },
+      });
       expectError(await server.get("/auth/me", bearer(unknownKid)), 401, "UNAUTHORIZED");
     });
 
     it("a wrong issuer, a wrong typ, alg none, an HS256 token keyed with the public JWK", async () => {
-      const { userId, email } = await signedIn("claims");
-      const wrongIss = await forge(userId, email, { iss: "https://evil.example" });
+      const { userId, email, sid } = await signedIn("claims");
+      const wrongIss = await forge(userId, email, { sid, iss: "https://evil.example" });
       expectError(await server.get("/auth/me", bearer(wrongIss)), 401, "UNAUTHORIZED");
-      const wrongTyp = await forge(userId, email, { header: { typ: "JWT" } });
+      const wrongTyp = await forge(userId, email, { sid, header: { typ: "JWT" } });
       expectError(await server.get("/auth/me", bearer(wrongTyp)), 401, "UNAUTHORIZED");
 
-      const valid = await forge(userId, email);
+      const valid = await forge(userId, email, { sid });
       const [, payload] = valid.split(".");
       const none = `${Buffer.from(JSON.stringify({ alg: "none", typ: "at+jwt" })).toString("base64url")}.${payload}.`;
       expectError(await server.get("/auth/me", bearer(none)), 401, "UNAUTHORIZED");
 
       const jwks = (await server.get("/.well-known/jwks.json")).body;
       const publicX = new TextEncoder().encode(jwks.keys[0].x);
-      const confused = await new SignJWT({ email, role: "user", sid: randomUUID() })
+      const confused = await new SignJWT({ email, role: "user", sid })
         .setProtectedHeader({ alg: "HS256", typ: "at+jwt", kid: jwks.keys[0].kid })
         .setSubject(userId)
         .setIssuer(issuer())

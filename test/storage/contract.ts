@@ -494,7 +494,11 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStores>
         const later = at(NOW, MINUTE);
         const next = newSession(user, { familyId: randomUUID(), now: later });
         const rotated = await stores.sessions.rotate(first.tokenHash, next);
-        expect(rotated).toEqual({ familyId: first.familyId, user });
+        expect(rotated).toEqual({
+          familyId: first.familyId,
+          user,
+          assurance: { aal: "aal1", amr: ["pwd"] },
+        });
         expect(await stores.sessions.findByTokenHash(next.tokenHash)).toMatchObject({
           id: next.id,
           familyId: first.familyId,

@@ -11,7 +11,15 @@ import { MemoryKeyStore } from "../helpers/memory-key-store.js";
 const ISSUER = "https://auth.example.test";
 const TTL = 900;
 const NOW = 1_700_000_000;
-const CLAIMS = { sub: "user-1", email: "ada@example.test", role: "user" as const, sid: "family-1" };
+const CLAIMS = {
+  sub: "user-1",
+  email: "ada@example.test",
+  role: "user" as const,
+  sid: "family-1",
+  aal: "aal1" as const,
+  amr: ["pwd" as const],
+};
+const AUDIENCE = ["https://api.example.test"];
 
 /** Counts the signature checks WebCrypto is asked for (jose verifies through it). */
 function countVerifications() {
@@ -27,7 +35,12 @@ describe("remembered verifications (EdDSA)", () => {
   beforeEach(async () => {
     store = new MemoryKeyStore();
     ring = await KeyRing.load(store, new Date(NOW * 1000));
-    tokens = createAccessTokens({ issuer: ISSUER, ttlSeconds: TTL, keyRing: ring });
+    tokens = createAccessTokens({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      ttlSeconds: TTL,
+      keyRing: ring,
+    });
   });
   afterEach(() => {
     vi.restoreAllMocks();
@@ -77,6 +90,7 @@ describe("remembered verifications (HS256)", () => {
   it("keeps at most 4,096 tokens, forgetting the least recently used first", async () => {
     const tokens = createAccessTokens({
       issuer: ISSUER,
+      audience: AUDIENCE,
       ttlSeconds: TTL,
       jwtSecret: "a-test-secret-of-at-least-32-bytes-long!",
     });

@@ -1,5 +1,5 @@
 import type { CryptoKey, JWTPayload } from "jose";
-import { base64url, decodeProtectedHeader, SignJWT } from "jose";
+import { base64url, decodeJwt, decodeProtectedHeader, SignJWT } from "jose";
 import { beforeEach, describe, expect, it } from "vitest";
 import {
   type AccessClaims,
@@ -14,7 +14,15 @@ const TTL = 900;
 const NOW = 1_700_000_000;
 const nowDate = (seconds = NOW) => new Date(seconds * 1000);
 const SECRET = "a-test-secret-of-at-least-32-bytes-long!";
-const CLAIMS = { sub: "user-1", email: "ada@example.test", role: "user" as const, sid: "family-1" };
+const CLAIMS = {
+  sub: "user-1",
+  email: "ada@example.test",
+  role: "user" as const,
+  sid: "family-1",
+  aal: "aal1" as const,
+  amr: ["pwd" as const],
+};
+const AUDIENCE = ["https://api.example.test"];
 
 /** A token we did not issue, built by hand with whatever header, payload and key a test needs. */
 async function forge(
@@ -22,7 +30,16 @@ async function forge(
   header: { alg: string; typ?: string; kid?: string },
   payload: JWTPayload = {},
 ): Promise<string> {
-  return new SignJWT({ email: CLAIMS.email, role: CLAIMS.role, sid: CLAIMS.sid, ...payload })
+  return new SignJWT({
+    email: CLAIMS.email,
+    role: CLAIMS.role,
+    sid: CLAIMS.sid,
+    aal: CLAIMS.aal,
+    amr: CLAIMS.amr,
+    client_id: "latchkey",
+    aud: AUDIENCE[0],
+    ...payload,
+  })
     .setProtectedHeader(header)
     .setSubject(CLAIMS.sub)
     .setIssuer(ISSUER)
@@ -61,12 +78,25 @@ async function expectRoundTrip(tokens: AccessTokens, alg: string): Promise<void>
   expect(header).toMatchObject({ alg, typ: "at+jwt" });
   expect(typeof header.kid).toBe("string");
   const claims = await tokens.verify(token, NOW + 1);
-  expect(claims).toEqual({ ...CLAIMS, iss: ISSUER, iat: NOW, exp: NOW + TTL, jti: claims?.jti });
+  expect(claims).toEqual({
+    ...CLAIMS,
+    iss: ISSUER,
+    aud: AUDIENCE[0],
+    client_id: "latchkey",
+    iat: NOW,
+    exp: NOW + TTL,
+    jti: claims?.jti,
+  });
   expect(claims?.jti).toMatch(/^[0-9a-f-]{36}$/);
 }
 
 describe("HS256 mode (JWT_SECRET set)", () => {
-  const tokens = createAccessTokens({ issuer: ISSUER, ttlSeconds: TTL, jwtSecret: SECRET });
+  const tokens = createAccessTokens({
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    ttlSeconds: TTL,
+    jwtSecret: SECRET,
+  });
   const key = new TextEncoder().encode(SECRET);
 
   it("round-trips the claims", async () => {
@@ -99,7 +129,12 @@ describe("HS256 mode (JWT_SECRET set)", () => {
   });
 
   it("refuses a token signed with another secret", async () => {
-    const other = createAccessTokens({ issuer: ISSUER, ttlSeconds: TTL, jwtSecret: `${SECRET}-2` });
+    const other = createAccessTokens({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      ttlSeconds: TTL,
+      jwtSecret: `${SECRET}-2`,
+    });
     expect(await tokens.verify((await other.sign(CLAIMS, NOW)).token, NOW)).toBeNull();
   });
 
@@ -111,7 +146,12 @@ describe("HS256 mode (JWT_SECRET set)", () => {
 
   it("refuses a secret shorter than 256 bits (RFC 7518 §3.2)", () => {
     expect(() =>
-      createAccessTokens({ issuer: ISSUER, ttlSeconds: TTL, jwtSecret: "short" }),
+      createAccessTokens({
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        ttlSeconds: TTL,
+        jwtSecret: "short",
+      }),
     ).toThrow(/32 bytes/);
   });
 });
@@ -124,7 +164,12 @@ describe("EdDSA mode (keys in the KeyStore)", () => {
   beforeEach(async () => {
     store = new MemoryKeyStore();
     ring = await KeyRing.load(store, nowDate());
-    tokens = createAccessTokens({ issuer: ISSUER, ttlSeconds: TTL, keyRing: ring });
+    tokens = createAccessTokens({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      ttlSeconds: TTL,
+      keyRing: ring,
+    });
   });
 
   it("round-trips the claims, with the ring's kid in the header", async () => {
@@ -140,9 +185,59 @@ describe("EdDSA mode (keys in the KeyStore)", () => {
     expect(await tokens.verify(token, NOW + 10 * TTL)).toBeNull();
   });
 
+  it("refuses a token for another audience, or with none, and accepts any configured one", async () => {
+    const key = ring.current().privateKey;
+    const kid = ring.current().kid;
+    const header = { alg: "EdDSA", typ: "at+jwt", kid };
+    expect(await forged(tokens, key, header)).not.toBeNull();
+    expect(await forged(tokens, key, header, { aud: "https://other.example.test" })).toBeNull();
+    expect(await forged(tokens, key, header, { aud: undefined })).toBeNull();
+    const two = createAccessTokens({
+      issuer: ISSUER,
+      audience: ["https://other.example.test", AUDIENCE[0] as string],
+      ttlSeconds: TTL,
+      keyRing: ring,
+    });
+    const { token } = await two.sign(CLAIMS, NOW);
+    expect(decodeJwt(token).aud).toEqual(["https://other.example.test", AUDIENCE[0]]);
+    expect(await tokens.verify(token, NOW)).not.toBeNull();
+  });
+
+  it("writes the RFC 9068 claims: aud, client_id, and the session's aal and amr", async () => {
+    const { token } = await tokens.sign({ ...CLAIMS, amr: ["email"] }, NOW);
+    expect(decodeJwt(token)).toMatchObject({
+      aud: AUDIENCE[0],
+      client_id: "latchkey",
+      aal: "aal1",
+      amr: ["email"],
+    });
+  });
+
+  it("refuses every non-canonical base64url spelling of a valid signature", async () => {
+    const { token } = await tokens.sign(CLAIMS, NOW);
+    const cut = token.lastIndexOf(".") + 1;
+    const signature = token.slice(cut);
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let decodingAlike = 0;
+    for (const last of alphabet) {
+      const variant = `${signature.slice(0, -1)}${last}`;
+      if (variant === signature) continue;
+      // The same 64 bytes, spelled with other unused bits in the last character.
+      if (!Buffer.from(variant, "base64url").equals(Buffer.from(signature, "base64url"))) continue;
+      decodingAlike++;
+      expect(await tokens.verify(`${token.slice(0, cut)}${variant}`, NOW)).toBeNull();
+    }
+    expect(decodingAlike).toBe(15);
+    for (const padded of [`${signature}==`, `${signature}=`, `${signature} `]) {
+      expect(await tokens.verify(`${token.slice(0, cut)}${padded}`, NOW)).toBeNull();
+    }
+    expect(await tokens.verify(token, NOW)).not.toBeNull();
+  });
+
   it("refuses another issuer's token", async () => {
     const elsewhere = createAccessTokens({
       issuer: "https://evil.example.test",
+      audience: AUDIENCE,
       ttlSeconds: TTL,
       keyRing: ring,
     });
@@ -204,7 +299,12 @@ describe("EdDSA mode (keys in the KeyStore)", () => {
   });
 
   it("refuses HS256-mode tokens, and HS256 mode refuses its tokens", async () => {
-    const hmac = createAccessTokens({ issuer: ISSUER, ttlSeconds: TTL, jwtSecret: SECRET });
+    const hmac = createAccessTokens({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      ttlSeconds: TTL,
+      jwtSecret: SECRET,
+    });
     expect(await tokens.verify((await hmac.sign(CLAIMS, NOW)).token, NOW)).toBeNull();
     expect(await hmac.verify((await tokens.sign(CLAIMS, NOW)).token, NOW)).toBeNull();
   });
@@ -238,7 +338,9 @@ describe("EdDSA mode (keys in the KeyStore)", () => {
   });
 
   it("needs a secret or a key ring", () => {
-    expect(() => createAccessTokens({ issuer: ISSUER, ttlSeconds: TTL })).toThrow();
+    expect(() =>
+      createAccessTokens({ issuer: ISSUER, audience: AUDIENCE, ttlSeconds: TTL }),
+    ).toThrow();
   });
 });
 
@@ -275,15 +377,30 @@ describe("KeyRing", () => {
     await b.reload(nowDate());
     expect(a.current().kid).toBe(b.current().kid);
     expect(a.jwks()).toEqual(b.jwks());
-    const signer = createAccessTokens({ issuer: ISSUER, ttlSeconds: TTL, keyRing: a });
-    const verifier = createAccessTokens({ issuer: ISSUER, ttlSeconds: TTL, keyRing: b });
+    const signer = createAccessTokens({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      ttlSeconds: TTL,
+      keyRing: a,
+    });
+    const verifier = createAccessTokens({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      ttlSeconds: TTL,
+      keyRing: b,
+    });
     expect(await verifier.verify((await signer.sign(CLAIMS, NOW)).token, NOW)).not.toBeNull();
   });
 
   it("rotation signs with the new key, keeps the old one verifying and publishes both", async () => {
     const store = new MemoryKeyStore();
     const ring = await KeyRing.load(store, nowDate());
-    const tokens = createAccessTokens({ issuer: ISSUER, ttlSeconds: TTL, keyRing: ring });
+    const tokens = createAccessTokens({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      ttlSeconds: TTL,
+      keyRing: ring,
+    });
     const oldKid = ring.current().kid;
     const before = (await tokens.sign(CLAIMS, NOW)).token;
 

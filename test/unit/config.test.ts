@@ -55,6 +55,7 @@ describe("loadConfig defaults", () => {
       smtpUrl: undefined,
       mailFrom: "no-reply@localhost",
       jwtSecret: undefined,
+      accessTokenAudience: ["http://localhost:3000"],
       accessTokenTtl: 900,
       refreshTokenTtl: 2_592_000,
       emailCodeTtl: 600,
@@ -368,7 +369,7 @@ describe("ENV_SCHEMA", () => {
   it("lists every documented variable once", () => {
     const documented = (
       "PORT HOST DATABASE_URL DATA_DIR PUBLIC_URL APP_URL SMTP_URL MAIL_FROM JWT_SECRET " +
-      "ACCESS_TOKEN_TTL REFRESH_TOKEN_TTL EMAIL_CODE_TTL RESET_TOKEN_TTL " +
+      "ACCESS_TOKEN_AUDIENCE ACCESS_TOKEN_TTL REFRESH_TOKEN_TTL EMAIL_CODE_TTL RESET_TOKEN_TTL " +
       "RESEND_COOLDOWN CODE_MAX_ATTEMPTS REQUIRE_EMAIL_VERIFICATION PASSWORD_MIN_LENGTH " +
       "BODY_LIMIT BOOTSTRAP_ADMIN_EMAIL BOOTSTRAP_ADMIN_PASSWORD REDIS_URL " +
       "COOKIE_SECURE LOG_LEVEL NODE_ENV ARGON2_MEMORY_KIB ARGON2_ITERATIONS " +

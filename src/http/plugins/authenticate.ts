@@ -1,12 +1,14 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { AccessClaims, AccessTokens } from "../../crypto/access-tokens.js";
+import type { AccessClaims } from "../../crypto/access-tokens.js";
+import { authenticateAccess, type SignedIn } from "../../domain/access.js";
+import type { Deps } from "../../domain/deps.js";
 import { AuthError } from "../../errors.js";
 import { ACCESS_COOKIE } from "../cookies.js";
 
 declare module "fastify" {
   interface FastifyRequest {
     /** Set by the authenticate preHandler on routes that require a signed-in user. */
-    auth: AccessClaims | null;
+    auth: SignedIn | null;
   }
 }
 
@@ -21,18 +23,27 @@ export function presentedAccessToken(request: FastifyRequest): string | null {
   return cookie ? cookie : null;
 }
 
-/** A preHandler: 401 UNAUTHORIZED unless a valid access token is presented. */
-export function authenticate(tokens: AccessTokens, clock: () => Date) {
+/**
+ * A preHandler: 401 UNAUTHORIZED unless a valid access token of a live session is
+ * presented, 403 ACCOUNT_BLOCKED for a blocked user (see authenticateAccess).
+ */
+export function authenticate(deps: Deps) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const token = presentedAccessToken(request);
-    const claims = token ? await tokens.verify(token, Math.floor(clock().getTime() / 1000)) : null;
-    if (!claims) throw new AuthError("UNAUTHORIZED");
-    request.auth = claims;
+    const signedIn = token ? await authenticateAccess(deps, token) : null;
+    if (!signedIn) throw new AuthError("UNAUTHORIZED");
+    if (signedIn.user.status === "blocked") throw new AuthError("ACCOUNT_BLOCKED");
+    request.auth = signedIn;
   };
 }
 
-/** The claims set by authenticate; a route without the preHandler is a programming error. */
-export function requireAuth(request: FastifyRequest): AccessClaims {
+/** What authenticate found; a route without the preHandler is a programming error. */
+export function requireSignedIn(request: FastifyRequest): SignedIn {
   if (!request.auth) throw new Error("route is missing the authenticate preHandler");
   return request.auth;
+}
+
+/** The claims of the token authenticate accepted. */
+export function requireAuth(request: FastifyRequest): AccessClaims {
+  return requireSignedIn(request).claims;
 }

@@ -1,15 +1,15 @@
-import { changePassword, getCurrentUser } from "../../domain/account.js";
+import { changePassword } from "../../domain/account.js";
 import type { Deps } from "../../domain/deps.js";
 import { toPublicUser } from "../../domain/public-user.js";
 import { clientContext } from "../client-context.js";
 import { ok, SIGNED_IN } from "../envelope.js";
-import { authenticate, requireAuth } from "../plugins/authenticate.js";
+import { authenticate, requireAuth, requireSignedIn } from "../plugins/authenticate.js";
 import type { App } from "../types.js";
 import { ErrorBody, MeReply } from "./login.schemas.js";
 import { ChangePasswordBody, MessageReply } from "./sessions.schemas.js";
 
 export function registerAccountRoutes(app: App, deps: Deps): void {
-  const requireUser = authenticate(deps.tokens, deps.clock);
+  const requireUser = authenticate(deps);
   app.get(
     "/auth/me",
     {
@@ -22,8 +22,13 @@ export function registerAccountRoutes(app: App, deps: Deps): void {
       },
     },
     async (request) => {
-      const user = await getCurrentUser(deps, requireAuth(request));
-      return ok("The signed-in user.", { user: toPublicUser(user) });
+      // authenticate loaded the user with the session check: no second lookup.
+      const { user, assurance } = requireSignedIn(request);
+      return ok("The signed-in user.", {
+        user: toPublicUser(user),
+        aal: assurance.aal,
+        amr: assurance.amr,
+      });
     },
   );
 

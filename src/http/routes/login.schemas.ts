@@ -1,5 +1,11 @@
 import { Type } from "typebox";
-import { ErrorBody, SuccessFields, TokenBundleFields, UserSchema } from "../envelope.js";
+import {
+  AssuranceFields,
+  ErrorBody,
+  SuccessFields,
+  TokenBundleFields,
+  UserSchema,
+} from "../envelope.js";
 
 export const LoginBody = Type.Object(
   {
@@ -11,6 +17,6 @@ export const LoginBody = Type.Object(
 
 export const TokenReply = Type.Object({ ...SuccessFields, ...TokenBundleFields });
 
-export const MeReply = Type.Object({ ...SuccessFields, user: UserSchema });
+export const MeReply = Type.Object({ ...SuccessFields, user: UserSchema, ...AssuranceFields });
 
 export { ErrorBody };

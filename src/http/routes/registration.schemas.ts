@@ -34,6 +34,8 @@ export const RegisterReply = Type.Object({
   token: Type.Optional(TokenBundleFields.token),
   tokenType: Type.Optional(TokenBundleFields.tokenType),
   expiresIn: Type.Optional(TokenBundleFields.expiresIn),
+  aal: Type.Optional(TokenBundleFields.aal),
+  amr: Type.Optional(TokenBundleFields.amr),
 });
 
 export const VerifyEmailBody = Type.Object(

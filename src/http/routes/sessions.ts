@@ -4,14 +4,14 @@ import { logout, refreshSession } from "../../domain/refresh.js";
 import { clientContext } from "../client-context.js";
 import { clearSessionCookies, REFRESH_COOKIE } from "../cookies.js";
 import { ErrorBody, ok, SIGNED_IN } from "../envelope.js";
-import { authenticate, requireAuth } from "../plugins/authenticate.js";
+import { authenticate, presentedAccessToken, requireAuth } from "../plugins/authenticate.js";
 import { tokenReply } from "../token-reply.js";
 import type { App } from "../types.js";
 import { TokenReply } from "./login.schemas.js";
 import { MessageReply, RefreshBody, SessionParams, SessionsReply } from "./sessions.schemas.js";
 
 export function registerSessionRoutes(app: App, deps: Deps): void {
-  const signedIn = authenticate(deps.tokens, deps.clock);
+  const signedIn = authenticate(deps);
 
   app.post(
     "/auth/refresh",
@@ -35,13 +35,18 @@ export function registerSessionRoutes(app: App, deps: Deps): void {
     {
       schema: {
         tags: ["sessions"],
-        summary: "End the session of a refresh token (body or cookie) and clear the cookies",
+        summary:
+          "End the session of a refresh token (body or cookie) or access token, and clear the cookies",
         body: RefreshBody,
         response: { 200: MessageReply, 400: ErrorBody },
       },
     },
     async (request, reply) => {
-      await logout(deps, request.body?.refreshToken ?? request.cookies[REFRESH_COOKIE]);
+      await logout(
+        deps,
+        request.body?.refreshToken ?? request.cookies[REFRESH_COOKIE],
+        presentedAccessToken(request),
+      );
       clearSessionCookies(reply, deps.config);
       return ok("Signed out.");
     },

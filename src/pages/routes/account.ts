@@ -9,7 +9,7 @@ import {
 import { logout } from "../../domain/refresh.js";
 import { AuthError } from "../../errors.js";
 import { clientContext } from "../../http/client-context.js";
-import { clearSessionCookies, REFRESH_COOKIE } from "../../http/cookies.js";
+import { ACCESS_COOKIE, clearSessionCookies, REFRESH_COOKIE } from "../../http/cookies.js";
 import type { App } from "../../http/types.js";
 import type { MessageKey } from "../../i18n/translate.js";
 import { field, href, type PageContext, type PageEnv, pageContext } from "../context.js";
@@ -143,13 +143,7 @@ export function registerAccountPageRoutes(app: App, env: PageEnv): void {
   // the session; both are cleared. Signed out already is fine: the cookies go all the same.
   app.post("/auth/sign-out", PAGE_ROUTE, async (request, reply) => {
     const ctx = pageContext(request, env);
-    await logout(deps, request.cookies[REFRESH_COOKIE]);
-    const claims = await signedInClaims(request, deps);
-    if (claims) {
-      await revokeSession(deps, claims, claims.sid).catch((error: unknown) => {
-        if (!(error instanceof AuthError)) throw error;
-      });
-    }
+    await logout(deps, request.cookies[REFRESH_COOKIE], request.cookies[ACCESS_COOKIE] ?? null);
     clearSessionCookies(reply, deps.config);
     return redirect(reply, href(ctx, "/sign-in", { notice: "signed-out" }));
   });
