@@ -7,7 +7,7 @@ import { randomId } from "./random.js";
 export type Role = "user" | "admin";
 /** NIST SP 800-63B-4 §2: aal1 is one factor, aal2 two distinct ones. */
 export type Aal = "aal1" | "aal2";
-/** How a session was proven (CONTRACT.md "Assurance levels, claims and audiences"). */
+/** How a session was proven (README, "Assurance levels and claims"). */
 export type AuthMethod = "pwd" | "otp" | "recovery_code" | "passkey" | "oauth" | "email";
 
 const AALS: readonly string[] = ["aal1", "aal2"] satisfies Aal[];

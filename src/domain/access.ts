@@ -12,7 +12,7 @@ export interface SignedIn {
 /**
  * The one way an access token is accepted by Latchkey's own routes, API and pages alike.
  * The signature alone is not enough: the token's session must still be live and its user
- * must exist (CONTRACT.md: tokens of a revoked session or a deleted user are refused at
+ * must exist (README, "Assurance levels and claims": tokens of a revoked session or a deleted user are refused at
  * once, on every instance). Both come from the database on every request, in one prepared
  * query that concurrent requests share (batcher.ts), so no cache can outlive a revoke made
  * on another instance. The signature check may be remembered: it never changes. A blocked

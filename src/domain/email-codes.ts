@@ -28,7 +28,7 @@ export async function issueEmailCode(
     expiresAt: new Date(now.getTime() + deps.config.emailCodeTtl * 1000),
     now,
     // A resend carries every live code's tries: asking again never buys guesses. A sign-up
-    // (CONTRACT.md: always mails a new code) starts afresh once past RESEND_COOLDOWN.
+    // (always mails a new code) starts afresh once past RESEND_COOLDOWN.
     ...(options.resend ? { resend: true } : { carryAttemptsSince: cooldownStart(deps, now) }),
     ...(signUp ? { signUp } : {}),
   });
@@ -58,7 +58,7 @@ export async function queueMail(stores: Stores, message: MailMessage, now: Date)
 /**
  * Whether a new secret may follow `last`: not inside RESEND_COOLDOWN of it. After that a
  * new one starts with fresh tries, even when `last` was burned by wrong guesses: a burned
- * code never blocks its owner (CONTRACT.md, reset-secret rule).
+ * code never blocks its owner (README, "Signing up again").
  */
 export function mayIssueAnother(deps: Deps, last: StoredSecret, now: Date): boolean {
   return now.getTime() - last.createdAt.getTime() >= deps.config.resendCooldown * 1000;

@@ -86,7 +86,7 @@ export async function verifyEmail(
       const patch: UserPatch = {
         emailVerifiedAt: now,
         ...(user.status === "pending" ? { status: "active" as const } : {}),
-        // The code activates its own sign-up's data (CONTRACT.md "Repeated sign-up").
+        // The code activates its own sign-up's data (README, "Signing up again").
         ...(signUp
           ? {
               passwordHash: signUp.passwordHash,

@@ -74,7 +74,7 @@ function putResetSecret(
   now: Date,
 ): Promise<void> {
   // One live reset secret per user: this replaces any earlier link or code, a burned one
-  // too; tries carry over only from one made inside RESEND_COOLDOWN (CONTRACT.md).
+  // too; tries carry over only from one made inside RESEND_COOLDOWN (README).
   return stores.codes.put({
     userId: user.id,
     purpose: "reset",

@@ -54,7 +54,7 @@ export async function refreshSession(
 
 /**
  * Ends the session the refresh token belongs to, and the one the access token names (its
- * sid; CONTRACT.md: a Bearer token alone signs out too). Unknown tokens are not an error.
+ * sid; a Bearer token alone signs out too). Unknown tokens are not an error.
  */
 export async function logout(
   deps: Deps,

@@ -25,7 +25,7 @@ export interface RegisterInput {
 export interface Registration {
   /**
    * What the caller may see: their own sign-up. A repeated sign-up of a pending email gets
-   * its sign-up's id and data, never the pending account's (CONTRACT.md).
+   * its sign-up's id and data, never the pending account's (README).
    */
   user: UserRecord;
   /** Present when email verification is not required: the user is signed in at once. */

@@ -39,7 +39,7 @@ export const SuccessFields = {
   message: Type.String(),
 };
 
-/** How the session was proven (CONTRACT.md "Assurance levels, claims and audiences"). */
+/** How the session was proven (README, "Assurance levels and claims"). */
 export const AssuranceFields = {
   aal: Type.Union([Type.Literal("aal1"), Type.Literal("aal2")], {
     description: "aal1: one factor; aal2: two distinct factors (NIST SP 800-63B-4).",

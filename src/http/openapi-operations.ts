@@ -3,7 +3,8 @@
  * operationId (generated clients name their methods after it) and every status it can
  * answer. Most statuses follow from what a route is, so they are rules, not lines:
  *
- * - every route: EVERY_ROUTE (too slow a client, headers too large, service unavailable);
+ * - every route: EVERY_ROUTE (an unreadable URL or query, such as a NUL byte, too slow a
+ *   client, headers too large, service unavailable);
  * - a method that carries a body: BODY_METHODS' statuses (unreadable or too large a body,
  *   wrong media type, the cross-site cookie rule);
  * - a route with a body, query or path schema: 400 VALIDATION_FAILED;
@@ -16,7 +17,7 @@
  */
 
 /** Statuses any request can get, whatever its route. */
-export const EVERY_ROUTE: readonly number[] = [408, 431, 503];
+export const EVERY_ROUTE: readonly number[] = [400, 408, 431, 503];
 
 /** Methods whose body is read (and limited, parsed, checked for CSRF) before the handler. */
 export const BODY_METHODS: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH", "DELETE"]);

@@ -144,7 +144,7 @@ export interface NewSecret {
   /**
    * Wrong tries of the user's live secrets (of this purpose) created after this moment carry
    * over, so asking again inside RESEND_COOLDOWN never buys guesses. Older ones do not: a new
-   * request after the cooldown replaces even a burned secret (CONTRACT.md, reset-secret rule).
+   * request after the cooldown replaces even a burned secret (README, "Signing up again").
    * Absent: every live secret's tries carry over.
    */
   carryAttemptsSince?: Date;

@@ -15,7 +15,7 @@ import {
 import { expectError, PASSWORD } from "./support.js";
 
 /**
- * Issue 13 item 14 (CONTRACT.md "Assurance levels, claims and audiences"): the access
+ * Issue 13 item 14 (README, "Assurance levels and claims"): the access
  * tokens of an ended session, or of a blocked or deleted user, are refused at once by
  * every authenticated route of Latchkey, not only /auth/me; and item 17's claims.
  */

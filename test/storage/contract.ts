@@ -215,7 +215,7 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStores>
         expect(result).toEqual({ ok: false, reason: "mismatch", attempts: 1 });
       });
 
-      // Issue 13 items 3 and 7 (CONTRACT.md "Repeated sign-up", reset-secret rule).
+      // Issue 13 items 3 and 7 (README, "Signing up again with a pending email").
       it("email codes stay side by side, each with the sign-up data it activates", async () => {
         const user = await makeUser();
         const first = `first-${uniq()}`;

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from "kysely";
 
 /**
- * A pending sign-up is a code plus the data it activates (CONTRACT.md "Repeated sign-up of
+ * A pending sign-up is a code plus the data it activates (README, "Signing up again with
  * a pending email"): an email may hold several live codes, each carrying its own sign-up's
  * password hash, name, username and language. A reset keeps one live secret per user.
  * Guesses at an email with no live code are counted too (code_guesses), so the answers

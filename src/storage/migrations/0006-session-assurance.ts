@@ -1,7 +1,7 @@
 import { type Kysely, sql } from "kysely";
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  // How each session was proven (CONTRACT.md "Assurance levels, claims and audiences"):
+  // How each session was proven (README, "Assurance levels and claims"):
   // a refresh copies them, so a session keeps the level it started with. Sessions older
   // than this migration all came from a one-factor sign-in.
   await sql`alter table refresh_sessions
