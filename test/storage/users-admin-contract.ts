@@ -267,28 +267,24 @@ export function runUsersAdminContract(
             });
             return { promise, resolve };
           };
-          const sessionsLocked = signal();
           const adminsLocked = signal();
-          // A login-like transaction holds the admin's session rows, then adds a session,
-          // which takes KEY SHARE on the admin's row; the admin change holds the admins'
-          // rows, then revokes their sessions. FOR UPDATE on the admins made that a cycle.
-          const login = stores.transaction(async (tx) => {
-            await tx.sessions.revokeAllForUser(admin.id, NOW);
-            sessionsLocked.resolve();
-            await adminsLocked.promise;
-            await tx.sessions.create(session(randomUUID()));
-          });
-          await sessionsLocked.promise;
+          const sessionAdded = signal();
+          // The admin change holds the admins' rows while a login adds a session, whose
+          // foreign key takes KEY SHARE on the admin's row: FOR UPDATE would block the login
+          // there and wait in a cycle with the change's revoke of the admin's sessions.
           let attempts = 0;
           const change = stores.transaction(async (tx) => {
             attempts++;
             await tx.users.lockActiveAdmins();
             adminsLocked.resolve();
+            await sessionAdded.promise;
             return tx.sessions.revokeAllForUser(admin.id, NOW);
           });
-          // Both commit; how many sessions the change saw is item 2's business, not this one's.
-          await expect(login).resolves.toBeUndefined();
-          await expect(change).resolves.toEqual(expect.any(Number));
+          await adminsLocked.promise;
+          await stores.sessions.create(session(randomUUID()));
+          sessionAdded.resolve();
+          // The revoke runs after the login committed, so it sees and ends both sessions.
+          await expect(change).resolves.toBe(2);
           // Once: no deadlock for the transaction's retry to hide.
           expect(attempts).toBe(1);
         },
