@@ -68,7 +68,9 @@ export async function verifyEmail(
         throw new AuthError("INVALID_CODE");
       case "expired":
         await countSubjectGuess(deps, `user:${user.id}`, now);
-        throw new AuthError("CODE_EXPIRED");
+        // Named by email, "expired" would tell a stranger the address signed up: an unknown
+        // email answers INVALID_CODE, so this does too. Whoever holds the id was answered it.
+        throw new AuthError(input.userId === undefined ? "INVALID_CODE" : "CODE_EXPIRED");
       case "mismatch":
         throw new AuthError("INVALID_CODE");
       case "exhausted":

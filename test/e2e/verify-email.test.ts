@@ -116,6 +116,19 @@ describeEachStore("POST /auth/verify-email", (store) => {
       expect((await server.runtime.deps.stores.users.findById(userId))?.status).toBe("pending");
     });
 
+    // Issue 13 item 11: by email, an expired code answers as an unknown email does.
+    it("after EMAIL_CODE_TTL, by email: 400 INVALID_CODE, the answer of an unknown email", async () => {
+      const { email, code } = await registerPending(server, "expired-by-email");
+      server.clock.advance(10 * 60 + 1);
+      const known = await server.post("/auth/verify-email", { email, code });
+      const unknown = await server.post("/auth/verify-email", {
+        email: `nobody-${email}`,
+        code,
+      });
+      expectError(known, 400, "INVALID_CODE");
+      expect(known.body).toEqual(unknown.body);
+    });
+
     it("CODE_MAX_ATTEMPTS (5) wrong tries burn the code: 429 TOO_MANY_ATTEMPTS, even for the right code", async () => {
       const { userId, code, email } = await registerPending(server, "burned");
       const wrong = otherCode(code);
