@@ -1,7 +1,9 @@
-import { hashCode } from "../crypto/digest.js";
+import { hashCode, sha256 } from "../crypto/digest.js";
 import { randomCode } from "../crypto/random.js";
+import { AuthError } from "../errors.js";
 import type { MailMessage } from "../mail/message.js";
 import type { SignUpData, StoredSecret, Stores, UserRecord } from "../storage/ports.js";
+import type { CodePurpose } from "../storage/schema.js";
 import type { Deps } from "./deps.js";
 
 /**
@@ -82,4 +84,25 @@ export function pageLink(
   const { appUrl, publicUrl, pagesEnabled } = deps.config;
   if (!pagesEnabled && appUrl === publicUrl) return undefined;
   return `${appUrl}${path}?${new URLSearchParams(query).toString()}`;
+}
+
+/**
+ * A guess at a subject with no live code (an unknown email or id, or an account with no
+ * code out): counted like one at a code, so after CODE_MAX_ATTEMPTS it answers 429 as a
+ * known email's burned code does, and the answers cannot tell who exists.
+ */
+export async function countGuessWithoutCode(
+  deps: Deps,
+  purpose: CodePurpose,
+  subject: string,
+  now: Date,
+): Promise<void> {
+  const result = await deps.stores.codes.countSubjectGuess(
+    sha256(`${purpose === "email" ? "email-code" : "reset-code"}:${subject.trim().toLowerCase()}`),
+    purpose,
+    now,
+    deps.config.codeMaxAttempts,
+    deps.config.emailCodeTtl,
+  );
+  if (!result.ok && result.reason === "exhausted") throw new AuthError("TOO_MANY_ATTEMPTS");
 }

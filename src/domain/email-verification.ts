@@ -1,8 +1,8 @@
-import { hashCode, sha256 } from "../crypto/digest.js";
+import { hashCode } from "../crypto/digest.js";
 import { AuthError } from "../errors.js";
 import { UniqueViolation, type UserPatch, type UserRecord } from "../storage/ports.js";
 import { type ClientContext, clientIp, type Deps } from "./deps.js";
-import { isSpent, issueEmailCode, mayIssueAnother } from "./email-codes.js";
+import { countGuessWithoutCode, isSpent, issueEmailCode, mayIssueAnother } from "./email-codes.js";
 import { isCode, isUserId, normalizeEmail } from "./input-rules.js";
 import { assertNever, validEmail } from "./validate.js";
 
@@ -39,7 +39,7 @@ export async function verifyEmail(
   // status nor the body tells who exists.
   if (!user) {
     const subject = input.userId !== undefined ? `id:${input.userId}` : `email:${input.email}`;
-    await countSubjectGuess(deps, subject, now);
+    await countGuessWithoutCode(deps, "email", subject, now);
     throw new AuthError("INVALID_CODE");
   }
   if (user.emailVerifiedAt !== null) throw new AuthError("ALREADY_VERIFIED");
@@ -64,10 +64,10 @@ export async function verifyEmail(
     });
     switch (result.reason) {
       case "missing":
-        await countSubjectGuess(deps, `user:${user.id}`, now);
+        await countGuessWithoutCode(deps, "email", `user:${user.id}`, now);
         throw new AuthError("INVALID_CODE");
       case "expired":
-        await countSubjectGuess(deps, `user:${user.id}`, now);
+        await countGuessWithoutCode(deps, "email", `user:${user.id}`, now);
         // Named by email, "expired" would tell a stranger the address signed up: an unknown
         // email answers INVALID_CODE, so this does too. Whoever holds the id was answered it.
         throw new AuthError(input.userId === undefined ? "INVALID_CODE" : "CODE_EXPIRED");
@@ -107,21 +107,6 @@ export async function verifyEmail(
   if (!verified) throw new AuthError("INVALID_CODE");
   await deps.audit({ type: "email.verified", outcome: "success", userId: user.id, client });
   return verified;
-}
-
-/**
- * A guess at a subject with no live code: counted like one at a code, so after
- * CODE_MAX_ATTEMPTS it answers 429 as a known email's burned code does.
- */
-async function countSubjectGuess(deps: Deps, subject: string, now: Date): Promise<void> {
-  const result = await deps.stores.codes.countSubjectGuess(
-    sha256(`email-code:${subject.trim().toLowerCase()}`),
-    "email",
-    now,
-    deps.config.codeMaxAttempts,
-    deps.config.emailCodeTtl,
-  );
-  if (!result.ok && result.reason === "exhausted") throw new AuthError("TOO_MANY_ATTEMPTS");
 }
 
 function rethrowUsernameTaken(error: unknown): never {

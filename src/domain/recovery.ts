@@ -3,7 +3,13 @@ import { randomCode, randomToken } from "../crypto/random.js";
 import { AuthError } from "../errors.js";
 import type { Stores, UserRecord } from "../storage/ports.js";
 import { type ClientContext, clientIp, type Deps } from "./deps.js";
-import { cooldownStart, mayIssueAnother, pageLink, queueMail } from "./email-codes.js";
+import {
+  cooldownStart,
+  countGuessWithoutCode,
+  mayIssueAnother,
+  pageLink,
+  queueMail,
+} from "./email-codes.js";
 import { isCode, normalizeEmail } from "./input-rules.js";
 import { EMAIL_SIGN_IN, startSession, type TokenBundle } from "./sessions.js";
 import { acceptablePassword, validEmail, validNewPassword } from "./validate.js";
@@ -130,7 +136,8 @@ export async function resetPassword(
   const owner = await findResetOwner(deps, secret, now);
   if (!owner) {
     // An unknown email's guesses count like a known one's, so both reach 429 alike.
-    if (secret.kind === "code") await countResetGuess(deps, `email:${secret.email}`, now);
+    if (secret.kind === "code")
+      await countGuessWithoutCode(deps, "reset", `email:${secret.email}`, now);
     throw new AuthError("INVALID_TOKEN");
   }
   // A code is checked (a wrong one counts a try) before anything about the account is
@@ -216,19 +223,9 @@ async function checkResetCode(deps: Deps, owner: UserRecord, code: string, now: 
   if (result.ok) return;
   if (result.reason === "exhausted") throw new AuthError("TOO_MANY_ATTEMPTS");
   // No live code to count on: counted all the same, as for an unknown email.
-  if (result.reason !== "mismatch") await countResetGuess(deps, `user:${owner.id}`, now);
+  if (result.reason !== "mismatch")
+    await countGuessWithoutCode(deps, "reset", `user:${owner.id}`, now);
   throw new AuthError("INVALID_TOKEN");
-}
-
-async function countResetGuess(deps: Deps, subject: string, now: Date): Promise<void> {
-  const result = await deps.stores.codes.countSubjectGuess(
-    sha256(`reset-code:${subject.trim().toLowerCase()}`),
-    "reset",
-    now,
-    deps.config.codeMaxAttempts,
-    deps.config.emailCodeTtl,
-  );
-  if (!result.ok && result.reason === "exhausted") throw new AuthError("TOO_MANY_ATTEMPTS");
 }
 
 /** True when this call consumed the owner's live secret; of concurrent calls, one wins. */
