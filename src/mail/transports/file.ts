@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { lazily } from "../../lazy.js";
 import type { MailLog, MailTransport } from "../transport.js";
@@ -35,7 +35,11 @@ export function createFileTransport(dir: string, log: Pick<MailLog, "info">): Ma
       }
       const stamp = new Date().toISOString().replaceAll(":", "-");
       const file = join(dir, `${stamp}-${randomBytes(4).toString("hex")}.eml`);
-      await writeFile(file, info.message, { mode: 0o600, flag: "wx" });
+      // Written under a name no reader looks for, then renamed: whoever watches the folder
+      // for the newest .eml (a person, a test) never opens a file still being written.
+      const partial = `${file}.partial`;
+      await writeFile(partial, info.message, { mode: 0o600, flag: "wx" });
+      await rename(partial, file);
       // The body carries the code or link: only the envelope and the path reach the log.
       log.info(
         { to: message.to, subject: message.subject, template: message.template, file },
