@@ -107,7 +107,7 @@ describeEachStore("password input rules", (store) => {
 
     it("256 code points (ASCII, and emoji of two UTF-16 units each) register and sign in", async () => {
       for (const password of ["b".repeat(256), "😀".repeat(256)]) {
-        const { email } = await registerActive(server, "pw", { password: password });
+        const { email } = await registerActive(server, "pw", { password });
         await loginOk(server, email, password);
       }
     });
