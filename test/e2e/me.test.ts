@@ -12,7 +12,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeEachStore } from "../helpers/stores.js";
 import { startTestServer, type TestServer } from "../helpers/test-server.js";
-import { expectError, expectUser, loginOk, registerActive, signedIn } from "./support.js";
+import { expectError, expectUser, registerActive, signedIn } from "./support.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -217,8 +217,8 @@ describeEachStore("access tokens with JWT_SECRET", (store) => {
   afterAll(() => server?.close());
 
   it("signs HS256 tokens that /auth/me accepts and the secret verifies", async () => {
-    const { email, userId } = await registerActive(server, "hs256");
-    const { body } = await loginOk(server, email);
+    const { userId, res } = await signedIn(server, "hs256");
+    const { body } = res;
     expect(decodeProtectedHeader(body.accessToken)).toMatchObject({ alg: "HS256", typ: "at+jwt" });
     const { payload } = await jwtVerify(body.accessToken, new TextEncoder().encode(secret), {
       issuer: server.runtime.deps.config.publicUrl,
