@@ -80,11 +80,11 @@ function limitSuite(store: StoreUnderTest, backend: Backend, extraEnv: Record<st
   }, START_TIMEOUT_MS);
   afterAll(() => server?.close());
 
-  /** Each request from a fresh IP, so signing up spends no test's budget. */
+  /** Each request from a fresh IP. */
   async function signUp(tag: string, verify = true) {
     const email = uniqueEmail(tag);
-    const userId: string = (await register(server, email, { headers: from(freshIp()) })).body
-      .userId;
+    const res = await register(server, email, { headers: from(freshIp()) });
+    const userId: string = res.body.userId;
     if (verify) {
       const code = await nthCodeTo(server, email, 1);
       await verifyEmail(server, { userId, code }, from(freshIp()));
