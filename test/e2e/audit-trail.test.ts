@@ -5,7 +5,14 @@ import { purgeExpired } from "../../src/storage/purge.js";
 import { extractLink } from "../helpers/smtp-capture.js";
 import { describeEachStore } from "../helpers/stores.js";
 import { startTestServer, type TestServer } from "../helpers/test-server.js";
-import { nthCodeTo, nthMailTo, otherCode, PASSWORD, uniqueEmail } from "./support.js";
+import {
+  nthMailTo,
+  otherCode,
+  PASSWORD,
+  registerActive,
+  registerPending,
+  uniqueEmail,
+} from "./support.js";
 
 // A server starts in about 2 s, but far slower on a loaded machine (PGlite compiles its WASM).
 const START_TIMEOUT_MS = 90_000;
@@ -77,29 +84,9 @@ describeEachStore("audit trail", (store) => {
     }
   }
 
-  async function signUp(client: ReturnType<typeof newClient>) {
-    const email = uniqueEmail("audit");
-    const res = await server.post("/auth/register", { email, password: PASSWORD }, client.headers);
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-    const userId: string = res.body.userId;
-    const code = await nthCodeTo(server, email, 1);
-    return { email, userId, code };
-  }
-
-  async function signUpActive(client: ReturnType<typeof newClient>) {
-    const user = await signUp(client);
-    const res = await server.post(
-      "/auth/verify-email",
-      { userId: user.userId, code: user.code },
-      client.headers,
-    );
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-    return user;
-  }
-
   it("user.registered and email.verified (failure with its reason, then success)", async () => {
     const client = newClient();
-    const { userId, code } = await signUp(client);
+    const { userId, code } = await registerPending(server, "audit", {}, client.headers);
     await expectEvent("user.registered", userId, client, "success");
 
     const wrong = otherCode(code);
@@ -115,7 +102,7 @@ describeEachStore("audit trail", (store) => {
 
   it("login.success and login.failure (wrong password: user id and reason)", async () => {
     const setup = newClient();
-    const { email, userId } = await signUpActive(setup);
+    const { email, userId } = await registerActive(server, "audit", {}, setup.headers);
     const client = newClient();
     await server.post("/auth/login", { email, password: "wrong password!" }, client.headers);
     const ok = await server.post("/auth/login", { email, password: PASSWORD }, client.headers);
@@ -133,7 +120,7 @@ describeEachStore("audit trail", (store) => {
   });
 
   it("login.failure reasons are one lowercase vocabulary, status refusals too", async () => {
-    const { email, userId } = await signUp(newClient());
+    const { email, userId } = await registerPending(server, "audit", {}, newClient().headers);
     const client = newClient();
     const res = await server.post("/auth/login", { email, password: PASSWORD }, client.headers);
     expect(res.status, JSON.stringify(res.body)).toBe(403);
@@ -152,7 +139,7 @@ describeEachStore("audit trail", (store) => {
   });
 
   it("login.lockout when failures from one IP pass the free ones", async () => {
-    const { email, userId } = await signUpActive(newClient());
+    const { email, userId } = await registerActive(server, "audit", {}, newClient().headers);
     const client = newClient();
     for (let i = 0; i < 3; i++) {
       await server.post("/auth/login", { email, password: `wrong password ${i}` }, client.headers);
@@ -162,7 +149,7 @@ describeEachStore("audit trail", (store) => {
   });
 
   it("password.reset, with the method and no token", async () => {
-    const { email, userId } = await signUpActive(newClient());
+    const { email, userId } = await registerActive(server, "audit", {}, newClient().headers);
     const client = newClient();
     await server.post("/auth/forgot-password", { email }, client.headers);
     const token = extractLink(await nthMailTo(server, email, 2), LINK_PREFIX).slice(
@@ -180,7 +167,7 @@ describeEachStore("audit trail", (store) => {
   });
 
   it("password.changed: a wrong current password (failure), then success", async () => {
-    const { email, userId } = await signUpActive(newClient());
+    const { email, userId } = await registerActive(server, "audit", {}, newClient().headers);
     const client = newClient();
     const login = await server.post("/auth/login", { email, password: PASSWORD }, client.headers);
     const headers = { ...client.headers, authorization: `Bearer ${login.body.accessToken}` };
@@ -204,7 +191,7 @@ describeEachStore("audit trail", (store) => {
   });
 
   it("refresh.reuse when a rotated refresh token comes back", async () => {
-    const { email, userId } = await signUpActive(newClient());
+    const { email, userId } = await registerActive(server, "audit", {}, newClient().headers);
     const login = await server.post(
       "/auth/login",
       { email, password: PASSWORD },

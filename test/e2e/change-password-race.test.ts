@@ -7,8 +7,8 @@ import {
   loginOk,
   mailsTo,
   PASSWORD,
+  registerUnverified,
   settleMail,
-  uniqueEmail,
 } from "./support.js";
 
 describeEachStore("change-password is one compare-and-swap", (store) => {
@@ -19,9 +19,7 @@ describeEachStore("change-password is one compare-and-swap", (store) => {
   afterAll(() => server?.close());
 
   async function signedIn(tag: string): Promise<{ email: string; res: JsonResponse }> {
-    const email = uniqueEmail(tag);
-    const registered = await server.post("/auth/register", { email, password: PASSWORD });
-    expect(registered.status, JSON.stringify(registered.body)).toBe(201);
+    const { email } = await registerUnverified(server, tag);
     return { email, res: await loginOk(server, email) };
   }
 

@@ -12,7 +12,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeEachStore } from "../helpers/stores.js";
 import { startTestServer, type TestServer } from "../helpers/test-server.js";
-import { expectError, expectUser, loginOk, registerActive } from "./support.js";
+import { expectError, expectUser, registerActive, signedIn } from "./support.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -35,11 +35,9 @@ describeEachStore("GET /auth/me and the access token", (store) => {
 
   const issuer = () => server.runtime.deps.config.publicUrl;
 
-  async function signedIn(tag: string) {
-    const user = await registerActive(server, tag);
-    const res = await loginOk(server, user.email);
-    const accessToken = res.body.accessToken as string;
-    return { ...user, accessToken, sid: decodeJwt(accessToken).sid as string };
+  async function signedInWithSid(tag: string) {
+    const user = await signedIn(server, tag);
+    return { ...user, sid: decodeJwt(user.accessToken).sid as string };
   }
 
   /**
@@ -73,7 +71,7 @@ describeEachStore("GET /auth/me and the access token", (store) => {
 
   describe("accepted", () => {
     it("a Bearer token: 200 {user}, no-store", async () => {
-      const { accessToken, userId, email } = await signedIn("bearer");
+      const { accessToken, userId, email } = await signedInWithSid("bearer");
       const res = await server.get("/auth/me", bearer(accessToken));
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       expect(res.body.success).toBe(true);
@@ -84,14 +82,14 @@ describeEachStore("GET /auth/me and the access token", (store) => {
     });
 
     it("the accessToken cookie", async () => {
-      const { accessToken, userId } = await signedIn("cookie");
+      const { accessToken, userId } = await signedInWithSid("cookie");
       const res = await server.get("/auth/me", { cookie: `accessToken=${accessToken}` });
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       expect(res.body.user.id).toBe(userId);
     });
 
     it("a token forged with the server's own key and claims (control for the refusals below)", async () => {
-      const { userId, email, sid } = await signedIn("control");
+      const { userId, email, sid } = await signedInWithSid("control");
       const res = await server.get("/auth/me", bearer(await forge(userId, email, { sid })));
       expect(res.status, JSON.stringify(res.body)).toBe(200);
     });
@@ -115,7 +113,7 @@ describeEachStore("GET /auth/me and the access token", (store) => {
     });
 
     it("a token signed by another key under the server's kid, or under an unknown kid", async () => {
-      const { userId, email, sid } = await signedIn("otherkey");
+      const { userId, email, sid } = await signedInWithSid("otherkey");
       const { privateKey } = await generateKeyPair("EdDSA", { crv: "Ed25519" });
       const foreign = await forge(userId, email, { sid, key: privateKey });
       expectError(await server.get("/auth/me", bearer(foreign)), 401, "UNAUTHORIZED");
@@ -127,7 +125,7 @@ describeEachStore("GET /auth/me and the access token", (store) => {
     });
 
     it("a wrong issuer, a wrong typ, alg none, an HS256 token keyed with the public JWK", async () => {
-      const { userId, email, sid } = await signedIn("claims");
+      const { userId, email, sid } = await signedInWithSid("claims");
       const wrongIss = await forge(userId, email, { sid, iss: "https://evil.example" });
       expectError(await server.get("/auth/me", bearer(wrongIss)), 401, "UNAUTHORIZED");
       const wrongTyp = await forge(userId, email, { sid, header: { typ: "JWT" } });
@@ -152,7 +150,7 @@ describeEachStore("GET /auth/me and the access token", (store) => {
     });
 
     it("an expired token (ACCESS_TOKEN_TTL 15 min + 1 s)", async () => {
-      const { accessToken } = await signedIn("expired");
+      const { accessToken } = await signedInWithSid("expired");
       server.clock.advance(901);
       expectError(await server.get("/auth/me", bearer(accessToken)), 401, "UNAUTHORIZED");
     });
@@ -164,14 +162,14 @@ describeEachStore("GET /auth/me and the access token", (store) => {
   });
 
   it("a blocked user's still-valid token: 403 ACCOUNT_BLOCKED", async () => {
-    const { accessToken, userId } = await signedIn("blocked");
+    const { accessToken, userId } = await signedInWithSid("blocked");
     await server.runtime.deps.stores.users.update(userId, { status: "blocked" }, server.clock());
     expectError(await server.get("/auth/me", bearer(accessToken)), 403, "ACCOUNT_BLOCKED");
   });
 
   describe("the token itself", () => {
     it("has typ at+jwt, alg EdDSA and a kid published in the JWKS", async () => {
-      const { accessToken } = await signedIn("header");
+      const { accessToken } = await signedInWithSid("header");
       const header = decodeProtectedHeader(accessToken);
       expect(header).toMatchObject({ alg: "EdDSA", typ: "at+jwt" });
       const jwks = await server.get("/.well-known/jwks.json");
@@ -185,7 +183,7 @@ describeEachStore("GET /auth/me and the access token", (store) => {
     });
 
     it("carries sub, email, role, iat, exp, iss and jti", async () => {
-      const { accessToken, userId, email } = await signedIn("claims-set");
+      const { accessToken, userId, email } = await signedInWithSid("claims-set");
       const claims = decodeJwt(accessToken);
       const now = Math.floor(server.clock().getTime() / 1000);
       expect(claims).toMatchObject({ sub: userId, email, role: "user", iss: issuer() });
@@ -196,7 +194,7 @@ describeEachStore("GET /auth/me and the access token", (store) => {
     });
 
     it("verifies with jose against the published JWKS", async () => {
-      const { accessToken, userId } = await signedIn("jose");
+      const { accessToken, userId } = await signedInWithSid("jose");
       const jwks = createLocalJWKSet((await server.get("/.well-known/jwks.json")).body);
       const { payload, protectedHeader } = await jwtVerify(accessToken, jwks, {
         issuer: issuer(),
@@ -219,8 +217,8 @@ describeEachStore("access tokens with JWT_SECRET", (store) => {
   afterAll(() => server?.close());
 
   it("signs HS256 tokens that /auth/me accepts and the secret verifies", async () => {
-    const { email, userId } = await registerActive(server, "hs256");
-    const { body } = await loginOk(server, email);
+    const { userId, res } = await signedIn(server, "hs256");
+    const { body } = res;
     expect(decodeProtectedHeader(body.accessToken)).toMatchObject({ alg: "HS256", typ: "at+jwt" });
     const { payload } = await jwtVerify(body.accessToken, new TextEncoder().encode(secret), {
       issuer: server.runtime.deps.config.publicUrl,

@@ -10,7 +10,7 @@ import {
 } from "vitest";
 import { describeEachStore } from "../helpers/stores.js";
 import { startTestServer, type TestServer } from "../helpers/test-server.js";
-import { expectFieldError, loginOk, nthCodeTo, PASSWORD, uniqueEmail } from "./support.js";
+import { expectFieldError, loginOk, PASSWORD, registerActive, uniqueEmail } from "./support.js";
 
 /** The API reference (README): passwords are NFKC-normalised, counted in code points, 8 to 256 of them. */
 describeEachStore("password input rules", (store) => {
@@ -19,17 +19,6 @@ describeEachStore("password input rules", (store) => {
     server = await startTestServer({ store });
   });
   afterAll(() => server?.close());
-
-  /** Registers, verifies through the mailed code, and returns the email. */
-  async function registerVerified(password: string): Promise<string> {
-    const email = uniqueEmail("pw");
-    const res = await server.post("/auth/register", { email, password });
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-    const code = await nthCodeTo(server, email, 1);
-    const ok = await server.post("/auth/verify-email", { userId: res.body.userId, code });
-    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
-    return email;
-  }
 
   describe("too long: refused before any hashing", () => {
     let spies: MockInstance[] = [];
@@ -118,7 +107,7 @@ describeEachStore("password input rules", (store) => {
 
     it("256 code points (ASCII, and emoji of two UTF-16 units each) register and sign in", async () => {
       for (const password of ["b".repeat(256), "😀".repeat(256)]) {
-        const email = await registerVerified(password);
+        const { email } = await registerActive(server, "pw", { password });
         await loginOk(server, email, password);
       }
     });
@@ -138,18 +127,18 @@ describeEachStore("password input rules", (store) => {
 
   describe("NFKC", () => {
     it("registered with the ﬁ ligature (U+FB01), signs in with plain 'fi' and with the ligature", async () => {
-      const email = await registerVerified("ﬁnancial secrets");
+      const { email } = await registerActive(server, "pw", { password: "ﬁnancial secrets" });
       await loginOk(server, email, "financial secrets");
       await loginOk(server, email, "ﬁnancial secrets");
     });
 
     it("registered with full-width digits, signs in with ASCII digits", async () => {
-      const email = await registerVerified("ｐｉｎ１２３４５６７８");
+      const { email } = await registerActive(server, "pw", { password: "ｐｉｎ１２３４５６７８" });
       await loginOk(server, email, "pin12345678");
     });
 
     it("a different password is still refused", async () => {
-      const email = await registerVerified(PASSWORD);
+      const { email } = await registerActive(server, "pw", { password: PASSWORD });
       const res = await server.post("/auth/login", { email, password: `${PASSWORD}!` });
       expect(res.status).toBe(401);
     });

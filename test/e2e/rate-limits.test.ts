@@ -4,7 +4,16 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeEachStore, pglite, type StoreUnderTest } from "../helpers/stores.js";
 import { type JsonResponse, startTestServer, type TestServer } from "../helpers/test-server.js";
-import { expectError, mailsTo, nthCodeTo, otherCode, PASSWORD, uniqueEmail } from "./support.js";
+import {
+  expectError,
+  mailsTo,
+  nthCodeTo,
+  otherCode,
+  PASSWORD,
+  register,
+  uniqueEmail,
+  verifyEmail,
+} from "./support.js";
 
 // A server starts in about 2 s, but far slower on a loaded machine (PGlite compiles its WASM).
 const START_TIMEOUT_MS = 90_000;
@@ -71,15 +80,14 @@ function limitSuite(store: StoreUnderTest, backend: Backend, extraEnv: Record<st
   }, START_TIMEOUT_MS);
   afterAll(() => server?.close());
 
+  /** Each request from a fresh IP. */
   async function signUp(tag: string, verify = true) {
     const email = uniqueEmail(tag);
-    const res = await server.post("/auth/register", { email, password: PASSWORD }, from(freshIp()));
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const res = await register(server, email, { headers: from(freshIp()) });
     const userId: string = res.body.userId;
     if (verify) {
       const code = await nthCodeTo(server, email, 1);
-      const verified = await server.post("/auth/verify-email", { userId, code }, from(freshIp()));
-      expect(verified.status, JSON.stringify(verified.body)).toBe(200);
+      await verifyEmail(server, { userId, code }, from(freshIp()));
     }
     return { email, userId };
   }

@@ -2,15 +2,14 @@ import { decodeJwt } from "jose";
 import { sql } from "kysely";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeEachStore } from "../helpers/stores.js";
-import { type JsonResponse, startTestServer, type TestServer } from "../helpers/test-server.js";
+import { startTestServer, type TestServer } from "../helpers/test-server.js";
 import {
   expectError,
   expectSessionCookies,
   expectTokenBundle,
   loginOk,
-  PASSWORD,
+  registerUnverified,
   setCookies,
-  uniqueEmail,
 } from "./support.js";
 
 describeEachStore("POST /auth/refresh", (store) => {
@@ -24,14 +23,10 @@ describeEachStore("POST /auth/refresh", (store) => {
   afterAll(() => server?.close());
 
   /** An active user and the token bundle of its first session. */
-  async function signUp(
-    tag: string,
-  ): Promise<{ email: string; userId: string; res: JsonResponse }> {
-    const email = uniqueEmail(tag);
-    const res = await server.post("/auth/register", { email, password: PASSWORD });
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-    expect(typeof res.body.refreshToken).toBe("string");
-    return { email, userId: res.body.userId, res };
+  async function signUp(tag: string) {
+    const user = await registerUnverified(server, tag);
+    expect(typeof user.res.body.refreshToken).toBe("string");
+    return user;
   }
 
   const refresh = (refreshToken: unknown) => server.post("/auth/refresh", { refreshToken });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pglite } from "../helpers/stores.js";
 import { type JsonResponse, startTestServer, type TestServer } from "../helpers/test-server.js";
-import { expectError, loginOk, PASSWORD, registerActive, setCookies } from "./support.js";
+import { expectError, loginOk, PASSWORD, registerActive, setCookies, signedIn } from "./support.js";
 
 // A server starts in about 2 s, but far slower on a loaded machine (PGlite compiles its WASM).
 const START_TIMEOUT_MS = 90_000;
@@ -27,13 +27,12 @@ describe("security headers, CORS and the cross-site cookie rule", () => {
 
   /** A signed-in user's cookie header, as a browser would send it back. */
   async function signIn(tag: string) {
-    const { email } = await registerActive(server, tag);
-    const res = await loginOk(server, email);
+    const { email, res, accessToken } = await signedIn(server, tag);
     const cookies = setCookies(res);
     const cookie = ["accessToken", "refreshToken"]
       .map((name) => `${name}=${cookies.get(name)?.value}`)
       .join("; ");
-    return { email, cookie, accessToken: res.body.accessToken as string };
+    return { email, cookie, accessToken };
   }
 
   const me = (cookie: string) => server.get("/auth/me", { cookie });

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeEachStore } from "../helpers/stores.js";
 import { type JsonResponse, startTestServer, type TestServer } from "../helpers/test-server.js";
-import { expectError, loginOk, PASSWORD, setCookies, uniqueEmail } from "./support.js";
+import { expectError, loginOk, PASSWORD, registerUnverified, setCookies } from "./support.js";
 
 const NEW_PASSWORD = "another long passphrase";
 
@@ -12,15 +12,6 @@ describeEachStore("sessions: logout, logout-all, change-password, /auth/sessions
     server = await startTestServer({ store, env: { REQUIRE_EMAIL_VERIFICATION: "false" } });
   });
   afterAll(() => server?.close());
-
-  async function signUp(
-    tag: string,
-  ): Promise<{ email: string; userId: string; res: JsonResponse }> {
-    const email = uniqueEmail(tag);
-    const res = await server.post("/auth/register", { email, password: PASSWORD });
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-    return { email, userId: res.body.userId, res };
-  }
 
   const bearer = (res: JsonResponse) => ({ authorization: `Bearer ${res.body.accessToken}` });
   const refresh = (refreshToken: string) => server.post("/auth/refresh", { refreshToken });
@@ -66,7 +57,7 @@ describeEachStore("sessions: logout, logout-all, change-password, /auth/sessions
   }
 
   it("logout with the token in the body: 200, both cookies cleared, token dead", async () => {
-    const { res: first } = await signUp("logout-body");
+    const { res: first } = await registerUnverified(server, "logout-body");
     const res = await server.post("/auth/logout", { refreshToken: first.body.refreshToken });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.success).toBe(true);
@@ -75,7 +66,7 @@ describeEachStore("sessions: logout, logout-all, change-password, /auth/sessions
   });
 
   it("logout with the refreshToken cookie: 200, both cookies cleared, token dead", async () => {
-    const { res: first } = await signUp("logout-cookie");
+    const { res: first } = await registerUnverified(server, "logout-cookie");
     const res = await server.post("/auth/logout", undefined, {
       cookie: `refreshToken=${first.body.refreshToken}`,
     });
@@ -92,7 +83,7 @@ describeEachStore("sessions: logout, logout-all, change-password, /auth/sessions
   });
 
   it("logout-all (Bearer): 200, every session of the user is dead", async () => {
-    const { email, res: first } = await signUp("logout-all");
+    const { email, res: first } = await registerUnverified(server, "logout-all");
     const a = await loginOk(server, email);
     const b = await loginOk(server, email);
     const res = await server.post("/auth/logout-all", undefined, bearer(a));
@@ -110,7 +101,7 @@ describeEachStore("sessions: logout, logout-all, change-password, /auth/sessions
   });
 
   it("change-password: wrong current 401, too-short new 400, then 200 keeping only the calling session", async () => {
-    const { email, res: first } = await signUp("change");
+    const { email, res: first } = await registerUnverified(server, "change");
     const caller = await loginOk(server, email);
     const change = (body: object) => server.post("/auth/change-password", body, bearer(caller));
 
@@ -145,7 +136,7 @@ describeEachStore("sessions: logout, logout-all, change-password, /auth/sessions
   });
 
   it("GET /auth/sessions lists live sessions with their fields and exactly one current", async () => {
-    const { email } = await signUp("list");
+    const { email } = await registerUnverified(server, "list");
     const a = (
       await server.post(
         "/auth/login",
@@ -180,7 +171,7 @@ describeEachStore("sessions: logout, logout-all, change-password, /auth/sessions
   });
 
   it("DELETE /auth/sessions/:id ends that session only", async () => {
-    const { email } = await signUp("delete");
+    const { email } = await registerUnverified(server, "delete");
     const a = await loginOk(server, email);
     const b = await server.post(
       "/auth/login",
@@ -202,8 +193,8 @@ describeEachStore("sessions: logout, logout-all, change-password, /auth/sessions
   });
 
   it("DELETE of another user's session or an unknown id: 404 NOT_FOUND; without a token: 401", async () => {
-    const { email: mine } = await signUp("mine");
-    const { email: theirs } = await signUp("theirs");
+    const { email: mine } = await registerUnverified(server, "mine");
+    const { email: theirs } = await registerUnverified(server, "theirs");
     const me = await loginOk(server, mine);
     const them = await loginOk(server, theirs);
     const theirSessions = await server.get("/auth/sessions", bearer(them));
@@ -225,7 +216,7 @@ describeEachStore("sessions: logout, logout-all, change-password, /auth/sessions
   // Regression: startSession caps a stored user agent at 512 characters, but
   // refreshSession (src/domain/refresh.ts) stores client.userAgent uncapped on rotation.
   it("a refresh with a huge User-Agent is stored capped like a sign-in's (512 chars)", async () => {
-    const { res: first } = await signUp("ua-cap");
+    const { res: first } = await registerUnverified(server, "ua-cap");
     const huge = `Agent/${"x".repeat(4000)}`;
     const rotated = await server.post(
       "/auth/refresh",

@@ -66,16 +66,51 @@ export interface Registered {
   code: string;
 }
 
+/** Who calls and how: extra register fields (a password among them) and request headers. */
+export interface SignUpOptions {
+  extra?: Record<string, string>;
+  headers?: RequestHeaders;
+}
+
+type RequestHeaders = Record<string, string> | undefined;
+
+/** POST /auth/register for `email`, answered 201. */
+export async function register(
+  server: TestServer,
+  email: string,
+  { extra = {}, headers }: SignUpOptions = {},
+): Promise<JsonResponse> {
+  const res = await server.post("/auth/register", { email, password: PASSWORD, ...extra }, headers);
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res;
+}
+
+/** POST /auth/verify-email with the user's id and code, answered 200. */
+export async function verifyEmail(
+  server: TestServer,
+  user: { userId: string; code: string },
+  headers?: RequestHeaders,
+): Promise<JsonResponse> {
+  const res = await server.post(
+    "/auth/verify-email",
+    { userId: user.userId, code: user.code },
+    headers,
+  );
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res;
+}
+
+/** Registered, with the mailed code not yet used: a pending user. */
 export async function registerPending(
   server: TestServer,
   tag: string,
   extra: Record<string, string> = {},
+  headers?: RequestHeaders,
 ): Promise<Registered> {
   const email = uniqueEmail(tag);
-  const res = await server.post("/auth/register", { email, password: PASSWORD, ...extra });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  const res = await register(server, email, { extra, headers });
   const code = await nthCodeTo(server, email, 1);
-  return { email, password: PASSWORD, userId: res.body.userId, code };
+  return { email, password: extra.password ?? PASSWORD, userId: res.body.userId, code };
 }
 
 /** Registered and verified through the API: an active user who can sign in. */
@@ -83,17 +118,37 @@ export async function registerActive(
   server: TestServer,
   tag: string,
   extra: Record<string, string> = {},
+  headers?: RequestHeaders,
 ): Promise<Registered> {
-  const user = await registerPending(server, tag, extra);
-  const res = await server.post("/auth/verify-email", { userId: user.userId, code: user.code });
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  const user = await registerPending(server, tag, extra, headers);
+  await verifyEmail(server, user, headers);
   return user;
+}
+
+/**
+ * Registered where REQUIRE_EMAIL_VERIFICATION is off: the register answer is the first
+ * session's token bundle.
+ */
+export async function registerUnverified(
+  server: TestServer,
+  tag: string,
+): Promise<{ email: string; userId: string; res: JsonResponse }> {
+  const email = uniqueEmail(tag);
+  const res = await register(server, email);
+  return { email, userId: res.body.userId, res };
 }
 
 export async function loginOk(server: TestServer, email: string, password = PASSWORD) {
   const res = await server.post("/auth/login", { email, password });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res;
+}
+
+/** An active user, registered and verified through the API, with a live session. */
+export async function signedIn(server: TestServer, tag: string) {
+  const user = await registerActive(server, tag);
+  const res = await loginOk(server, user.email);
+  return { ...user, res, accessToken: res.body.accessToken as string };
 }
 
 export function expectUser(user: unknown): void {
