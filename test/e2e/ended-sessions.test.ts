@@ -7,6 +7,8 @@ import {
   bootstrapAdminSession,
   call,
   expectOk,
+  me,
+  refresh,
   type Session,
   signedInAccount,
   signIn,
@@ -28,14 +30,11 @@ describeEachStore("tokens of ended sessions", (store) => {
   });
   afterAll(() => server?.close());
 
-  const me = (token: string) => server.get("/auth/me", bearer(token));
-  const refresh = (token: string) => server.post("/auth/refresh", { refreshToken: token });
-
   it("after POST /auth/logout (refresh token) the access token is refused on /auth/me", async () => {
     const session = await signedInAccount(server, { tag: "logout" });
-    expectOk(await me(session.accessToken));
+    expectOk(await me(server, session.accessToken));
     expectOk(await server.post("/auth/logout", { refreshToken: session.refreshToken }));
-    expectError(await me(session.accessToken), 401, "UNAUTHORIZED");
+    expectError(await me(server, session.accessToken), 401, "UNAUTHORIZED");
     expectError(
       await call(server, "GET", "/auth/sessions", session.accessToken),
       401,
@@ -47,11 +46,11 @@ describeEachStore("tokens of ended sessions", (store) => {
     const session = await signedInAccount(server, { tag: "bearer-logout" });
     const other = await signIn(server, session);
     expectOk(await server.post("/auth/logout", undefined, bearer(session.accessToken)));
-    expectError(await me(session.accessToken), 401, "UNAUTHORIZED");
-    expectError(await refresh(session.refreshToken), 401, "INVALID_REFRESH_TOKEN");
+    expectError(await me(server, session.accessToken), 401, "UNAUTHORIZED");
+    expectError(await refresh(server, session.refreshToken), 401, "INVALID_REFRESH_TOKEN");
     // Only that session: another one of the same user goes on.
-    expectOk(await me(other.accessToken));
-    expectOk(await refresh(other.refreshToken));
+    expectOk(await me(server, other.accessToken));
+    expectOk(await refresh(server, other.refreshToken));
   });
 
   it("logout-all, DELETE /auth/sessions/:id and change-password refuse the ended sessions' tokens", async () => {
@@ -62,18 +61,18 @@ describeEachStore("tokens of ended sessions", (store) => {
     expectOk(
       await call(server, "DELETE", `/auth/sessions/${sid(second.accessToken)}`, first.accessToken),
     );
-    expectError(await me(second.accessToken), 401, "UNAUTHORIZED");
+    expectError(await me(server, second.accessToken), 401, "UNAUTHORIZED");
     expectOk(
       await call(server, "POST", "/auth/change-password", first.accessToken, {
         currentPassword: PASSWORD,
         newPassword: "another long passphrase",
       }),
     );
-    expectError(await me(third.accessToken), 401, "UNAUTHORIZED");
+    expectError(await me(server, third.accessToken), 401, "UNAUTHORIZED");
     // change-password keeps the calling session.
-    expectOk(await me(first.accessToken));
+    expectOk(await me(server, first.accessToken));
     expectOk(await call(server, "POST", "/auth/logout-all", first.accessToken));
-    expectError(await me(first.accessToken), 401, "UNAUTHORIZED");
+    expectError(await me(server, first.accessToken), 401, "UNAUTHORIZED");
   });
 
   it("a blocked user's token is refused on GET /auth/sessions and every other route", async () => {
@@ -148,8 +147,11 @@ describeEachStore("tokens of ended sessions", (store) => {
       aal: "aal1",
       amr: ["pwd"],
     });
-    const refreshed = expectOk(await refresh(login.body.refreshToken));
+    const refreshed = expectOk(await refresh(server, login.body.refreshToken));
     expect(refreshed).toMatchObject({ aal: "aal1", amr: ["pwd"] });
-    expect(expectOk(await me(refreshed.accessToken))).toMatchObject({ aal: "aal1", amr: ["pwd"] });
+    expect(expectOk(await me(server, refreshed.accessToken))).toMatchObject({
+      aal: "aal1",
+      amr: ["pwd"],
+    });
   });
 });

@@ -63,6 +63,18 @@ export async function startServerOn(databaseUrl: string): Promise<ServerProcess>
   });
 }
 
+/**
+ * Rejects when the server process exits, with the end of its output: raced against each
+ * step, so a crash fails the trial at once instead of timing it out. Never unhandled.
+ */
+export function failOnExit(server: ServerProcess): Promise<never> {
+  const exited = server.exited.then((code): never => {
+    throw new Error(`the server exited (${code}):\n${server.output().slice(-2_000)}`);
+  });
+  exited.catch(() => {});
+  return exited;
+}
+
 export interface Traffic {
   /** Resolves once `count` more answers have arrived. */
   answers(count: number): Promise<void>;

@@ -4,6 +4,7 @@ import type { ServerProcess } from "../process/main-process.js";
 import {
   createDatabase,
   expectRecovered,
+  failOnExit,
   postgresUrl,
   registerUsers,
   startServerOn,
@@ -89,10 +90,7 @@ describe.skipIf(!postgresUrl)("a cut network between the server and PostgreSQL",
   });
 
   it(`stays up, answers 2xx or 503 and recovers, ${TRIALS} trials out of ${TRIALS}`, async () => {
-    const exited = server.exited.then((code) => {
-      throw new Error(`the server exited (${code}):\n${server.output().slice(-2_000)}`);
-    });
-    exited.catch(() => {});
+    const exited = failOnExit(server);
     let unavailable = 0;
     for (let trial = 0; trial < TRIALS; trial++) {
       const traffic = startTraffic(server.url);

@@ -4,6 +4,7 @@ import {
   adminQuery,
   createDatabase,
   expectRecovered,
+  failOnExit,
   postgresUrl,
   registerUsers,
   startServerOn,
@@ -34,10 +35,7 @@ describe.skipIf(!postgresUrl)("PostgreSQL terminating the server's connections u
   });
 
   it(`stays up, answers 2xx or 503 and recovers, ${TRIALS} trials out of ${TRIALS}`, async () => {
-    const exited = server.exited.then((code) => {
-      throw new Error(`the server exited (${code}):\n${server.output().slice(-2_000)}`);
-    });
-    exited.catch(() => {});
+    const exited = failOnExit(server);
     let terminated = 0;
     let unavailable = 0;
     for (let trial = 0; trial < TRIALS; trial++) {
