@@ -27,7 +27,7 @@ import { registerWellKnownRoutes } from "./http/routes/well-known.js";
 import { registerServerLimits } from "./http/server-limits.js";
 import { registerTextInputRule } from "./http/text-input.js";
 import type { App } from "./http/types.js";
-import { createLogger } from "./logger.js";
+import { createLogger } from "./logging/logger.js";
 import { registerHttpMetrics, registerMetricsRoute } from "./metrics/http.js";
 import type { Metrics } from "./metrics/metrics.js";
 import { registerPages } from "./pages/plugin.js";

@@ -1,10 +1,10 @@
 import { buildApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config/load-config.js";
 import { ensureBootstrapAdmin } from "./domain/bootstrap.js";
-import { createLogger } from "./logger.js";
+import { createLogger } from "./logging/logger.js";
 import { startMetricsServer } from "./metrics/http.js";
-import { startRuntime } from "./runtime.js";
-import { lowerBackgroundThreads } from "./thread-priority.js";
+import { startRuntime } from "./composition/runtime.js";
+import { lowerBackgroundThreads } from "./process/thread-priority.js";
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);

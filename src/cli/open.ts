@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { Config } from "../config/config.js";
-import type { Runtime } from "../runtime.js";
+import type { Runtime } from "../composition/runtime.js";
 import type { DatabaseHandle } from "../storage/database.js";
 import type { Stores } from "../storage/ports.js";
 
@@ -15,7 +15,7 @@ export const CLI_ACTOR = { id: null } as const;
 export async function cliLogger(): Promise<Logger> {
   const [{ pino }, { LOGGER_OPTIONS }] = await Promise.all([
     import("pino"),
-    import("../logger.js"),
+    import("../logging/logger.js"),
   ]);
   return pino({ ...LOGGER_OPTIONS, level: "warn" }, pino.destination({ dest: 2, sync: true }));
 }
@@ -29,7 +29,7 @@ export async function withRuntime<T>(
   config: Config,
   run: (runtime: Runtime) => Promise<T>,
 ): Promise<T> {
-  const { startRuntime } = await import("../runtime.js");
+  const { startRuntime } = await import("../composition/runtime.js");
   const runtime = await startRuntime(config, {
     logger: await cliLogger(),
     purgeIntervalMs: 0,

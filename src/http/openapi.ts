@@ -2,7 +2,7 @@ import swagger from "@fastify/swagger";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Config } from "../config/config.js";
 import { ERROR_CODES } from "../errors.js";
-import { lazily } from "../lazy.js";
+import { lazily } from "../process/lazy.js";
 import { ACCESS_COOKIE } from "./cookies.js";
 import { ErrorBody } from "./envelope.js";
 import { BODY_METHODS, NO_BODY_NOTE, operationIdOf, statusesOf } from "./openapi-operations.js";

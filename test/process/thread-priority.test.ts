@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { BACKGROUND_NICE } from "../../src/thread-priority.js";
+import { BACKGROUND_NICE } from "../../src/process/thread-priority.js";
 import { startMainProcess } from "./main-process.js";
 
 /** Each thread's nice value, from /proc/<pid>/task/<tid>/stat (field 19, after the name). */

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { lazily } from "../../lazy.js";
+import { lazily } from "../../process/lazy.js";
 import type { MailLog, MailTransport } from "../transport.js";
 
 /**

@@ -1,4 +1,4 @@
-import { lazily } from "../../lazy.js";
+import { lazily } from "../../process/lazy.js";
 import type { MailTransport } from "../transport.js";
 
 // nodemailer waits up to 2 minutes to connect and 10 minutes on an idle socket by default.

@@ -1,39 +1,39 @@
 import { join } from "node:path";
 import type { Logger } from "pino";
-import { createAuditLog } from "./audit-log.js";
-import { BackgroundTasks } from "./background.js";
-import type { Config } from "./config/config.js";
-import { createAccessTokens } from "./crypto/access-tokens.js";
-import { limitHashing } from "./crypto/hash-queue.js";
-import { startKeyRefresher } from "./crypto/key-refresh.js";
-import { KeyRing } from "./crypto/key-ring.js";
-import { createPasswordHasher, type PasswordHasher } from "./crypto/password.js";
-import { createPasswordPolicy } from "./crypto/password-policy.js";
-import type { Deps } from "./domain/deps.js";
-import { createLimiterFactory, type LimiterBackend } from "./limits/limiter-backend.js";
-import { createRateLimits, NO_LIMITS } from "./limits/rate-limits.js";
-import { type DeliveryWorker, startDeliveryWorker } from "./mail/delivery-worker.js";
-import { createMailer } from "./mail/mailer.js";
-import type { MailTransport } from "./mail/transport.js";
-import { createFileTransport } from "./mail/transports/file.js";
-import { createSmtpTransport } from "./mail/transports/smtp.js";
-import { registerAccountGauges } from "./metrics/account-gauges.js";
+import { createAuditLog } from "../logging/audit-log.js";
+import { BackgroundTasks } from "../process/background-tasks.js";
+import type { Config } from "../config/config.js";
+import { createAccessTokens } from "../crypto/access-tokens.js";
+import { limitHashing } from "../crypto/hash-queue.js";
+import { startKeyRefresher } from "../crypto/key-refresh.js";
+import { KeyRing } from "../crypto/key-ring.js";
+import { createPasswordHasher, type PasswordHasher } from "../crypto/password.js";
+import { createPasswordPolicy } from "../crypto/password-policy.js";
+import type { Deps } from "../domain/deps.js";
+import { createLimiterFactory, type LimiterBackend } from "../limits/limiter-backend.js";
+import { createRateLimits, NO_LIMITS } from "../limits/rate-limits.js";
+import { type DeliveryWorker, startDeliveryWorker } from "../mail/delivery-worker.js";
+import { createMailer } from "../mail/mailer.js";
+import type { MailTransport } from "../mail/transport.js";
+import { createFileTransport } from "../mail/transports/file.js";
+import { createSmtpTransport } from "../mail/transports/smtp.js";
+import { registerAccountGauges } from "../metrics/account-gauges.js";
 import {
   instrumentAudit,
   instrumentHasher,
   instrumentLimits,
   instrumentTransport,
-} from "./metrics/instrument.js";
-import { createMetrics, type Metrics } from "./metrics/metrics.js";
+} from "../metrics/instrument.js";
+import { createMetrics, type Metrics } from "../metrics/metrics.js";
 import {
   type DatabaseHandle,
   type DatabaseTarget,
   databaseTarget,
   openDatabase,
-} from "./storage/database.js";
-import { migrateToLatest } from "./storage/migrate.js";
-import { startPurgeJob } from "./storage/purge.js";
-import { createStores } from "./storage/stores/index.js";
+} from "../storage/database.js";
+import { migrateToLatest } from "../storage/migrate.js";
+import { startPurgeJob } from "../storage/purge.js";
+import { createStores } from "../storage/stores/index.js";
 
 export interface RuntimeOptions {
   logger: Logger;

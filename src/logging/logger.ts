@@ -1,6 +1,6 @@
 import { type Logger, type LoggerOptions, pino } from "pino";
-import type { Config } from "./config/config.js";
-import { REDACT_PATHS, redactUrl } from "./http/log-redaction.js";
+import type { Config } from "../config/config.js";
+import { REDACT_PATHS, redactUrl } from "../http/log-redaction.js";
 
 interface LoggedRequest {
   method: string;

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
-import { timeOrderedId } from "./crypto/random.js";
-import type { AuditLog } from "./domain/audit.js";
-import type { AuditStore } from "./storage/ports.js";
+import { timeOrderedId } from "../crypto/random.js";
+import type { AuditLog } from "../domain/audit.js";
+import type { AuditStore } from "../storage/ports.js";
 
 /** The audit trail over its store. A lost event is logged loudly but never fails the request. */
 export function createAuditLog(store: AuditStore, clock: () => Date, logger: Logger): AuditLog {
