@@ -17,9 +17,9 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { buildApp } from "../src/app.js";
+import { startRuntime } from "../src/composition/runtime.js";
 import { loadConfig } from "../src/config/load-config.js";
 import { createLogger } from "../src/logging/logger.js";
-import { startRuntime } from "../src/composition/runtime.js";
 import { extractCode, startSmtpCapture } from "../test/helpers/smtp-capture.js";
 
 const REQUESTS_PER_ENDPOINT = 200;

@@ -1,9 +1,9 @@
 import { buildApp } from "./app.js";
+import { startRuntime } from "./composition/runtime.js";
 import { ConfigError, loadConfig } from "./config/load-config.js";
 import { ensureBootstrapAdmin } from "./domain/bootstrap.js";
 import { createLogger } from "./logging/logger.js";
 import { startMetricsServer } from "./metrics/http.js";
-import { startRuntime } from "./composition/runtime.js";
 import { lowerBackgroundThreads } from "./process/thread-priority.js";
 
 async function main(): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
-import type { Config } from "../config/config.js";
 import type { Runtime } from "../composition/runtime.js";
+import type { Config } from "../config/config.js";
 import type { DatabaseHandle } from "../storage/database.js";
 import type { Stores } from "../storage/ports.js";
 

@@ -1,7 +1,5 @@
 import { join } from "node:path";
 import type { Logger } from "pino";
-import { createAuditLog } from "../logging/audit-log.js";
-import { BackgroundTasks } from "../process/background-tasks.js";
 import type { Config } from "../config/config.js";
 import { createAccessTokens } from "../crypto/access-tokens.js";
 import { limitHashing } from "../crypto/hash-queue.js";
@@ -12,6 +10,7 @@ import { createPasswordPolicy } from "../crypto/password-policy.js";
 import type { Deps } from "../domain/deps.js";
 import { createLimiterFactory, type LimiterBackend } from "../limits/limiter-backend.js";
 import { createRateLimits, NO_LIMITS } from "../limits/rate-limits.js";
+import { createAuditLog } from "../logging/audit-log.js";
 import { type DeliveryWorker, startDeliveryWorker } from "../mail/delivery-worker.js";
 import { createMailer } from "../mail/mailer.js";
 import type { MailTransport } from "../mail/transport.js";
@@ -25,6 +24,7 @@ import {
   instrumentTransport,
 } from "../metrics/instrument.js";
 import { createMetrics, type Metrics } from "../metrics/metrics.js";
+import { BackgroundTasks } from "../process/background-tasks.js";
 import {
   type DatabaseHandle,
   type DatabaseTarget,

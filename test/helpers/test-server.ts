@@ -1,12 +1,12 @@
 import { type AddressInfo, createServer } from "node:net";
 import { Writable } from "node:stream";
 import { buildApp } from "../../src/app.js";
+import { type Runtime, startRuntime } from "../../src/composition/runtime.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import type { PasswordHasher } from "../../src/crypto/password.js";
 import { createPasswordHasher } from "../../src/crypto/password.js";
 import type { App } from "../../src/http/types.js";
 import { createLogger } from "../../src/logging/logger.js";
-import { type Runtime, startRuntime } from "../../src/composition/runtime.js";
 import { type SmtpCapture, startSmtpCapture } from "./smtp-capture.js";
 import { pgliteSnapshot, type StoreUnderTest } from "./stores.js";
 
