@@ -53,8 +53,7 @@ export function noPositionals(command: string, positionals: string[]): void {
   }
 }
 
-export const ROLES = ["user", "admin"] as const;
-export const STATUSES = ["pending", "active", "blocked"] as const;
+export { USER_ROLES as ROLES, USER_STATUSES as STATUSES } from "../domain/vocabulary.js";
 
 /** A user named on the command line: by --email or by --id, exactly one of them. */
 export type UserRef = { email: string } | { id: string };

@@ -1,24 +1,19 @@
 import { createHmac, KeyObject, sign as signWith } from "node:crypto";
 import type { CryptoKey, JWTHeaderParameters, JWTPayload } from "jose";
 import { jwtVerify } from "jose";
+import {
+  AALS,
+  type Aal,
+  AUTH_METHODS,
+  type AuthMethod,
+  isOneOf,
+  type UserRole,
+} from "../domain/vocabulary.js";
 import { EDDSA, type KeyRing, type PublicJwks } from "./key-ring.js";
 import { randomId } from "./random.js";
 
-export type Role = "user" | "admin";
-/** NIST SP 800-63B-4 §2: aal1 is one factor, aal2 two distinct ones. */
-export type Aal = "aal1" | "aal2";
-/** How a session was proven (README, "Assurance levels and claims"). */
-export type AuthMethod = "pwd" | "otp" | "recovery_code" | "passkey" | "oauth" | "email";
-
-const AALS: readonly string[] = ["aal1", "aal2"] satisfies Aal[];
-const AUTH_METHODS: readonly string[] = [
-  "pwd",
-  "otp",
-  "recovery_code",
-  "passkey",
-  "oauth",
-  "email",
-] satisfies AuthMethod[];
+export type { Aal, AuthMethod };
+export type Role = UserRole;
 
 /** The application a token is issued to: Latchkey's own API and pages. */
 export const LATCHKEY_CLIENT_ID = "latchkey";
@@ -269,11 +264,10 @@ function hasCanonicalSignature(token: string): boolean {
 
 function isAssurance(aal: unknown, amr: unknown): aal is Aal {
   return (
-    typeof aal === "string" &&
-    AALS.includes(aal) &&
+    isOneOf(AALS, aal) &&
     Array.isArray(amr) &&
     amr.length > 0 &&
-    amr.every((method) => typeof method === "string" && AUTH_METHODS.includes(method))
+    amr.every((method) => isOneOf(AUTH_METHODS, method))
   );
 }
 

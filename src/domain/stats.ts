@@ -1,9 +1,6 @@
 import type { AccountCounts } from "../storage/ports.js";
-import type { UserRole, UserStatus } from "../storage/schema.js";
 import type { Deps } from "./deps.js";
-
-export const USER_STATUSES: readonly UserStatus[] = ["pending", "active", "blocked"];
-export const USER_ROLES: readonly UserRole[] = ["user", "admin"];
+import { USER_ROLES, USER_STATUSES, type UserRole, type UserStatus } from "./vocabulary.js";
 
 /** What an operator wants to know at a glance, for the admin API, the CLI and metrics. */
 export interface AccountStats {

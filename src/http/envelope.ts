@@ -1,4 +1,5 @@
 import { Type } from "typebox";
+import { AALS, AUTH_METHODS, USER_ROLES, USER_STATUSES } from "../domain/vocabulary.js";
 
 /** `{ success: true, message, ...data }`: the success half of the API reference's envelope. */
 export function ok<T extends object>(
@@ -20,14 +21,17 @@ export const ErrorBody = Type.Object(
   { description: "The error envelope." },
 );
 
+export const StatusSchema = Type.Enum(USER_STATUSES);
+export const RoleSchema = Type.Enum(USER_ROLES);
+
 export const UserSchema = Type.Object(
   {
     id: Type.String({ format: "uuid" }),
     email: Type.String(),
     name: Type.Union([Type.String(), Type.Null()]),
     username: Type.Union([Type.String(), Type.Null()]),
-    status: Type.Union([Type.Literal("pending"), Type.Literal("active"), Type.Literal("blocked")]),
-    role: Type.Union([Type.Literal("user"), Type.Literal("admin")]),
+    status: StatusSchema,
+    role: RoleSchema,
     emailVerified: Type.Boolean(),
     createdAt: Type.String({ format: "date-time" }),
   },
@@ -41,20 +45,10 @@ export const SuccessFields = {
 
 /** How the session was proven (README, "Assurance levels and claims"). */
 export const AssuranceFields = {
-  aal: Type.Union([Type.Literal("aal1"), Type.Literal("aal2")], {
+  aal: Type.Enum(AALS, {
     description: "aal1: one factor; aal2: two distinct factors (NIST SP 800-63B-4).",
   }),
-  amr: Type.Array(
-    Type.Union([
-      Type.Literal("pwd"),
-      Type.Literal("otp"),
-      Type.Literal("recovery_code"),
-      Type.Literal("passkey"),
-      Type.Literal("oauth"),
-      Type.Literal("email"),
-    ]),
-    { description: "How the session was proven." },
-  ),
+  amr: Type.Array(Type.Enum(AUTH_METHODS), { description: "How the session was proven." }),
 };
 
 export const TokenBundleFields = {

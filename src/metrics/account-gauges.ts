@@ -1,5 +1,5 @@
 import { Gauge, type Registry } from "prom-client";
-import { USER_ROLES, USER_STATUSES } from "../domain/stats.js";
+import { USER_ROLES, USER_STATUSES } from "../domain/vocabulary.js";
 import type { AccountCounts } from "../storage/ports.js";
 
 const NAMES = {

@@ -3,8 +3,9 @@ import type { ColumnType, Generated, Selectable } from "kysely";
 /** A timestamp column: Date in and out, the database default on insert where marked. */
 type Timestamp = ColumnType<Date, Date, Date>;
 
-export type UserStatus = "pending" | "active" | "blocked";
-export type UserRole = "user" | "admin";
+import type { UserRole, UserStatus } from "../domain/vocabulary.js";
+
+export type { UserRole, UserStatus };
 export type CodePurpose = "email" | "reset";
 export type SecretKind = "code" | "link";
 

@@ -4,8 +4,8 @@
  * of this family (see README "Importing users").
  */
 import { normalizeEmail, normalizeName, normalizeUsername } from "../../domain/input-rules.js";
+import { USER_ROLES, USER_STATUSES } from "../../domain/vocabulary.js";
 import type { UserRecord } from "../../storage/ports.js";
-import type { UserRole, UserStatus } from "../../storage/schema.js";
 import { decodeExtendedJson, ExtendedJsonError, ObjectId } from "./extended-json.js";
 
 /** A user as the import makes it: a stored user without the ids and times we assign. */
@@ -21,8 +21,6 @@ const ARGON2ID = /^\$argon2id\$v=19\$m=[0-9]+,t=[0-9]+,p=[0-9]+\$[A-Za-z0-9+/]+\
 // BCP 47 language tag, loosely: "en", "pt-BR", "zh-Hant-TW".
 const LOCALE = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/;
 const VERIFIED_ALIASES = ["isVerified", "verified", "emailVerified"] as const;
-const STATUSES: readonly UserStatus[] = ["pending", "active", "blocked"];
-const ROLES: readonly UserRole[] = ["user", "admin"];
 
 /** Parses one record's text (JSON, canonical or relaxed Extended JSON) and maps it. */
 export function parseUserRecord(text: string, now: Date): MapResult {
@@ -58,9 +56,9 @@ export function mapUser(document: unknown, now: Date): MapResult {
   const passwordField =
     doc.password === undefined && doc.passwordHash !== undefined ? "passwordHash" : "password";
   const passwordHash = check(passwordField, hashOf(doc[passwordField]));
-  const status = check("status", choice(doc.status, STATUSES));
+  const status = check("status", choice(doc.status, USER_STATUSES));
   const isBlocked = check("isBlocked", optionalBoolean(doc.isBlocked));
-  const role = check("role", choice(doc.role, ROLES));
+  const role = check("role", choice(doc.role, USER_ROLES));
   const legacyId = check("_id", legacyIdOf(doc._id ?? doc.legacyId));
   const createdAt = check("createdAt", dateOf(doc.createdAt));
   const locale = check("locale", localeOf(doc.locale));

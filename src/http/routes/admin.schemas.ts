@@ -1,12 +1,11 @@
 import { Type } from "typebox";
-import { ErrorBody, SuccessFields, UserSchema } from "../envelope.js";
-
-const Status = Type.Union([
-  Type.Literal("pending"),
-  Type.Literal("active"),
-  Type.Literal("blocked"),
-]);
-const Role = Type.Union([Type.Literal("user"), Type.Literal("admin")]);
+import {
+  ErrorBody,
+  RoleSchema as Role,
+  StatusSchema as Status,
+  SuccessFields,
+  UserSchema,
+} from "../envelope.js";
 
 // Query strings arrive as text and the app does not coerce types, so the page size is a
 // digit string whose pattern is the range itself: 1 to 100 (domain MAX_PAGE_SIZE).
