@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import cookie from "@fastify/cookie";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, LogController } from "fastify";
+import { OPERATIONS, SIGN_IN_METHODS } from "./composition/sign-in-methods.js";
 import type { Config } from "./config/config.js";
 import type { Deps } from "./domain/deps.js";
 import {
@@ -19,8 +20,6 @@ import { registerAdminMailRoutes } from "./http/routes/admin-mail.js";
 import { registerAdminStatsRoutes } from "./http/routes/admin-stats.js";
 import { registerHealthRoutes } from "./http/routes/health.js";
 import { registerHomeRoutes } from "./http/routes/home.js";
-import { registerLoginRoutes } from "./http/routes/login.js";
-import { registerRecoveryRoutes } from "./http/routes/recovery.js";
 import { registerRegistrationRoutes } from "./http/routes/registration.js";
 import { registerSessionRoutes } from "./http/routes/sessions.js";
 import { registerWellKnownRoutes } from "./http/routes/well-known.js";
@@ -112,16 +111,15 @@ export function buildApp(config: Config, deps: Deps, options: AppOptions): App {
   app.register(async (scoped) => {
     await registerSecurity(scoped, config);
     registerNotFoundHandler(scoped);
-    await registerOpenApi(scoped, config);
+    await registerOpenApi(scoped, config, OPERATIONS);
     const routes = scoped.withTypeProvider<TypeBoxTypeProvider>();
     registerHomeRoutes(routes, config);
     registerHealthRoutes(routes, options.ping);
     registerWellKnownRoutes(routes, deps.tokens);
     registerRegistrationRoutes(routes, deps);
-    registerLoginRoutes(routes, deps);
+    for (const method of SIGN_IN_METHODS) method.routes?.(routes, deps);
     registerAccountRoutes(routes, deps);
     registerSessionRoutes(routes, deps);
-    registerRecoveryRoutes(routes, deps);
     registerAdminRoutes(routes, deps);
     registerAdminMailRoutes(routes, deps);
     registerAdminStatsRoutes(routes, deps);

@@ -33,9 +33,44 @@ export const ERROR_CODES = {
   RATE_LIMITED: { status: 429, message: "Too many requests. Try again later." },
   INTERNAL: { status: 500, message: "Something went wrong on our side." },
   UNAVAILABLE: { status: 503, message: "The service is temporarily unavailable." },
-} as const satisfies Record<string, { status: number; message: string }>;
+} as const satisfies Record<string, ErrorSpec>;
 
-export type ErrorCode = keyof typeof ERROR_CODES;
+export interface ErrorSpec {
+  readonly status: number;
+  readonly message: string;
+}
+
+/**
+ * Codes a sign-in method brings (SignInMethod.errors). Each method's folder adds its names
+ * here by declaration merging, so AuthError checks them like the core ones:
+ * `declare module "../../errors.js" { interface MethodErrorCodes { FACTOR_NOT_FOUND: true } }`.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging
+export interface MethodErrorCodes {}
+
+export type ErrorCode = keyof typeof ERROR_CODES | keyof MethodErrorCodes;
+
+const catalog = new Map<string, ErrorSpec>(Object.entries(ERROR_CODES));
+
+/** Adds a method's codes at start (composition root). A code is global: a clash is a bug. */
+export function registerErrorCodes(codes: Readonly<Record<string, ErrorSpec>>): void {
+  for (const [code, spec] of Object.entries(codes)) {
+    const known = catalog.get(code);
+    if (known && known !== spec) throw new Error(`error code ${code} is defined twice`);
+    catalog.set(code, spec);
+  }
+}
+
+/** Every code the API can answer with, core and methods'. */
+export function errorCatalog(): ReadonlyMap<string, ErrorSpec> {
+  return catalog;
+}
+
+export function errorSpec(code: ErrorCode): ErrorSpec {
+  const spec = catalog.get(code);
+  if (!spec) throw new Error(`error code ${code} was never registered`);
+  return spec;
+}
 
 export interface FieldError {
   field: string;
@@ -52,9 +87,10 @@ export class AuthError extends Error {
     /** Seconds, sent as Retry-After (429, 503). */
     readonly retryAfter?: number,
   ) {
-    super(message ?? ERROR_CODES[code].message);
+    const spec = errorSpec(code);
+    super(message ?? spec.message);
     this.name = "AuthError";
-    this.status = ERROR_CODES[code].status;
+    this.status = spec.status;
   }
 }
 

@@ -34,6 +34,7 @@ import {
 import { migrateToLatest } from "../storage/migrate.js";
 import { startPurgeJob } from "../storage/purge.js";
 import { createStores } from "../storage/stores/index.js";
+import { SIGN_IN_GATES } from "./sign-in-methods.js";
 
 export interface RuntimeOptions {
   logger: Logger;
@@ -159,6 +160,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       defer: (name, task) => background.run(name, task),
       audit: instrumentAudit(createAuditLog(stores.audit, clock, logger), metrics),
       limits,
+      signInGates: SIGN_IN_GATES,
     };
     const purgeEvery = options.purgeIntervalMs ?? DEFAULT_PURGE_INTERVAL_MS;
     const purge =

@@ -6,6 +6,7 @@ import type { RateLimits } from "../limits/rate-limits.js";
 import type { Mailer } from "../mail/mailer.js";
 import type { Stores } from "../storage/ports.js";
 import type { AuditLog } from "./audit.js";
+import type { SignInGate } from "./sign-in/sign-in-step.js";
 
 /** Everything a domain function may touch. No request, no SQL, no environment. */
 export interface Deps {
@@ -21,6 +22,8 @@ export interface Deps {
   readonly defer: (name: string, task: () => Promise<void>) => void;
   readonly audit: AuditLog;
   readonly limits: RateLimits;
+  /** Asked in turn before a sign-in step issues a session (sign-in-step.ts). */
+  readonly signInGates: readonly SignInGate[];
 }
 
 /** Where a request came from, recorded on sessions and in the audit trail. */

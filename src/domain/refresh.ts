@@ -2,7 +2,7 @@ import { sha256 } from "../crypto/digest.js";
 import { randomId, randomToken } from "../crypto/random.js";
 import { AuthError } from "../errors.js";
 import type { ClientContext, Deps } from "./deps.js";
-import { bundle, type TokenBundle } from "./sessions.js";
+import { signSession, type TokenBundle } from "./sign-in/issue-session.js";
 
 /**
  * Trades a refresh token for a new pair; the presented one dies. Presenting a token
@@ -49,7 +49,7 @@ export async function refreshSession(
     await deps.stores.sessions.revokeFamily(familyId, now);
     throw new AuthError("INVALID_REFRESH_TOKEN");
   }
-  return bundle(deps, user, familyId, nextToken, now, assurance);
+  return signSession(deps, { user, familyId, refreshToken: nextToken, now, assurance });
 }
 
 /**

@@ -10,7 +10,8 @@ import {
 import { type ClientContext, clientIp, type Deps } from "./deps.js";
 import { issueEmailCode } from "./email-codes.js";
 import { normalizeName, normalizeUsername } from "./input-rules.js";
-import { PASSWORD_SIGN_IN, startSession, type TokenBundle } from "./sessions.js";
+import { PASSWORD } from "./sign-in/assurance.js";
+import { issueSession, type TokenBundle } from "./sign-in/issue-session.js";
 import { acceptablePassword, required, validEmail } from "./validate.js";
 
 export interface RegisterInput {
@@ -113,7 +114,7 @@ export async function registerUser(
   });
   const tokens = deps.config.requireEmailVerification
     ? null
-    : await startSession(deps, outcome.user, client, PASSWORD_SIGN_IN);
+    : await issueSession(deps, { user: outcome.user, proofs: [PASSWORD], client });
   return { user: outcome.user, tokens };
 }
 

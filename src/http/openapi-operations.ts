@@ -11,7 +11,7 @@
  * - a signed-in route (schema.security): 401 and 403;
  * - a line below: its own extra statuses (429 of the rate limits, ...).
  *
- * Adding a route is one line in OPERATIONS; a status every route can answer is one number
+ * Adding a route is one line in CORE_OPERATIONS, or in its sign-in method's operations; a status every route can answer is one number
  * in EVERY_ROUTE. test/http/openapi-statuses.test.ts fails on a route missing here, and
  * test/helpers/test-server.ts on any answer whose status the document does not list.
  */
@@ -24,7 +24,7 @@ export const BODY_METHODS: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH"
 const BODY_STATUSES: readonly number[] = [400, 403, 413, 415];
 
 /** The rate limits of src/limits/rate-limits.ts answer 429 RATE_LIMITED with Retry-After. */
-const LIMITED = [429];
+export const LIMITED = [429];
 
 /**
  * Said of a POST or DELETE that reads no body: a generated client that sends an empty
@@ -39,7 +39,10 @@ export interface OperationEntry {
 }
 
 /** Keyed by "METHOD /path" as Fastify registers it (":param", not "{param}"). */
-export const OPERATIONS: Readonly<Record<string, OperationEntry>> = {
+export type Operations = Readonly<Record<string, OperationEntry>>;
+
+/** The routes of the core; each sign-in method lists its own (methods/sign-in-method.ts). */
+export const CORE_OPERATIONS: Operations = {
   "GET /healthz": { operationId: "getLiveness" },
   "GET /readyz": { operationId: "getReadiness" },
   "GET /.well-known/jwks.json": { operationId: "getJwks" },
@@ -47,7 +50,6 @@ export const OPERATIONS: Readonly<Record<string, OperationEntry>> = {
   "POST /auth/register": { operationId: "register", answers: LIMITED },
   "POST /auth/verify-email": { operationId: "verifyEmail", answers: LIMITED },
   "POST /auth/verify-email/resend": { operationId: "resendVerification", answers: LIMITED },
-  "POST /auth/login": { operationId: "login", answers: LIMITED },
   "GET /auth/me": { operationId: "getMe" },
   "POST /auth/change-password": { operationId: "changePassword" },
   "POST /auth/refresh": { operationId: "refresh" },
@@ -55,9 +57,6 @@ export const OPERATIONS: Readonly<Record<string, OperationEntry>> = {
   "POST /auth/logout-all": { operationId: "logoutAll" },
   "GET /auth/sessions": { operationId: "listSessions" },
   "DELETE /auth/sessions/:id": { operationId: "revokeSession" },
-  "POST /auth/forgot-password": { operationId: "forgotPassword", answers: LIMITED },
-  "POST /auth/reset-password": { operationId: "resetPassword", answers: LIMITED },
-  "POST /auth/reset-password/:token": { operationId: "resetPasswordByLink", answers: LIMITED },
 
   "GET /admin/users": { operationId: "adminListUsers" },
   "GET /admin/users/:id": { operationId: "adminGetUser" },
@@ -74,14 +73,6 @@ export const OPERATIONS: Readonly<Record<string, OperationEntry>> = {
   "POST /register": { operationId: "registerAlias", answers: LIMITED },
   "POST /api/auth/sign-up": { operationId: "signUpAlias", answers: LIMITED },
   "POST /api/auth/verify-code": { operationId: "verifyCodeAlias", answers: LIMITED },
-  "POST /login": { operationId: "loginAlias", answers: LIMITED },
-  "POST /forgot-password": { operationId: "forgotPasswordAlias", answers: LIMITED },
-  "POST /api/auth/forget-password-mail": {
-    operationId: "forgetPasswordMailAlias",
-    answers: LIMITED,
-  },
-  "POST /reset-password": { operationId: "resetPasswordAlias", answers: LIMITED },
-  "POST /api/auth/forget-password": { operationId: "forgetPasswordAlias", answers: LIMITED },
 };
 
 export interface RouteFacts {
@@ -94,7 +85,7 @@ export interface RouteFacts {
 }
 
 /** Every status the route can answer, in ascending order. */
-export function statusesOf(route: RouteFacts): number[] {
+export function statusesOf(route: RouteFacts, operations: Operations): number[] {
   const all = new Set<number>([...route.listed, ...EVERY_ROUTE]);
   if (BODY_METHODS.has(route.method)) for (const status of BODY_STATUSES) all.add(status);
   if (route.hasInput) all.add(400);
@@ -102,7 +93,7 @@ export function statusesOf(route: RouteFacts): number[] {
     all.add(401);
     all.add(403);
   }
-  for (const status of OPERATIONS[operationKey(route.method, route.url)]?.answers ?? []) {
+  for (const status of operations[operationKey(route.method, route.url)]?.answers ?? []) {
     all.add(status);
   }
   return [...all].sort((a, b) => a - b);
@@ -116,8 +107,8 @@ export function operationKey(method: string, url: string): string {
  * The table's operationId; a route not in the table still gets a unique one (from its
  * method and path) so the document stays valid, and the statuses test names the gap.
  */
-export function operationIdOf(method: string, url: string): string {
-  const listed = OPERATIONS[operationKey(method, url)]?.operationId;
+export function operationIdOf(method: string, url: string, operations: Operations): string {
+  const listed = operations[operationKey(method, url)]?.operationId;
   if (listed) return listed;
   const words = `${method} ${url}`
     .toLowerCase()

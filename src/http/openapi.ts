@@ -1,20 +1,28 @@
 import swagger from "@fastify/swagger";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Config } from "../config/config.js";
-import { ERROR_CODES } from "../errors.js";
+import { errorCatalog } from "../errors.js";
 import { lazily } from "../process/lazy.js";
 import { ACCESS_COOKIE } from "./cookies.js";
 import { ErrorBody } from "./envelope.js";
-import { BODY_METHODS, NO_BODY_NOTE, operationIdOf, statusesOf } from "./openapi-operations.js";
+import {
+  BODY_METHODS,
+  NO_BODY_NOTE,
+  type Operations,
+  operationIdOf,
+  statusesOf,
+} from "./openapi-operations.js";
 
-const DESCRIPTION = `Sign-up with an emailed 6-digit code, login with short-lived JWT access tokens and
+/** Every code the API answers with, core and sign-in methods' (read once they are registered). */
+const description =
+  () => `Sign-up with an emailed 6-digit code, login with short-lived JWT access tokens and
 rotating refresh tokens, password reset by link or code, sessions.
 
 Every response is JSON in one envelope. Errors carry a stable \`code\`:
 
 | code | status | meaning |
 |---|---|---|
-${Object.entries(ERROR_CODES)
+${[...errorCatalog()]
   .map(([code, { status, message }]) => `| ${code} | ${status} | ${message} |`)
   .join("\n")}`;
 
@@ -32,11 +40,15 @@ const DOCS_CSP = [
  * The OpenAPI 3.1 document, built by @fastify/swagger from the same TypeBox schemas that
  * validate requests. Must be registered before the routes it describes.
  */
-export async function registerOpenApi(app: FastifyInstance, config: Config): Promise<void> {
+export async function registerOpenApi(
+  app: FastifyInstance,
+  config: Config,
+  operations: Operations,
+): Promise<void> {
   await app.register(swagger, {
     openapi: {
       openapi: "3.1.0",
-      info: { title: "Latchkey", version: "0.1.0", description: DESCRIPTION },
+      info: { title: "Latchkey", version: "0.1.0", description: description() },
       servers: [{ url: config.publicUrl }],
       components: {
         securitySchemes: {
@@ -56,7 +68,7 @@ export async function registerOpenApi(app: FastifyInstance, config: Config): Pro
       ],
     },
     transform: ({ schema, url, route }) => ({
-      schema: documented(schema as RouteSchema | undefined, url, route),
+      schema: documented(schema as RouteSchema | undefined, url, route, operations),
       url,
     }),
   });
@@ -78,21 +90,25 @@ function documented(
   schema: RouteSchema | undefined,
   url: string,
   route: { method: string | string[] },
+  operations: Operations,
 ): RouteSchema {
   const method = [route.method].flat()[0] ?? "GET";
   const own = schema ?? {};
   if (own.hide) return own;
   const response: Record<string, unknown> = { ...own.response };
   const listed = Object.keys(response).map(Number);
-  const statuses = statusesOf({
-    method,
-    url,
-    listed,
-    hasInput: Boolean(own.body || own.querystring || own.params),
-    signedIn: Array.isArray(own.security) && own.security.length > 0,
-  });
+  const statuses = statusesOf(
+    {
+      method,
+      url,
+      listed,
+      hasInput: Boolean(own.body || own.querystring || own.params),
+      signedIn: Array.isArray(own.security) && own.security.length > 0,
+    },
+    operations,
+  );
   for (const status of statuses) response[status] ??= errorResponse(status);
-  const operationId = own.operationId ?? operationIdOf(method, url);
+  const operationId = own.operationId ?? operationIdOf(method, url, operations);
   if (own.body || !BODY_METHODS.has(method)) return { ...own, operationId, response };
   const description = [own.description, NO_BODY_NOTE].filter(Boolean).join(" ");
   return { ...own, operationId, response, description };
@@ -100,7 +116,7 @@ function documented(
 
 /** The error envelope, described by the codes that come with this status. */
 function errorResponse(status: number) {
-  const codes = Object.entries(ERROR_CODES)
+  const codes = [...errorCatalog()]
     .filter(([, entry]) => entry.status === status)
     .map(([code]) => code);
   const description = codes.length > 0 ? `Error: ${codes.join(", ")}.` : "Error.";

@@ -1,6 +1,7 @@
 import type { FastifyReply } from "fastify";
 import type { Config } from "../config/config.js";
-import type { TokenBundle } from "../domain/sessions.js";
+import type { TokenBundle } from "../domain/sign-in/issue-session.js";
+import type { SignInResult } from "../domain/sign-in/sign-in-step.js";
 import { setSessionCookies } from "./cookies.js";
 import { ok } from "./envelope.js";
 
@@ -26,4 +27,23 @@ export function tokenReply(
   message: string,
 ) {
   return ok(message, tokenBody(reply, config, tokens));
+}
+
+/**
+ * The answer of a sign-in step: the token bundle with its cookies, or, when the user must
+ * prove a second factor, the challenge alone (no token, no cookie).
+ */
+export function signInReply(
+  reply: FastifyReply,
+  config: Config,
+  result: SignInResult,
+  message: string,
+) {
+  if (result.challenge) {
+    return ok("Confirm it is you with your second factor.", {
+      mfaRequired: true as const,
+      ...result.challenge,
+    });
+  }
+  return tokenReply(reply, config, result.session, message);
 }

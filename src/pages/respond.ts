@@ -1,9 +1,11 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
+import type { Config } from "../config/config.js";
 import type { AccessClaims } from "../crypto/access-tokens.js";
 import { authenticateAccess } from "../domain/access.js";
 import type { Deps } from "../domain/deps.js";
+import type { SignInResult } from "../domain/sign-in/sign-in-step.js";
 import { AuthError } from "../errors.js";
-import { ACCESS_COOKIE } from "../http/cookies.js";
+import { ACCESS_COOKIE, setSessionCookies } from "../http/cookies.js";
 import type { Html } from "./html.js";
 
 /** Route options of every page: pages are not part of the API's OpenAPI document. */
@@ -32,6 +34,15 @@ export function redirect(reply: FastifyReply, location: string): FastifyReply {
  * (authenticateAccess): an ended session is signed out. A blocked user's claims are
  * returned, so the page can say why they are refused.
  */
+/**
+ * Sets the session cookies of a finished sign-in. The pages have no second-factor step
+ * yet: a sign-in that asks for one cannot go on here.
+ */
+export function setSignedIn(reply: FastifyReply, config: Config, result: SignInResult): void {
+  if (!result.session) throw new Error("the pages have no second-factor step");
+  setSessionCookies(reply, config, result.session);
+}
+
 export async function signedInClaims(
   request: FastifyRequest,
   deps: Deps,

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureBootstrapAdmin } from "../../src/domain/bootstrap.js";
-import { ERROR_CODES } from "../../src/errors.js";
+import { errorCatalog } from "../../src/errors.js";
 import { pglite } from "../helpers/stores.js";
 import { startTestServer, type TestServer } from "../helpers/test-server.js";
 import {
@@ -138,8 +138,8 @@ function contractViolation(route: FuzzRoute, answer: Answer): string | null {
   }
   const code = envelope.code;
   if (typeof code !== "string" || !CODE.test(code)) return `code ${JSON.stringify(code)}`;
-  if (!Object.hasOwn(ERROR_CODES, code)) return `code ${code} is not in ERROR_CODES`;
-  const expected = ERROR_CODES[code as keyof typeof ERROR_CODES].status;
+  const expected = errorCatalog().get(code)?.status;
+  if (expected === undefined) return `code ${code} is not in the error catalog`;
   if (expected !== answer.status) return `code ${code} is ${expected}, answered ${answer.status}`;
   if (envelope.errors !== undefined) {
     if (!Array.isArray(envelope.errors)) return "errors is not an array";

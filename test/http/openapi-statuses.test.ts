@@ -1,10 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  EVERY_ROUTE,
-  NO_BODY_NOTE,
-  OPERATIONS,
-  operationKey,
-} from "../../src/http/openapi-operations.js";
+import { OPERATIONS } from "../../src/composition/sign-in-methods.js";
+import { EVERY_ROUTE, NO_BODY_NOTE, operationKey } from "../../src/http/openapi-operations.js";
 import { pglite } from "../helpers/stores.js";
 import { startTestServer, type TestServer } from "../helpers/test-server.js";
 

@@ -4,8 +4,8 @@ import { toPublicUser } from "../../domain/public-user.js";
 import { clientContext } from "../client-context.js";
 import { ok, SIGNED_IN } from "../envelope.js";
 import { authenticate, requireAuth, requireSignedIn } from "../plugins/authenticate.js";
+import { ErrorBody, MeReply } from "../token-schemas.js";
 import type { App } from "../types.js";
-import { ErrorBody, MeReply } from "./login.schemas.js";
 import { ChangePasswordBody, MessageReply } from "./sessions.schemas.js";
 
 export function registerAccountRoutes(app: App, deps: Deps): void {

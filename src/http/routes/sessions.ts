@@ -6,8 +6,8 @@ import { clearSessionCookies, REFRESH_COOKIE } from "../cookies.js";
 import { ErrorBody, ok, SIGNED_IN } from "../envelope.js";
 import { authenticate, presentedAccessToken, requireAuth } from "../plugins/authenticate.js";
 import { tokenReply } from "../token-reply.js";
+import { TokenReply } from "../token-schemas.js";
 import type { App } from "../types.js";
-import { TokenReply } from "./login.schemas.js";
 import { MessageReply, RefreshBody, SessionParams, SessionsReply } from "./sessions.schemas.js";
 
 export function registerSessionRoutes(app: App, deps: Deps): void {

@@ -1,12 +1,15 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { isResetLinkLive, requestPasswordReset, resetPassword } from "../../domain/recovery.js";
 import { AuthError } from "../../errors.js";
 import { clientContext } from "../../http/client-context.js";
-import { setSessionCookies } from "../../http/cookies.js";
 import type { App } from "../../http/types.js";
+import {
+  isResetLinkLive,
+  requestPasswordReset,
+  resetPassword,
+} from "../../methods/email-code/recovery.js";
 import { field, href, type PageContext, type PageEnv, pageContext } from "../context.js";
 import { formErrors } from "../form-errors.js";
-import { PAGE_ROUTE, redirect, sendHtml, sendRefused } from "../respond.js";
+import { PAGE_ROUTE, redirect, sendHtml, sendRefused, setSignedIn } from "../respond.js";
 import {
   forgotPasswordPage,
   invalidResetLinkPage,
@@ -75,7 +78,7 @@ export function registerPasswordRoutes(app: App, env: PageEnv): void {
     const email = field(request.body, "email").trim();
     const code = field(request.body, "code").trim();
     try {
-      const tokens = await resetPassword(
+      const result = await resetPassword(
         deps,
         {
           ...(token === undefined ? { email, code } : { token }),
@@ -84,7 +87,7 @@ export function registerPasswordRoutes(app: App, env: PageEnv): void {
         },
         clientContext(request),
       );
-      setSessionCookies(reply, deps.config, tokens);
+      setSignedIn(reply, deps.config, result);
       return redirect(reply, href(ctx, "/account", { notice: "password-reset" }));
     } catch (error) {
       if (token !== undefined && error instanceof AuthError && error.code === "INVALID_TOKEN") {

@@ -1,12 +1,18 @@
-import { login } from "../../domain/login.js";
 import { AuthError } from "../../errors.js";
 import { clientContext } from "../../http/client-context.js";
-import { setSessionCookies } from "../../http/cookies.js";
 import type { App } from "../../http/types.js";
 import type { MessageKey } from "../../i18n/translate.js";
+import { login } from "../../methods/password/login.js";
 import { field, href, type PageEnv, pageContext } from "../context.js";
 import { formErrors } from "../form-errors.js";
-import { PAGE_ROUTE, redirect, sendHtml, sendRefused, signedInClaims } from "../respond.js";
+import {
+  PAGE_ROUTE,
+  redirect,
+  sendHtml,
+  sendRefused,
+  setSignedIn,
+  signedInClaims,
+} from "../respond.js";
 import { signInPage } from "../templates/sign-in.js";
 
 // ?notice= names one of these; anything else shows nothing (no text from the URL).
@@ -38,12 +44,12 @@ export function registerSignInRoutes(app: App, env: PageEnv): void {
     const ctx = pageContext(request, env);
     const email = field(request.body, "email");
     try {
-      const tokens = await login(
+      const result = await login(
         deps,
         { email, password: field(request.body, "password") },
         clientContext(request),
       );
-      setSessionCookies(reply, deps.config, tokens);
+      setSignedIn(reply, deps.config, result);
       return redirect(reply, href(ctx, "/account"));
     } catch (error) {
       const errors = formErrors(ctx, error);

@@ -1,18 +1,19 @@
-import { hashCode, sha256 } from "../crypto/digest.js";
-import { randomCode, randomToken } from "../crypto/random.js";
-import { AuthError } from "../errors.js";
-import type { Stores, UserRecord } from "../storage/ports.js";
-import { type ClientContext, clientIp, type Deps } from "./deps.js";
+import { hashCode, sha256 } from "../../crypto/digest.js";
+import { randomCode, randomToken } from "../../crypto/random.js";
+import { type ClientContext, clientIp, type Deps } from "../../domain/deps.js";
 import {
   cooldownStart,
   countGuessWithoutCode,
   mayIssueAnother,
   pageLink,
   queueMail,
-} from "./email-codes.js";
-import { isCode, normalizeEmail } from "./input-rules.js";
-import { EMAIL_SIGN_IN, startSession, type TokenBundle } from "./sessions.js";
-import { acceptablePassword, validEmail, validNewPassword } from "./validate.js";
+} from "../../domain/email-codes.js";
+import { isCode, normalizeEmail } from "../../domain/input-rules.js";
+import { MAILBOX } from "../../domain/sign-in/assurance.js";
+import { completeSignIn, type SignInResult } from "../../domain/sign-in/sign-in-step.js";
+import { acceptablePassword, validEmail, validNewPassword } from "../../domain/validate.js";
+import { AuthError } from "../../errors.js";
+import type { Stores, UserRecord } from "../../storage/ports.js";
 
 export type ResetMethod = "link" | "code";
 
@@ -118,7 +119,7 @@ export async function resetPassword(
   deps: Deps,
   input: ResetPasswordInput,
   client: ClientContext,
-): Promise<TokenBundle> {
+): Promise<SignInResult> {
   const length = validNewPassword(input.password, deps.config.passwordMinLength);
   if (input.confirmPassword !== undefined && input.confirmPassword.normalize("NFKC") !== length) {
     throw new AuthError("PASSWORD_MISMATCH", undefined, [
@@ -179,7 +180,7 @@ export async function resetPassword(
     client,
     details: { method: secret.kind },
   });
-  return startSession(deps, user, client, EMAIL_SIGN_IN);
+  return completeSignIn(deps, { user, proofs: [MAILBOX], client });
 }
 
 type PresentedSecret =

@@ -1,5 +1,5 @@
 import { Type } from "typebox";
-import { ErrorBody, SuccessFields } from "../envelope.js";
+import { ErrorBody, SuccessFields } from "../../http/envelope.js";
 
 const Password = Type.String({ maxLength: 4096 });
 

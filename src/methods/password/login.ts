@@ -1,9 +1,10 @@
-import { AuthError } from "../errors.js";
-import type { UserRecord } from "../storage/ports.js";
-import { type ClientContext, clientIp, type Deps } from "./deps.js";
-import { normalizeEmail } from "./input-rules.js";
-import { PASSWORD_SIGN_IN, startSession, type TokenBundle } from "./sessions.js";
-import { presentedPassword } from "./validate.js";
+import { type ClientContext, clientIp, type Deps } from "../../domain/deps.js";
+import { normalizeEmail } from "../../domain/input-rules.js";
+import { PASSWORD } from "../../domain/sign-in/assurance.js";
+import { completeSignIn, type SignInResult } from "../../domain/sign-in/sign-in-step.js";
+import { presentedPassword } from "../../domain/validate.js";
+import { AuthError } from "../../errors.js";
+import type { UserRecord } from "../../storage/ports.js";
 
 export interface LoginInput {
   email: string;
@@ -14,7 +15,7 @@ export async function login(
   deps: Deps,
   input: LoginInput,
   client: ClientContext,
-): Promise<TokenBundle> {
+): Promise<SignInResult> {
   const password = presentedPassword(input.password);
   const email = normalizeEmail(input.email);
   const ip = clientIp(client);
@@ -60,9 +61,12 @@ export async function login(
     });
     throw error;
   }
-  const tokens = await startSession(deps, verified, client, PASSWORD_SIGN_IN);
-  await deps.audit({ type: "login.success", outcome: "success", userId: verified.id, client });
-  return tokens;
+  return completeSignIn(deps, {
+    user: verified,
+    proofs: [PASSWORD],
+    client,
+    event: "login.success",
+  });
 }
 
 export function assertMaySignIn(deps: Deps, user: UserRecord): void {

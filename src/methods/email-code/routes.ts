@@ -1,17 +1,13 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Deps } from "../../domain/deps.js";
-import {
-  type ResetPasswordInput,
-  requestPasswordReset,
-  resetPassword,
-} from "../../domain/recovery.js";
 import { fieldError } from "../../errors.js";
-import { clientContext } from "../client-context.js";
-import { ok } from "../envelope.js";
-import { tokenReply } from "../token-reply.js";
-import type { App } from "../types.js";
-import { DEPRECATED_ALIAS } from "./aliases.js";
-import { TokenReply } from "./login.schemas.js";
+import { clientContext } from "../../http/client-context.js";
+import { ok } from "../../http/envelope.js";
+import { DEPRECATED_ALIAS } from "../../http/routes/aliases.js";
+import { signInReply } from "../../http/token-reply.js";
+import { SignInReply } from "../../http/token-schemas.js";
+import type { App } from "../../http/types.js";
+import { type ResetPasswordInput, requestPasswordReset, resetPassword } from "./recovery.js";
 import {
   AcceptedReply,
   ErrorBody,
@@ -20,7 +16,7 @@ import {
   ResetPasswordBody,
   ResetTokenParams,
   ResetTokenQuery,
-} from "./recovery.schemas.js";
+} from "./schemas.js";
 
 const FORGOT_ANSWER =
   "If that address has an account, we have sent instructions to reset its password.";
@@ -66,7 +62,7 @@ export function registerRecoveryRoutes(app: App, deps: Deps): void {
   );
 
   const resetResponse = {
-    200: TokenReply,
+    200: SignInReply,
     400: ErrorBody,
     403: ErrorBody,
     429: ErrorBody,
@@ -83,12 +79,12 @@ export function registerRecoveryRoutes(app: App, deps: Deps): void {
     const chosen = password ?? newPassword;
     if (chosen === undefined)
       throw fieldError("password", "password (or newPassword) is required.");
-    const tokens = await resetPassword(
+    const result = await resetPassword(
       deps,
       { ...rest, token: rest.token ?? token, password: chosen },
       client,
     );
-    return tokenReply(reply, deps.config, tokens, "Password reset. You are signed in.");
+    return signInReply(reply, deps.config, result, "Password reset. You are signed in.");
   };
 
   for (const [url, extra] of [

@@ -1,0 +1,23 @@
+import type { SignInGate } from "../domain/sign-in/sign-in-step.js";
+import { registerErrorCodes } from "../errors.js";
+import { CORE_OPERATIONS, type Operations } from "../http/openapi-operations.js";
+import { emailCodeSignIn } from "../methods/email-code/index.js";
+import { passwordSignIn } from "../methods/password/index.js";
+import type { SignInMethod } from "../methods/sign-in-method.js";
+
+/** The ways in that this server offers: adding one is a line here (README, "Architecture"). */
+export const SIGN_IN_METHODS: readonly SignInMethod[] = [passwordSignIn, emailCodeSignIn];
+
+for (const method of SIGN_IN_METHODS) if (method.errors) registerErrorCodes(method.errors);
+
+/** Every route's OpenAPI line: the core's and each method's. */
+export const OPERATIONS: Operations = Object.assign(
+  {},
+  CORE_OPERATIONS,
+  ...SIGN_IN_METHODS.map((method) => method.operations ?? {}),
+);
+
+/** Asked in turn before any sign-in step issues a session. */
+export const SIGN_IN_GATES: readonly SignInGate[] = SIGN_IN_METHODS.flatMap((method) =>
+  method.gate ? [method.gate] : [],
+);

@@ -1,0 +1,23 @@
+import type { Deps } from "../domain/deps.js";
+import type { SignInGate } from "../domain/sign-in/sign-in-step.js";
+import type { ErrorSpec } from "../errors.js";
+import type { OperationEntry } from "../http/openapi-operations.js";
+import type { App } from "../http/types.js";
+
+/**
+ * One way of signing in, all in its folder under src/methods/: its domain rules, routes and
+ * their schemas, error codes and OpenAPI lines. src/composition/sign-in-methods.ts switches
+ * it on; nothing else names it. Its tables, if any, are one line in storage/migrate.ts.
+ */
+export interface SignInMethod {
+  /** Names the method in logs and documentation. */
+  readonly id: string;
+  /** Registers its API routes in the API's scope (security headers, CORS, OpenAPI). */
+  readonly routes?: (app: App, deps: Deps) => void;
+  /** The OpenAPI line of each of its routes, keyed "METHOD /path" (http/openapi-operations.ts). */
+  readonly operations?: Readonly<Record<string, OperationEntry>>;
+  /** Its own error codes, in the one envelope and README reference like every other. */
+  readonly errors?: Readonly<Record<string, ErrorSpec>>;
+  /** Asks for more proof before a session is issued: a second factor (sign-in-step.ts). */
+  readonly gate?: SignInGate;
+}
