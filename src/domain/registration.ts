@@ -1,27 +1,19 @@
 import { randomId } from "../crypto/random.js";
-import { AuthError, fieldError } from "../errors.js";
-import { type Locale, parseLocaleTag, SUPPORTED_LOCALES } from "../i18n/locales.js";
+import { AuthError } from "../errors.js";
 import {
   type SignUpData,
   UniqueViolation,
   type UserPatch,
   type UserRecord,
 } from "../storage/ports.js";
+import { acceptNewUser, createUser, type NewUserInput } from "./create-user.js";
 import { type ClientContext, clientIp, type Deps } from "./deps.js";
 import { issueEmailCode } from "./email-codes.js";
-import { normalizeName, normalizeUsername } from "./input-rules.js";
 import { PASSWORD } from "./sign-in/assurance.js";
 import { issueSession, type TokenBundle } from "./sign-in/issue-session.js";
-import { acceptablePassword, required, validEmail } from "./validate.js";
+import { validEmail } from "./validate.js";
 
-export interface RegisterInput {
-  email: string;
-  password: string;
-  name?: string | undefined;
-  username?: string | undefined;
-  /** Language of the user's mail: a tag of a supported language ("es", "de-AT"). */
-  locale?: string | undefined;
-}
+export type RegisterInput = NewUserInput;
 
 export interface Registration {
   /**
@@ -38,19 +30,10 @@ export async function registerUser(
   input: RegisterInput,
   client: ClientContext,
 ): Promise<Registration> {
-  const email = validEmail(input.email);
-  await deps.limits.hit("register", { ip: clientIp(client), account: email });
-  const name = input.name === undefined ? undefined : required("name", normalizeName(input.name));
-  const username =
-    input.username === undefined
-      ? undefined
-      : required("username", normalizeUsername(input.username));
-  const locale = input.locale === undefined ? undefined : validLocale(input.locale);
-  const password = await acceptablePassword(deps, input.password, { email, name, username });
-
-  deps.hasher.admit?.();
-  // Hash before looking the email up, so a taken email costs the same as a new one.
-  const passwordHash = await deps.hasher.hash(password);
+  await deps.limits.hit("register", { ip: clientIp(client), account: validEmail(input.email) });
+  // Hashed before the email is looked up, so a taken email costs the same as a new one.
+  const accepted = await acceptNewUser(deps, input);
+  const { email, name, username, locale, passwordHash } = accepted;
   const now = deps.clock();
   const status = deps.config.requireEmailVerification ? "pending" : "active";
 
@@ -58,18 +41,12 @@ export async function registerUser(
     .transaction(async (stores) => {
       const existing = await stores.users.findByEmail(email);
       if (!existing) {
-        const user = await stores.users.create({
-          id: randomId(),
-          email,
-          name: name ?? null,
-          username: username ?? null,
-          passwordHash,
-          status,
-          role: "user",
-          emailVerifiedAt: null,
-          locale: locale ?? null,
+        const user = await createUser(
+          stores,
+          accepted,
+          { role: "user", status, emailVerifiedAt: null },
           now,
-        });
+        );
         await issueEmailCode(deps, stores, user, now);
         return { user, accountId: user.id };
       }
@@ -80,15 +57,15 @@ export async function registerUser(
       if (!deps.config.requireEmailVerification) {
         // No mailbox is ever proven here: the latest sign-up takes the account, as before.
         const patch: UserPatch = { passwordHash, status };
-        if (name !== undefined) patch.name = name;
-        if (username !== undefined) patch.username = username;
-        if (locale !== undefined) patch.locale = locale;
+        if (input.name !== undefined) patch.name = name;
+        if (input.username !== undefined) patch.username = username;
+        if (input.locale !== undefined) patch.locale = locale;
         const user = await stores.users.update(existing.id, patch, now);
         if (!user) throw new AuthError("EMAIL_TAKEN");
         return { user, accountId: user.id };
       }
       // Checked now as a new sign-up's would be, and again when its code is verified.
-      if (username !== undefined && (await stores.users.usernameTaken(username, existing.id))) {
+      if (username !== null && (await stores.users.usernameTaken(username, existing.id))) {
         throw new UniqueViolation("username");
       }
       // The account pre-takeover class: the pending account stays as it is, and this
@@ -96,9 +73,9 @@ export async function registerUser(
       const signUp: SignUpData = {
         id: randomId(),
         passwordHash,
-        name: name ?? null,
-        username: username ?? null,
-        locale: locale ?? null,
+        name,
+        username,
+        locale,
         signedUpAt: now,
       };
       await issueEmailCode(deps, stores, existing, now, signUp);
@@ -134,13 +111,6 @@ function signUpView(email: string, signUp: SignUpData, now: Date): UserRecord {
     legacyId: null,
     locale: signUp.locale,
   };
-}
-
-/** Stored as the language alone ("es-MX" → "es"): mail and pages are per language. */
-function validLocale(tag: string): Locale {
-  const locale = parseLocaleTag(tag);
-  if (!locale) throw fieldError("locale", `Locale must be one of ${SUPPORTED_LOCALES.join(", ")}.`);
-  return locale;
 }
 
 function rethrowUniqueViolation(error: unknown): never {

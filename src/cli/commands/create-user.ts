@@ -1,6 +1,6 @@
-import { randomId } from "../../crypto/random.js";
+import { acceptNewUser, createUser } from "../../domain/create-user.js";
 import { normalizeName, normalizeUsername } from "../../domain/input-rules.js";
-import { acceptablePassword, required, validEmail } from "../../domain/validate.js";
+import { required, validEmail } from "../../domain/validate.js";
 import { UniqueViolation } from "../../storage/ports.js";
 import { CLI_ACTOR, withRuntime } from "../open.js";
 import {
@@ -46,16 +46,15 @@ The first admin:
   },
   async run({ values, positionals, config }) {
     noPositionals("create-user", positionals);
-    const email = validEmail(requiredOption(values, "email"), "--email");
+    const rawEmail = requiredOption(values, "email");
     const role = choiceOption(values, "role", ROLES) ?? "user";
     const verified = flagOption(values, "verified");
-    const nameOption = stringOption(values, "name");
-    const name = nameOption === undefined ? null : required("--name", normalizeName(nameOption));
-    const usernameOption = stringOption(values, "username");
-    const username =
-      usernameOption === undefined
-        ? null
-        : required("--username", normalizeUsername(usernameOption));
+    const name = stringOption(values, "name");
+    const username = stringOption(values, "username");
+    // Refused before a password is read from stdin; acceptNewUser checks them again, with the rest.
+    validEmail(rawEmail, "--email");
+    if (name !== undefined) required("--name", normalizeName(name));
+    if (username !== undefined) required("--username", normalizeUsername(username));
     const passwordOption = stringOption(values, "password");
     const fromStdin = flagOption(values, "password-stdin");
     if (passwordOption !== undefined && fromStdin) {
@@ -70,39 +69,36 @@ The first admin:
     const settings = config();
 
     return withRuntime(settings, async ({ deps }) => {
-      const password = await acceptablePassword(
+      const accepted = await acceptNewUser(
         deps,
-        rawPassword,
-        { email, name, username },
-        // Name the option the password came in by.
-        fromStdin ? "--password-stdin" : "--password",
+        { email: rawEmail, password: rawPassword, name, username },
+        {
+          email: "--email",
+          name: "--name",
+          username: "--username",
+          // Name the option the password came in by.
+          password: fromStdin ? "--password-stdin" : "--password",
+        },
       );
-      const passwordHash = await deps.hasher.hash(password);
+      const { email } = accepted;
       const now = deps.clock();
       // Unverified users wait for their code exactly as after sign-up.
       const status = verified || !settings.requireEmailVerification ? "active" : "pending";
-      const user = await deps.stores.users
-        .create({
-          id: randomId(),
-          email,
-          name,
-          username,
-          passwordHash,
-          status,
-          role,
-          emailVerifiedAt: verified ? now : null,
-          now,
-        })
-        .catch((error: unknown) => {
-          if (error instanceof UniqueViolation) {
-            throw new CliUsageError(
-              error.field === "email"
-                ? `a user with email ${email} already exists (see set-role, unblock)`
-                : `the username ${username} is taken`,
-            );
-          }
-          throw error;
-        });
+      const user = await createUser(
+        deps.stores,
+        accepted,
+        { role, status, emailVerifiedAt: verified ? now : null },
+        now,
+      ).catch((error: unknown) => {
+        if (error instanceof UniqueViolation) {
+          throw new CliUsageError(
+            error.field === "email"
+              ? `a user with email ${email} already exists (see set-role, unblock)`
+              : `the username ${accepted.username} is taken`,
+          );
+        }
+        throw error;
+      });
       await deps.audit({
         type: "admin.user.created",
         outcome: "success",

@@ -1,0 +1,84 @@
+import { randomId } from "../crypto/random.js";
+import { fieldError } from "../errors.js";
+import { type Locale, parseLocaleTag, SUPPORTED_LOCALES } from "../i18n/locales.js";
+import type { Stores, UserRecord } from "../storage/ports.js";
+import type { Deps } from "./deps.js";
+import { normalizeName, normalizeUsername } from "./input-rules.js";
+import { acceptablePassword, required, validEmail } from "./validate.js";
+import type { UserRole, UserStatus } from "./vocabulary.js";
+
+export interface NewUserInput {
+  email: string;
+  password: string;
+  name?: string | undefined;
+  username?: string | undefined;
+  /** Language of the user's mail: a tag of a supported language ("es", "de-AT"). */
+  locale?: string | undefined;
+}
+
+/** How the caller names each input in an error: a CLI flag, an environment variable. */
+export type FieldNames = Partial<Record<keyof NewUserInput, string>>;
+
+/** A new user's data, checked, with the password hashed. */
+export interface AcceptedUser {
+  email: string;
+  name: string | null;
+  username: string | null;
+  locale: Locale | null;
+  passwordHash: string;
+}
+
+/**
+ * The rules every way of making a user shares (sign-up, the bootstrap admin, the CLI):
+ * email, name, username and locale normalised, the password held to length and policy
+ * (common, breached, context words), then hashed. Everything is checked before the hash.
+ */
+export async function acceptNewUser(
+  deps: Deps,
+  input: NewUserInput,
+  fields: FieldNames = {},
+): Promise<AcceptedUser> {
+  const email = validEmail(input.email, fields.email);
+  const name =
+    input.name === undefined ? null : required(fields.name ?? "name", normalizeName(input.name));
+  const username =
+    input.username === undefined
+      ? null
+      : required(fields.username ?? "username", normalizeUsername(input.username));
+  const locale =
+    input.locale === undefined ? null : validLocale(input.locale, fields.locale ?? "locale");
+  const password = await acceptablePassword(
+    deps,
+    input.password,
+    { email, name, username },
+    fields.password,
+  );
+  // Shed load before hashing when the hashing queue is full (503 + Retry-After).
+  deps.hasher.admit?.();
+  const passwordHash = await deps.hasher.hash(password);
+  return { email, name, username, locale, passwordHash };
+}
+
+/** Where a new user starts: a sign-up is a pending user, an operator's may start active. */
+export interface Standing {
+  role: UserRole;
+  status: UserStatus;
+  emailVerifiedAt: Date | null;
+}
+
+/** Stores an accepted user; a taken email or username is the store's UniqueViolation. */
+export function createUser(
+  stores: Stores,
+  user: AcceptedUser,
+  standing: Standing,
+  now: Date,
+): Promise<UserRecord> {
+  return stores.users.create({ id: randomId(), ...user, ...standing, now });
+}
+
+/** Stored as the language alone ("es-MX" → "es"): mail and pages are per language. */
+function validLocale(tag: string, field: string): Locale {
+  const locale = parseLocaleTag(tag);
+  if (!locale) throw fieldError(field, `Locale must be one of ${SUPPORTED_LOCALES.join(", ")}.`);
+  return locale;
+}
