@@ -1,6 +1,6 @@
 import type { Duplex } from "node:stream";
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
-import { AuthError, ERROR_CODES, type ErrorCode, type FieldError } from "../errors.js";
+import { AuthError, ERROR_CODES, type ErrorCode, errorSpec, type FieldError } from "../errors.js";
 import { isDatabaseUnavailable, isDeadlock } from "../storage/unavailable.js";
 import { redactUrl } from "./log-redaction.js";
 
@@ -71,7 +71,7 @@ const REASONS: Partial<Record<ErrorCode, string>> = {
  */
 export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Duplex): void {
   const code = CLIENT_ERRORS[error.code ?? ""] ?? "BAD_REQUEST";
-  const { status, message } = ERROR_CODES[code];
+  const { status, message } = errorSpec(code);
   const body = JSON.stringify({ success: false, message, code });
   if (socket.writable) {
     socket.end(
@@ -128,7 +128,7 @@ function toAuthError(error: FastifyError): AuthError | null {
     return new AuthError("INVALID_JSON");
   }
   if (status > 400 && status < 500) {
-    const code = (Object.keys(ERROR_CODES) as ErrorCode[]).find(
+    const code = (Object.keys(ERROR_CODES) as (keyof typeof ERROR_CODES)[]).find(
       (c) => ERROR_CODES[c].status === status,
     );
     return new AuthError(code ?? "VALIDATION_FAILED");
