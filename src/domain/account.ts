@@ -1,7 +1,8 @@
 import type { AccessClaims } from "../crypto/access-tokens.js";
 import { AuthError, fieldError } from "../errors.js";
 import type { UserRecord } from "../storage/ports.js";
-import type { ClientContext, Deps } from "./deps.js";
+import type { ClientContext } from "./client.js";
+import type { Deps } from "./deps.js";
 import { queueMail } from "./email-codes.js";
 import { acceptablePassword, presentedPassword } from "./validate.js";
 

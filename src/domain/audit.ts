@@ -1,5 +1,5 @@
 import type { AuditDetails, AuditOutcome } from "../storage/schema.js";
-import type { ClientContext } from "./deps.js";
+import type { ClientContext } from "./client.js";
 
 /** What happened, as the domain tells it. Never a password, code, token or hash. */
 export type AuditType =

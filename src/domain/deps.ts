@@ -25,14 +25,3 @@ export interface Deps {
   /** Asked in turn before a sign-in step issues a session (sign-in-step.ts). */
   readonly signInGates: readonly SignInGate[];
 }
-
-/** Where a request came from, recorded on sessions and in the audit trail. */
-export interface ClientContext {
-  ip: string | null;
-  userAgent: string | null;
-}
-
-/** The key rate limits count a client under. */
-export function clientIp(client: ClientContext): string {
-  return client.ip ?? "unknown";
-}

@@ -1,7 +1,8 @@
 import { hashCode } from "../crypto/digest.js";
 import { AuthError } from "../errors.js";
 import { UniqueViolation, type UserPatch, type UserRecord } from "../storage/ports.js";
-import { type ClientContext, clientIp, type Deps } from "./deps.js";
+import { type ClientContext, clientIp } from "./client.js";
+import type { Deps } from "./deps.js";
 import { countGuessWithoutCode, isSpent, issueEmailCode, mayIssueAnother } from "./email-codes.js";
 import { isCode, isUserId, normalizeEmail } from "./input-rules.js";
 import { assertNever, validEmail } from "./validate.js";

@@ -1,7 +1,8 @@
 import { sha256 } from "../crypto/digest.js";
 import { randomId, randomToken } from "../crypto/random.js";
 import { AuthError } from "../errors.js";
-import type { ClientContext, Deps } from "./deps.js";
+import type { ClientContext } from "./client.js";
+import type { Deps } from "./deps.js";
 import { signSession, type TokenBundle } from "./sign-in/issue-session.js";
 
 /**

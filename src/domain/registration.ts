@@ -6,8 +6,9 @@ import {
   type UserPatch,
   type UserRecord,
 } from "../storage/ports.js";
+import { type ClientContext, clientIp } from "./client.js";
 import { acceptNewUser, createUser, type NewUserInput } from "./create-user.js";
-import { type ClientContext, clientIp, type Deps } from "./deps.js";
+import type { Deps } from "./deps.js";
 import { issueEmailCode } from "./email-codes.js";
 import { PASSWORD } from "./sign-in/assurance.js";
 import { issueSession, type TokenBundle } from "./sign-in/issue-session.js";

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from "fastify";
-import type { ClientContext } from "../domain/deps.js";
+import type { ClientContext } from "../domain/client.js";
 
 // User agents are free text from the client: keep what identifies a device, capped once
 // here so no flow stores or lists more.

@@ -1,6 +1,7 @@
 import { hashCode, sha256 } from "../../crypto/digest.js";
 import { randomCode, randomToken } from "../../crypto/random.js";
-import { type ClientContext, clientIp, type Deps } from "../../domain/deps.js";
+import { type ClientContext, clientIp } from "../../domain/client.js";
+import type { Deps } from "../../domain/deps.js";
 import {
   cooldownStart,
   countGuessWithoutCode,

@@ -1,4 +1,5 @@
-import { type ClientContext, clientIp, type Deps } from "../../domain/deps.js";
+import { type ClientContext, clientIp } from "../../domain/client.js";
+import type { Deps } from "../../domain/deps.js";
 import { normalizeEmail } from "../../domain/input-rules.js";
 import { PASSWORD } from "../../domain/sign-in/assurance.js";
 import { completeSignIn, type SignInResult } from "../../domain/sign-in/sign-in-step.js";
