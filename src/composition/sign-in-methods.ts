@@ -1,4 +1,4 @@
-import type { SignInGate } from "../domain/sign-in/sign-in-step.js";
+import type { SignInGate } from "../domain/deps.js";
 import { registerErrorCodes } from "../errors.js";
 import { CORE_OPERATIONS, type Operations } from "../http/openapi-operations.js";
 import { emailCodeSignIn } from "../methods/email-code/index.js";

@@ -4,9 +4,10 @@ import type { PasswordHasher } from "../crypto/password.js";
 import type { PasswordPolicy } from "../crypto/password-policy.js";
 import type { RateLimits } from "../limits/rate-limits.js";
 import type { Mailer } from "../mail/mailer.js";
-import type { Stores } from "../storage/ports.js";
+import type { Stores, UserRecord } from "../storage/ports.js";
 import type { AuditLog } from "./audit.js";
-import type { SignInGate } from "./sign-in/sign-in-step.js";
+import type { Proof } from "./sign-in/assurance.js";
+import type { SignInChallenge } from "./sign-in/challenge.js";
 
 /** Everything a domain function may touch. No request, no SQL, no environment. */
 export interface Deps {
@@ -25,3 +26,13 @@ export interface Deps {
   /** Asked in turn before a sign-in step issues a session (sign-in-step.ts). */
   readonly signInGates: readonly SignInGate[];
 }
+
+/**
+ * Decides whether what was proven so far is enough for this user. A module that adds a
+ * second factor registers one; a gate answers a challenge when the user must prove more.
+ */
+export type SignInGate = (
+  deps: Deps,
+  user: UserRecord,
+  proofs: readonly Proof[],
+) => Promise<SignInChallenge | null>;

@@ -1,5 +1,4 @@
-import type { Deps } from "../domain/deps.js";
-import type { SignInGate } from "../domain/sign-in/sign-in-step.js";
+import type { Deps, SignInGate } from "../domain/deps.js";
 import type { ErrorSpec } from "../errors.js";
 import type { OperationEntry } from "../http/openapi-operations.js";
 import type { App } from "../http/types.js";

@@ -3,8 +3,7 @@ import { createAccessTokens } from "../../src/crypto/access-tokens.js";
 import type { PasswordHasher } from "../../src/crypto/password.js";
 import { createPasswordPolicy } from "../../src/crypto/password-policy.js";
 import type { AuditInput } from "../../src/domain/audit.js";
-import type { Deps } from "../../src/domain/deps.js";
-import type { SignInGate } from "../../src/domain/sign-in/sign-in-step.js";
+import type { Deps, SignInGate } from "../../src/domain/deps.js";
 import { NO_LIMITS } from "../../src/limits/rate-limits.js";
 import { createMailer } from "../../src/mail/mailer.js";
 import type {

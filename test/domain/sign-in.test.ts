@@ -1,6 +1,6 @@
 import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
-import type { SignInGate } from "../../src/domain/sign-in/sign-in-step.js";
+import type { SignInGate } from "../../src/domain/deps.js";
 import { login } from "../../src/methods/password/login.js";
 import { memoryDeps, NOW, userWith } from "./memory-deps.js";
 

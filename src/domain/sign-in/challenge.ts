@@ -1,0 +1,9 @@
+/** What a user with a second factor gets instead of a session after the first one. */
+export interface SignInChallenge {
+  /** Names this half-finished sign-in to the second step; short-lived and single use. */
+  mfaToken: string;
+  /** The ways the user can finish: "totp", "passkey", "recovery_code". */
+  methods: string[];
+  /** Seconds until mfaToken expires. */
+  expiresIn: number;
+}
