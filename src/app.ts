@@ -127,7 +127,7 @@ export function buildApp(config: Config, deps: Deps, options: AppOptions): App {
 
   // Beside the API's scope, not in it: the pages have their own CSP, form parser and
   // same-origin rule for forms (which also accepts `Origin: null` with Sec-Fetch-Site).
-  if (config.pagesEnabled) registerPages(app, deps);
+  if (config.pagesEnabled) registerPages(app, deps, SIGN_IN_METHODS);
 
   if (options.metrics && config.metricsToken !== undefined && config.metricsPort === undefined) {
     registerMetricsRoute(app, options.metrics, { token: config.metricsToken });

@@ -2,6 +2,7 @@ import type { Deps, SignInGate } from "../domain/deps.js";
 import type { ErrorSpec } from "../errors.js";
 import type { OperationEntry } from "../http/openapi-operations.js";
 import type { App } from "../http/types.js";
+import type { PageEnv } from "../pages/context.js";
 
 /**
  * One way of signing in, all in its folder under src/methods/: its domain rules, routes and
@@ -17,6 +18,8 @@ export interface SignInMethod {
   readonly operations?: Readonly<Record<string, OperationEntry>>;
   /** Its own error codes, in the one envelope and README reference like every other. */
   readonly errors?: Readonly<Record<string, ErrorSpec>>;
+  /** Registers its hosted pages, in the pages' scope (their CSP, form parser, error pages). */
+  readonly pages?: (pages: App, env: PageEnv) => void;
   /** Asks for more proof before a session is issued: a second factor (sign-in-step.ts). */
   readonly gate?: SignInGate;
 }

@@ -3,13 +3,12 @@ import type { Deps } from "../domain/deps.js";
 import { AuthError } from "../errors.js";
 import { addSecurityHeaders } from "../http/security-headers.js";
 import type { App } from "../http/types.js";
+import type { SignInMethod } from "../methods/sign-in-method.js";
 import { ASSET_CACHE_CONTROL, loadPageAssets } from "./assets.js";
 import { href, type PageEnv, pageContext } from "./context.js";
 import { codeMessage } from "./form-errors.js";
 import { sendHtml } from "./respond.js";
 import { registerAccountPageRoutes } from "./routes/account.js";
-import { registerPasswordRoutes } from "./routes/password.js";
-import { registerSignInRoutes } from "./routes/sign-in.js";
 import { registerSignUpRoutes } from "./routes/sign-up.js";
 import { registerVerifyEmailRoutes } from "./routes/verify-email.js";
 import { isSameOriginPost } from "./same-origin.js";
@@ -20,7 +19,7 @@ import { messagePage } from "./templates/message.js";
  * forbids everything), a urlencoded body parser that the JSON API never sees, the
  * same-origin rule for forms, and errors drawn as pages instead of JSON.
  */
-export function registerPages(app: App, deps: Deps): void {
+export function registerPages(app: App, deps: Deps, methods: readonly SignInMethod[]): void {
   app.register(async (pages) => {
     const { config } = deps;
     const assets = await loadPageAssets(config);
@@ -85,10 +84,9 @@ export function registerPages(app: App, deps: Deps): void {
         reply.header("cache-control", ASSET_CACHE_CONTROL).type(asset.type).send(asset.body),
       );
     }
-    registerSignInRoutes(pages, env);
     registerSignUpRoutes(pages, env);
     registerVerifyEmailRoutes(pages, env);
-    registerPasswordRoutes(pages, env);
+    for (const method of methods) method.pages?.(pages, env);
     registerAccountPageRoutes(pages, env);
   });
 }

@@ -1,5 +1,6 @@
 import { LIMITED } from "../../http/openapi-operations.js";
 import type { SignInMethod } from "../sign-in-method.js";
+import { registerResetPages } from "./pages.js";
 import { registerRecoveryRoutes } from "./routes.js";
 
 /**
@@ -9,6 +10,7 @@ import { registerRecoveryRoutes } from "./routes.js";
 export const emailCodeSignIn: SignInMethod = {
   id: "email-code",
   routes: registerRecoveryRoutes,
+  pages: registerResetPages,
   operations: {
     "POST /auth/forgot-password": { operationId: "forgotPassword", answers: LIMITED },
     "POST /auth/reset-password": { operationId: "resetPassword", answers: LIMITED },

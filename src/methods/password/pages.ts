@@ -2,9 +2,8 @@ import { AuthError } from "../../errors.js";
 import { clientContext } from "../../http/client-context.js";
 import type { App } from "../../http/types.js";
 import type { MessageKey } from "../../i18n/translate.js";
-import { login } from "../../methods/password/login.js";
-import { field, href, type PageEnv, pageContext } from "../context.js";
-import { formErrors } from "../form-errors.js";
+import { field, href, type PageEnv, pageContext } from "../../pages/context.js";
+import { formErrors } from "../../pages/form-errors.js";
 import {
   PAGE_ROUTE,
   redirect,
@@ -12,8 +11,9 @@ import {
   sendRefused,
   setSignedIn,
   signedInClaims,
-} from "../respond.js";
-import { signInPage } from "../templates/sign-in.js";
+} from "../../pages/respond.js";
+import { login } from "./login.js";
+import { signInPage } from "./sign-in-page.js";
 
 // ?notice= names one of these; anything else shows nothing (no text from the URL).
 const NOTICES: Readonly<Record<string, MessageKey>> = {
@@ -22,7 +22,7 @@ const NOTICES: Readonly<Record<string, MessageKey>> = {
   "sign-in-required": "notice.signInRequired",
 };
 
-export function registerSignInRoutes(app: App, env: PageEnv): void {
+export function registerSignInPages(app: App, env: PageEnv): void {
   const { deps } = env;
 
   app.get("/sign-in", PAGE_ROUTE, async (request, reply) => {

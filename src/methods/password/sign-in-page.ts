@@ -1,7 +1,15 @@
-import { href, type PageContext } from "../context.js";
-import type { Html } from "../html.js";
-import { aside, emailInput, errorSummary, type FormError, form, input, notice } from "./form.js";
-import { renderLayout } from "./layout.js";
+import { href, type PageContext } from "../../pages/context.js";
+import type { Html } from "../../pages/html.js";
+import {
+  aside,
+  emailInput,
+  errorSummary,
+  type FormError,
+  form,
+  input,
+  notice,
+} from "../../pages/templates/form.js";
+import { renderLayout } from "../../pages/templates/layout.js";
 
 export interface SignInView {
   email: string;

@@ -2,20 +2,16 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { AuthError } from "../../errors.js";
 import { clientContext } from "../../http/client-context.js";
 import type { App } from "../../http/types.js";
-import {
-  isResetLinkLive,
-  requestPasswordReset,
-  resetPassword,
-} from "../../methods/email-code/recovery.js";
-import { field, href, type PageContext, type PageEnv, pageContext } from "../context.js";
-import { formErrors } from "../form-errors.js";
-import { PAGE_ROUTE, redirect, sendHtml, sendRefused, setSignedIn } from "../respond.js";
+import { field, href, type PageContext, type PageEnv, pageContext } from "../../pages/context.js";
+import { formErrors } from "../../pages/form-errors.js";
+import { PAGE_ROUTE, redirect, sendHtml, sendRefused, setSignedIn } from "../../pages/respond.js";
+import { isResetLinkLive, requestPasswordReset, resetPassword } from "./recovery.js";
 import {
   forgotPasswordPage,
   invalidResetLinkPage,
   resetPasswordPage,
   resetSentPage,
-} from "../templates/password.js";
+} from "./reset-pages.js";
 
 // A link that was used, expired or replaced existed once: 410 Gone says so.
 const GONE = 410;
@@ -24,7 +20,7 @@ interface TokenParams {
   token: string;
 }
 
-export function registerPasswordRoutes(app: App, env: PageEnv): void {
+export function registerResetPages(app: App, env: PageEnv): void {
   const { deps } = env;
 
   app.get("/password/forgot", PAGE_ROUTE, async (request, reply) =>

@@ -1,6 +1,6 @@
 import { formatDuration } from "../../i18n/translate.js";
-import { href, type PageContext } from "../context.js";
-import { escapeHtml, type Html } from "../html.js";
+import { href, type PageContext } from "../../pages/context.js";
+import { escapeHtml, type Html } from "../../pages/html.js";
 import {
   aside,
   emailInput,
@@ -9,9 +9,9 @@ import {
   form,
   input,
   newPasswordInputs,
-} from "./form.js";
-import { renderLayout } from "./layout.js";
-import { messagePage } from "./message.js";
+} from "../../pages/templates/form.js";
+import { renderLayout } from "../../pages/templates/layout.js";
+import { messagePage } from "../../pages/templates/message.js";
 
 export interface ForgotView {
   email: string;
