@@ -7,7 +7,7 @@ import { startKeyRefresher } from "../crypto/key-refresh.js";
 import { KeyRing } from "../crypto/key-ring.js";
 import { createPasswordHasher, type PasswordHasher } from "../crypto/password.js";
 import { createPasswordPolicy } from "../crypto/password-policy.js";
-import type { Deps } from "../domain/deps.js";
+import type { Deps, SignInGate } from "../domain/deps.js";
 import { createLimiterFactory, type LimiterBackend } from "../limits/limiter-backend.js";
 import { createRateLimits, NO_LIMITS } from "../limits/rate-limits.js";
 import { createAuditLog } from "../logging/audit-log.js";
@@ -52,6 +52,8 @@ export interface RuntimeOptions {
   /** Expired codes and sessions are purged this often; 0 turns the job off. */
   purgeIntervalMs?: number;
   metrics?: Metrics;
+  /** Defaults to the gates of the sign-in methods switched on (sign-in-methods.ts). */
+  signInGates?: readonly SignInGate[];
 }
 
 export interface Runtime {
@@ -160,7 +162,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       defer: (name, task) => background.run(name, task),
       audit: instrumentAudit(createAuditLog(stores.audit, clock, logger), metrics),
       limits,
-      signInGates: SIGN_IN_GATES,
+      signInGates: options.signInGates ?? SIGN_IN_GATES,
     };
     const purgeEvery = options.purgeIntervalMs ?? DEFAULT_PURGE_INTERVAL_MS;
     const purge =

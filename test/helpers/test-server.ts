@@ -5,6 +5,7 @@ import { type Runtime, startRuntime } from "../../src/composition/runtime.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import type { PasswordHasher } from "../../src/crypto/password.js";
 import { createPasswordHasher } from "../../src/crypto/password.js";
+import type { SignInGate } from "../../src/domain/deps.js";
 import type { App } from "../../src/http/types.js";
 import { createLogger } from "../../src/logging/logger.js";
 import { type SmtpCapture, startSmtpCapture } from "./smtp-capture.js";
@@ -67,6 +68,8 @@ export interface TestServerOptions {
    * to the server's own address, which must be known before the config is loaded.
    */
   port?: number;
+  /** Instead of the sign-in methods' own gates. */
+  signInGates?: readonly SignInGate[];
 }
 
 /** A loopback port that was free a moment ago, for `port` (and the URLs built from it). */
@@ -114,6 +117,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     mailPollMs: 100,
     ...(options.keyReloadIntervalMs ? { keyReloadIntervalMs: options.keyReloadIntervalMs } : {}),
     ...(options.realHasher ? {} : { hasher: await testHasher() }),
+    ...(options.signInGates ? { signInGates: options.signInGates } : {}),
   }).catch(async (error: unknown) => {
     // Leave nothing behind when the start fails: no SMTP server, no schema.
     await smtp.close();
