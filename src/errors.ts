@@ -42,8 +42,8 @@ export interface ErrorSpec {
 
 /**
  * Codes a sign-in method brings (SignInMethod.errors). Each method's folder adds its names
- * here by declaration merging, so AuthError checks them like the core ones:
- * `declare module "../../errors.js" { interface MethodErrorCodes { FACTOR_NOT_FOUND: true } }`.
+ * here by declaration merging, so AuthError checks them like the core ones: `declare module
+ * "../../errors.js" { interface MethodErrorCodes extends Record<keyof typeof X_ERRORS, true> {} }`.
  */
 // biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging
 export interface MethodErrorCodes {}

@@ -1,6 +1,7 @@
 import type { SignInGate } from "../domain/deps.js";
 import { registerErrorCodes } from "../errors.js";
 import { CORE_OPERATIONS, type Operations } from "../http/openapi-operations.js";
+import { registerMessages } from "../i18n/translate.js";
 import { emailCodeSignIn } from "../methods/email-code/index.js";
 import { passwordSignIn } from "../methods/password/index.js";
 import type { SignInMethod } from "../methods/sign-in-method.js";
@@ -8,7 +9,10 @@ import type { SignInMethod } from "../methods/sign-in-method.js";
 /** The ways in that this server offers: adding one is a line here (README, "Architecture"). */
 export const SIGN_IN_METHODS: readonly SignInMethod[] = [passwordSignIn, emailCodeSignIn];
 
-for (const method of SIGN_IN_METHODS) if (method.errors) registerErrorCodes(method.errors);
+for (const method of SIGN_IN_METHODS) {
+  if (method.errors) registerErrorCodes(method.errors);
+  if (method.messages) registerMessages(method.messages);
+}
 
 /** Every route's OpenAPI line: the core's and each method's. */
 export const OPERATIONS: Operations = Object.assign(

@@ -58,11 +58,6 @@ export const de: Catalogue = {
   "field.codeHint": "Den Code finden Sie in der E-Mail, die wir Ihnen geschickt haben.",
 
   // Sign in
-  "signIn.title": "Anmelden",
-  "signIn.submit": "Anmelden",
-  "signIn.forgot": "Passwort vergessen?",
-  "signIn.noAccount": "Noch kein Konto?",
-  "signIn.createAccount": "Jetzt erstellen",
   "notice.verified": "Ihre E-Mail-Adresse ist bestätigt. Sie können sich jetzt anmelden.",
   "notice.signedOut": "Sie sind abgemeldet.",
   "notice.signInRequired": "Melden Sie sich an, um fortzufahren.",

@@ -60,11 +60,6 @@ export const en = {
   "field.codeHint": "The code is in the email we sent you.",
 
   // Sign in
-  "signIn.title": "Sign in",
-  "signIn.submit": "Sign in",
-  "signIn.forgot": "Forgot your password?",
-  "signIn.noAccount": "No account yet?",
-  "signIn.createAccount": "Create one",
   "notice.verified": "Your email address is verified. You can sign in now.",
   "notice.signedOut": "You are signed out.",
   "notice.signInRequired": "Sign in to continue.",
@@ -176,7 +171,14 @@ export const en = {
   "error.locale.unsupported": "This language is not supported.",
 } as const satisfies Record<string, string>;
 
-export type MessageKey = keyof typeof en;
+/**
+ * Keys a sign-in method brings with its pages and mail (SignInMethod.messages); its folder
+ * names them here by declaration merging, so translator() checks them like the core's.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging
+export interface MethodMessageKeys {}
+
+export type MessageKey = keyof typeof en | keyof MethodMessageKeys;
 
 /** A language's messages; a missing key falls back to English. */
 export type Catalogue = Readonly<Partial<Record<MessageKey, string>>>;

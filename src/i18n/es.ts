@@ -56,11 +56,6 @@ export const es: Catalogue = {
   "field.codeHint": "El código está en el correo que te hemos enviado.",
 
   // Sign in
-  "signIn.title": "Iniciar sesión",
-  "signIn.submit": "Iniciar sesión",
-  "signIn.forgot": "¿Has olvidado tu contraseña?",
-  "signIn.noAccount": "¿Aún no tienes cuenta?",
-  "signIn.createAccount": "Crea una",
   "notice.verified": "Tu dirección de correo está verificada. Ya puedes iniciar sesión.",
   "notice.signedOut": "Has cerrado la sesión.",
   "notice.signInRequired": "Inicia sesión para continuar.",

@@ -10,14 +10,39 @@ export type MessageParams = Readonly<Record<string, string | number>>;
 
 export type Translate = (key: MessageKey, params?: MessageParams) => string;
 
-/** One catalogue per language; English is complete by construction, the others by test. */
-export const CATALOGUES: Readonly<Record<Locale, Catalogue>> = { en, es, de };
+/** A sign-in method's messages: English complete, the other languages held to it by test. */
+export type MethodMessages = { readonly en: Readonly<Record<string, string>> } & {
+  readonly [L in Exclude<Locale, "en">]?: Readonly<Record<string, string>>;
+};
+
+/**
+ * One catalogue per language: the core's and every registered method's. English is
+ * complete by construction, the others by test.
+ */
+export const CATALOGUES: Readonly<Record<Locale, Catalogue>> = {
+  en: { ...en },
+  es: { ...es },
+  de: { ...de },
+};
+
+/** Adds a method's messages at start (composition root). A key is global: a clash is a bug. */
+export function registerMessages(messages: MethodMessages): void {
+  for (const locale of Object.keys(CATALOGUES) as Locale[]) {
+    const catalogue = CATALOGUES[locale] as Record<string, string>;
+    for (const [key, text] of Object.entries(messages[locale] ?? {})) {
+      if (key in catalogue && catalogue[key] !== text) {
+        throw new Error(`message ${key} (${locale}) is defined twice`);
+      }
+      catalogue[key] = text;
+    }
+  }
+}
 
 /** Messages in `locale`; a key the catalogue lacks is said in English rather than not at all. */
 export function translator(locale: Locale): Translate {
   const catalogue = CATALOGUES[locale];
   // A key no catalogue has (a code added to the API later) reads as itself, never as nothing.
-  return (key, params) => interpolate(catalogue[key] ?? en[key] ?? key, params);
+  return (key, params) => interpolate(catalogue[key] ?? CATALOGUES.en[key] ?? key, params);
 }
 
 function interpolate(template: string, params: MessageParams | undefined): string {

@@ -2,6 +2,7 @@ import type { Deps, SignInGate } from "../domain/deps.js";
 import type { ErrorSpec } from "../errors.js";
 import type { OperationEntry } from "../http/openapi-operations.js";
 import type { App } from "../http/types.js";
+import type { MethodMessages } from "../i18n/translate.js";
 import type { PageEnv } from "../pages/context.js";
 
 /**
@@ -18,6 +19,8 @@ export interface SignInMethod {
   readonly operations?: Readonly<Record<string, OperationEntry>>;
   /** Its own error codes, in the one envelope and README reference like every other. */
   readonly errors?: Readonly<Record<string, ErrorSpec>>;
+  /** The words of its pages and mail, in each language (i18n/translate.ts). */
+  readonly messages?: MethodMessages;
   /** Registers its hosted pages, in the pages' scope (their CSP, form parser, error pages). */
   readonly pages?: (pages: App, env: PageEnv) => void;
   /** Asks for more proof before a session is issued: a second factor (sign-in-step.ts). */

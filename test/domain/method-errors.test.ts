@@ -2,12 +2,10 @@ import { describe, expect, it } from "vitest";
 import { AuthError, errorCatalog, registerErrorCodes } from "../../src/errors.js";
 
 // What a sign-in method's folder writes to bring its own codes (methods/sign-in-method.ts).
-declare module "../../src/errors.js" {
-  interface MethodErrorCodes {
-    WIDGET_JAMMED: true;
-  }
-}
 const WIDGET_ERRORS = { WIDGET_JAMMED: { status: 409, message: "The widget is jammed." } };
+declare module "../../src/errors.js" {
+  interface MethodErrorCodes extends Record<keyof typeof WIDGET_ERRORS, true> {}
+}
 
 describe("error codes a sign-in method brings", () => {
   it("are unknown until registered, then thrown and listed like the core's", () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { en, type MessageKey } from "../../src/i18n/en.js";
+import "../../src/composition/sign-in-methods.js";
+import type { MessageKey } from "../../src/i18n/en.js";
 import { negotiateLocale, parseLocaleTag, SUPPORTED_LOCALES } from "../../src/i18n/locales.js";
 import { CATALOGUES, formatDuration, translator } from "../../src/i18n/translate.js";
 import { passwordChangedMail } from "../../src/mail/templates/password-changed.js";
@@ -13,6 +14,8 @@ const PASSWORD = "correct horse battery staple";
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
 describe("message catalogues", () => {
+  // The core's and every sign-in method's.
+  const en = CATALOGUES.en as Record<MessageKey, string>;
   const englishKeys = Object.keys(en).sort();
 
   it.each(SUPPORTED_LOCALES.filter((l) => l !== "en"))(

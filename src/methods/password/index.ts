@@ -1,5 +1,6 @@
 import { LIMITED } from "../../http/openapi-operations.js";
 import type { SignInMethod } from "../sign-in-method.js";
+import { PASSWORD_MESSAGES } from "./messages.js";
 import { registerSignInPages } from "./pages.js";
 import { registerLoginRoutes } from "./routes.js";
 
@@ -8,6 +9,7 @@ export const passwordSignIn: SignInMethod = {
   id: "password",
   routes: registerLoginRoutes,
   pages: registerSignInPages,
+  messages: PASSWORD_MESSAGES,
   operations: {
     "POST /auth/login": { operationId: "login", answers: LIMITED },
     // Deprecated alias (http/routes/aliases.ts): the same answers as the route it aliases.
