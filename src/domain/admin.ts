@@ -1,11 +1,11 @@
 import { AuthError } from "../errors.js";
-import { issuePasswordReset } from "../methods/email-code/recovery.js";
 import type { AuditEvent, Stores, UserRecord } from "../storage/ports.js";
 import type { UserRole, UserStatus } from "../storage/schema.js";
 import type { ClientContext } from "./client.js";
 import { type Cursor, decodeCursor, encodeCursor } from "./cursor.js";
 import type { Deps } from "./deps.js";
 import { isUserId, normalizeName } from "./input-rules.js";
+import { issuePasswordReset } from "./password-reset.js";
 import { createSerialQueue, type SerialQueue } from "./serial-queue.js";
 import { required } from "./validate.js";
 
