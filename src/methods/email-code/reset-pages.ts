@@ -3,11 +3,11 @@ import { href, type PageContext } from "../../pages/context.js";
 import { escapeHtml, type Html } from "../../pages/html.js";
 import {
   aside,
+  codeInput,
   emailInput,
   errorSummary,
   type FormError,
   form,
-  input,
   newPasswordInputs,
 } from "../../pages/templates/form.js";
 import { renderLayout } from "../../pages/templates/layout.js";
@@ -76,21 +76,7 @@ export function resetPasswordPage(ctx: PageContext, view: ResetView): Html {
   if (view.token === undefined) {
     fields.push(
       emailInput(ctx, view.email, view.errors, "username"),
-      input(
-        ctx,
-        {
-          name: "code",
-          label: t("field.code"),
-          autocomplete: "one-time-code",
-          inputmode: "numeric",
-          pattern: "[0-9]{6}",
-          maxlength: 6,
-          value: view.code,
-          required: true,
-          className: "code-input",
-        },
-        view.errors,
-      ),
+      codeInput(ctx, view.code, view.errors),
     );
   }
   fields.push(...newPasswordInputs(ctx, "password", view.errors));

@@ -138,6 +138,31 @@ export function aside(question: string, href: string, label: string): Html {
  * The email field every form that asks for one shares. Where it names the account a
  * password goes with (sign-in, reset), `username` lets password managers pair them.
  */
+/** The 6-digit code a mail carries; `hint` says where to find it. */
+export function codeInput(
+  ctx: PageContext,
+  value: string,
+  errors: readonly FormError[],
+  hint?: string,
+): Html {
+  return input(
+    ctx,
+    {
+      name: "code",
+      label: ctx.t("field.code"),
+      autocomplete: "one-time-code",
+      inputmode: "numeric",
+      pattern: "[0-9]{6}",
+      maxlength: 6,
+      value,
+      ...(hint === undefined ? {} : { hint }),
+      required: true,
+      className: "code-input",
+    },
+    errors,
+  );
+}
+
 export function emailInput(
   ctx: PageContext,
   value: string | undefined,

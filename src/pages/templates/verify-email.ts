@@ -1,6 +1,15 @@
 import type { PageContext } from "../context.js";
 import { escapeHtml, type Html } from "../html.js";
-import { emailInput, errorSummary, type FormError, form, hidden, input, notice } from "./form.js";
+import {
+  codeInput,
+  emailInput,
+  errorSummary,
+  type FormError,
+  form,
+  hidden,
+  input,
+  notice,
+} from "./form.js";
 import { renderLayout } from "./layout.js";
 
 export interface VerifyView {
@@ -18,22 +27,7 @@ export function verifyEmailPage(ctx: PageContext, view: VerifyView): Html {
   const emailField = view.userId
     ? hidden("id", view.userId)
     : emailInput(ctx, view.email, view.errors);
-  const codeField = input(
-    ctx,
-    {
-      name: "code",
-      label: t("field.code"),
-      autocomplete: "one-time-code",
-      inputmode: "numeric",
-      pattern: "[0-9]{6}",
-      maxlength: 6,
-      value: view.code,
-      hint: t("field.codeHint"),
-      required: true,
-      className: "code-input",
-    },
-    view.errors,
-  );
+  const codeField = codeInput(ctx, view.code, view.errors, t("field.codeHint"));
   const resendEmail = view.email
     ? hidden("email", view.email)
     : input(
