@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
-import { normalizeEmail } from "../domain/input-rules.js";
+import { normalizeEmail } from "../rules/email.js";
+import { normalizePassword, PASSWORD_MAX_LENGTH, passwordLength } from "../rules/password.js";
 import type { Config, RateLimitRule } from "./config.js";
 import { parseDuration } from "./duration.js";
 
@@ -209,10 +210,9 @@ function parseAdminEmail(raw: string): Parsed<string> {
   return fail(`${quote(raw)} ${result.message.replace(/^Email\s+/, "").replace(/\.$/, "")}`);
 }
 
-// Matches the contract's password ceiling: NFKC-normalised, counted in code points.
-export const PASSWORD_MAX_LENGTH = 256;
+/** The length the password rules count: NFKC-normalised, in code points. */
 export const countPasswordLength = (password: string): number =>
-  [...password.normalize("NFKC")].length;
+  passwordLength(normalizePassword(password));
 
 function parseAdminPassword(raw: string): Parsed<string> {
   if (countPasswordLength(raw) > PASSWORD_MAX_LENGTH) {
