@@ -1,12 +1,11 @@
-import type { Deps } from "../../domain/deps.js";
 import { login } from "../../domain/login.js";
 import { clientContext } from "../client-context.js";
 import { tokenReply } from "../token-reply.js";
-import type { App } from "../types.js";
+import type { App, AppDeps } from "../types.js";
 import { withAliases } from "./aliases.js";
 import { ErrorBody, LoginBody, TokenReply } from "./login.schemas.js";
 
-export function registerLoginRoutes(app: App, deps: Deps): void {
+export function registerLoginRoutes(app: App, deps: AppDeps): void {
   for (const [url, variant] of withAliases("/auth/login", ["sessions"], ["/login"])) {
     app.post(
       url,

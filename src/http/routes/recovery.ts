@@ -1,5 +1,4 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { Deps } from "../../domain/deps.js";
 import {
   type ResetPasswordInput,
   requestPasswordReset,
@@ -9,7 +8,7 @@ import { fieldError } from "../../errors.js";
 import { clientContext } from "../client-context.js";
 import { ok } from "../envelope.js";
 import { tokenReply } from "../token-reply.js";
-import type { App } from "../types.js";
+import type { App, AppDeps } from "../types.js";
 import { DEPRECATED_ALIAS } from "./aliases.js";
 import { TokenReply } from "./login.schemas.js";
 import {
@@ -25,7 +24,7 @@ import {
 const FORGOT_ANSWER =
   "If that address has an account, we have sent instructions to reset its password.";
 
-export function registerRecoveryRoutes(app: App, deps: Deps): void {
+export function registerRecoveryRoutes(app: App, deps: AppDeps): void {
   const forgot = async (
     request: FastifyRequest,
     reply: FastifyReply,
