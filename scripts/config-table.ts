@@ -1,16 +1,26 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { DOCUMENTED_VARS } from "../src/config/env-schema.js";
+import { type DocumentedVar, GROUPS, type Group } from "../src/config/env-var.js";
 
 const START = "<!-- config-table -->";
 const END = "<!-- /config-table -->";
 
-/** The README's configuration table, from the same schema loadConfig validates with. */
+const cell = (text: string) => text.replaceAll("|", "\\|");
+
+function row(v: DocumentedVar): string {
+  const names = [v.name, ...v.aliases.map((a) => `${a} (alias)`)].join(", ");
+  return `| ${names} | ${cell(v.default)} | ${cell(v.description)} |`;
+}
+
+/** The README's configuration tables, one per group, from the declarations loadConfig validates with. */
 export function configTable(): string {
-  const rows = DOCUMENTED_VARS.map((v) => {
-    const names = [v.name, ...v.aliases.map((a) => `${a} (alias)`)].join(", ");
-    return `| ${names} | ${v.default.replaceAll("|", "\\|")} | ${v.description.replaceAll("|", "\\|")} |`;
-  });
-  return ["| variable | default | meaning |", "|---|---|---|", ...rows].join("\n");
+  return (Object.entries(GROUPS) as [Group, string][])
+    .map(([group, title]) => {
+      const rows = DOCUMENTED_VARS.filter((v) => v.group === group).map(row);
+      return [`### ${title}`, "", "| variable | default | meaning |", "|---|---|---|", ...rows];
+    })
+    .map((lines) => lines.join("\n"))
+    .join("\n\n");
 }
 
 /** README.md with the table between its markers replaced by the current one. */

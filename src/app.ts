@@ -4,7 +4,6 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, LogController } from "fastify";
 import { OPERATIONS, SIGN_IN_METHODS } from "./composition/sign-in-methods.js";
 import type { Config } from "./config/config.js";
-import type { Deps } from "./domain/deps.js";
 import {
   clientErrorHandler,
   frameworkErrors,
@@ -25,7 +24,7 @@ import { registerSessionRoutes } from "./http/routes/sessions.js";
 import { registerWellKnownRoutes } from "./http/routes/well-known.js";
 import { registerServerLimits } from "./http/server-limits.js";
 import { registerTextInputRule } from "./http/text-input.js";
-import type { App } from "./http/types.js";
+import type { App, AppDeps } from "./http/types.js";
 import { createLogger } from "./logging/logger.js";
 import { registerHttpMetrics, registerMetricsRoute } from "./metrics/http.js";
 import type { Metrics } from "./metrics/metrics.js";
@@ -43,7 +42,7 @@ export interface AppOptions {
 }
 
 /** The HTTP face of Latchkey. Does no I/O: main.ts opens what it needs and listens. */
-export function buildApp(config: Config, deps: Deps, options: AppOptions): App {
+export function buildApp(config: Config, deps: AppDeps, options: AppOptions): App {
   const app = Fastify({
     loggerInstance: options.logger ?? createLogger(config),
     bodyLimit: config.bodyLimit,

@@ -1,6 +1,6 @@
 import { buildApp } from "./app.js";
 import { startRuntime } from "./composition/runtime.js";
-import { ConfigError, loadConfig } from "./config/load-config.js";
+import { ConfigError, loadConfig, loadRuntimeTuning } from "./config/load-config.js";
 import { ensureBootstrapAdmin } from "./domain/bootstrap.js";
 import { createLogger } from "./logging/logger.js";
 import { startMetricsServer } from "./metrics/http.js";
@@ -19,7 +19,9 @@ async function main(): Promise<void> {
     metrics: runtime.metrics,
   });
   await app.listen({ port: config.port, host: config.host });
-  logger.debug({ threads: await lowerBackgroundThreads() }, "background threads lowered");
+  if (loadRuntimeTuning(process.env).lowerBackgroundThreads) {
+    logger.debug({ threads: await lowerBackgroundThreads() }, "background threads lowered");
+  }
   const metricsServer =
     config.metricsPort === undefined
       ? undefined

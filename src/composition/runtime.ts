@@ -7,7 +7,8 @@ import { startKeyRefresher } from "../crypto/key-refresh.js";
 import { KeyRing } from "../crypto/key-ring.js";
 import { createPasswordHasher, type PasswordHasher } from "../crypto/password.js";
 import { createPasswordPolicy } from "../crypto/password-policy.js";
-import type { Deps, SignInGate } from "../domain/deps.js";
+import type { SignInGate } from "../domain/deps.js";
+import type { AppDeps } from "../http/types.js";
 import { createLimiterFactory, type LimiterBackend } from "../limits/limiter-backend.js";
 import { createRateLimits, NO_LIMITS } from "../limits/rate-limits.js";
 import { createAuditLog } from "../logging/audit-log.js";
@@ -57,7 +58,7 @@ export interface RuntimeOptions {
 }
 
 export interface Runtime {
-  readonly deps: Deps;
+  readonly deps: AppDeps;
   readonly database: DatabaseHandle;
   /** The outbox's delivery worker: flush() sends what is due now. */
   readonly mail: DeliveryWorker;
@@ -141,7 +142,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       maxAttempts: config.mailMaxAttempts,
       onDead: () => metrics.countMailDead(),
     });
-    const deps: Deps = {
+    const deps: AppDeps = {
       config,
       stores,
       hasher,

@@ -1,12 +1,10 @@
 import { availableParallelism } from "node:os";
-import { type Config, RATE_LIMIT_NAMES, type RateLimitName, type RateLimitRule } from "./config.js";
-import {
-  countPasswordLength,
-  type DefaultedEnvVar,
-  ENV_SCHEMA,
-  type OptionalEnvVar,
-  RATE_LIMIT_SCHEMA,
-} from "./env-schema.js";
+import type { Config, DeclaredConfig, RateLimitName, RateLimitRule } from "./config.js";
+import { ENV_VARS, RATE_LIMIT_SCHEMA } from "./env-schema.js";
+import type { ConfigOf, DefaultedEnvVar, EnvVar, OptionalEnvVar } from "./env-var.js";
+import { countPasswordLength } from "./vars/accounts.js";
+import { RATE_LIMIT_NAMES } from "./vars/rate-limits.js";
+import { TUNING_VARS } from "./vars/runtime-tuning.js";
 
 /** A bad setting. The message is one line, `NAME: what is wrong`, fit to print and exit. */
 export class ConfigError extends Error {
@@ -21,14 +19,13 @@ export class ConfigError extends Error {
   }
 }
 
-/** HASH_QUEUE_MAX's default, per running hash: see env-schema.ts. */
+/** HASH_QUEUE_MAX's default, per running hash: see vars/passwords.ts. */
 const HASH_QUEUE_PER_SLOT = 64;
 
 type Env = Readonly<Record<string, string | undefined>>;
-type AnyEnvVar<K extends keyof Config> = DefaultedEnvVar<K> | OptionalEnvVar<K>;
 
 /** The first of the name and its aliases that is set; an empty string counts as unset. */
-function lookup<K extends keyof Config>(env: Env, spec: AnyEnvVar<K>) {
+function lookup(env: Env, spec: EnvVar) {
   for (const source of [spec.name, ...spec.aliases]) {
     const raw = env[source];
     if (raw !== undefined && raw !== "") return { source, raw };
@@ -36,15 +33,10 @@ function lookup<K extends keyof Config>(env: Env, spec: AnyEnvVar<K>) {
   return undefined;
 }
 
-function read<K extends keyof Config>(env: Env, spec: DefaultedEnvVar<K>): NonNullable<Config[K]>;
-function read<K extends keyof Config>(
-  env: Env,
-  spec: OptionalEnvVar<K>,
-): NonNullable<Config[K]> | undefined;
-function read<K extends keyof Config>(
-  env: Env,
-  spec: AnyEnvVar<K>,
-): NonNullable<Config[K]> | undefined {
+function read<T>(env: Env, spec: DefaultedEnvVar<T>): T;
+function read<T>(env: Env, spec: OptionalEnvVar<T>): T | undefined;
+function read<T>(env: Env, spec: EnvVar<T>): T | undefined;
+function read<T>(env: Env, spec: EnvVar<T>): T | undefined {
   const found = lookup(env, spec);
   const raw = found?.raw ?? spec.fallback;
   if (raw === undefined) return undefined;
@@ -57,34 +49,32 @@ function read<K extends keyof Config>(
   );
 }
 
+/** Each variable into its field, in the list's order; the first bad one throws. */
+function readAll<V extends EnvVar>(env: Env, vars: readonly V[]): ConfigOf<V> {
+  return Object.fromEntries(vars.map((spec) => [spec.key, read(env, spec)])) as ConfigOf<V>;
+}
+
 /**
  * Validates the environment into a frozen Config, or throws a ConfigError naming the first
  * bad variable. Takes the environment as a parameter (main passes process.env) so nothing
  * else reads it and tests need no global state. Unknown variables are ignored.
  */
 export function loadConfig(env: Env): Config {
-  const s = ENV_SCHEMA;
-  const nodeEnv = read(env, s.NODE_ENV);
-  const port = read(env, s.PORT);
-  const publicUrl = read(env, s.PUBLIC_URL) ?? `http://localhost:${port}`;
-  const smtpUrl = read(env, s.SMTP_URL);
+  const declared = readAll(env, ENV_VARS) as DeclaredConfig;
+  const { nodeEnv, port, smtpUrl, metricsPort, passwordMinLength } = declared;
   if (nodeEnv === "production" && smtpUrl === undefined) {
     throw new ConfigError(
       "SMTP_URL",
       "required when NODE_ENV=production; mail would only be written to a folder",
     );
   }
-  const metricsPort = read(env, s.METRICS_PORT);
   if (metricsPort !== undefined && metricsPort === port) {
     throw new ConfigError(
       "METRICS_PORT",
       `must differ from PORT (${port}): metrics stay off the public port`,
     );
   }
-  const passwordMinLength = read(env, s.PASSWORD_MIN_LENGTH);
-  const hashConcurrency = read(env, s.HASH_CONCURRENCY) ?? availableParallelism();
-  const bootstrapAdminEmail = read(env, s.BOOTSTRAP_ADMIN_EMAIL);
-  const bootstrapAdminPassword = read(env, s.BOOTSTRAP_ADMIN_PASSWORD);
+  const { bootstrapAdminEmail, bootstrapAdminPassword } = declared;
   if (bootstrapAdminEmail === undefined && bootstrapAdminPassword !== undefined) {
     throw new ConfigError("BOOTSTRAP_ADMIN_EMAIL", "required when BOOTSTRAP_ADMIN_PASSWORD is set");
   }
@@ -101,68 +91,26 @@ export function loadConfig(env: Env): Config {
       `must be at least PASSWORD_MIN_LENGTH (${passwordMinLength}) characters`,
     );
   }
-
-  return Object.freeze({
-    nodeEnv,
-    port,
-    host: read(env, s.HOST),
-    databaseUrl: read(env, s.DATABASE_URL),
-    dataDir: read(env, s.DATA_DIR),
-    publicUrl,
-    appUrl: read(env, s.APP_URL) ?? publicUrl,
-    smtpUrl,
-    mailFrom: read(env, s.MAIL_FROM),
-    jwtSecret: read(env, s.JWT_SECRET),
-    accessTokenAudience: read(env, s.ACCESS_TOKEN_AUDIENCE) ?? [publicUrl],
-    accessTokenTtl: read(env, s.ACCESS_TOKEN_TTL),
-    refreshTokenTtl: read(env, s.REFRESH_TOKEN_TTL),
-    emailCodeTtl: read(env, s.EMAIL_CODE_TTL),
-    resetTokenTtl: read(env, s.RESET_TOKEN_TTL),
-    resendCooldown: read(env, s.RESEND_COOLDOWN),
-    codeMaxAttempts: read(env, s.CODE_MAX_ATTEMPTS),
-    requireEmailVerification: read(env, s.REQUIRE_EMAIL_VERIFICATION),
-    passwordMinLength,
-    bodyLimit: read(env, s.BODY_LIMIT),
-    bootstrapAdminEmail,
-    bootstrapAdminPassword,
-    redisUrl: read(env, s.REDIS_URL),
-    cookieSecure: read(env, s.COOKIE_SECURE),
-    logLevel: read(env, s.LOG_LEVEL),
-    argon2MemoryKib: read(env, s.ARGON2_MEMORY_KIB),
-    argon2Iterations: read(env, s.ARGON2_ITERATIONS),
-    hashConcurrency,
-    hashQueueMax: read(env, s.HASH_QUEUE_MAX) ?? HASH_QUEUE_PER_SLOT * hashConcurrency,
-    trustProxy: read(env, s.TRUST_PROXY),
-    corsOrigins: Object.freeze(read(env, s.CORS_ORIGINS) ?? []),
-    auditRetention: read(env, s.AUDIT_RETENTION),
-    hibpEnabled: read(env, s.HIBP_ENABLED),
-    hibpTimeoutMs: read(env, s.HIBP_TIMEOUT_MS),
-    rateLimitEnabled: read(env, s.RATE_LIMIT_ENABLED),
-    rateLimits: readRateLimits(env),
-    mailMaxAttempts: read(env, s.MAIL_MAX_ATTEMPTS),
-    mailPollInterval: read(env, s.MAIL_POLL_INTERVAL),
-    mailLease: read(env, s.MAIL_LEASE),
-    keyReloadInterval: read(env, s.KEY_RELOAD_INTERVAL),
-    ...readTimeouts(env),
-    shutdownTimeout: read(env, s.SHUTDOWN_TIMEOUT),
-    metricsToken: read(env, s.METRICS_TOKEN),
-    metricsPort,
-    metricsHost: read(env, s.METRICS_HOST),
-    pagesEnabled: read(env, s.PAGES_ENABLED),
-    brandName: read(env, s.BRAND_NAME),
-    brandColor: read(env, s.BRAND_COLOR),
-    brandLogoUrl: read(env, s.BRAND_LOGO_URL),
-  });
-}
-
-/** Node refuses to start a server whose header timeout exceeds its request timeout. */
-function readTimeouts(env: Env): Pick<Config, "headersTimeoutMs" | "requestTimeoutMs"> {
-  const headersTimeoutMs = read(env, ENV_SCHEMA.HEADERS_TIMEOUT);
-  const requestTimeoutMs = read(env, ENV_SCHEMA.REQUEST_TIMEOUT);
-  if (headersTimeoutMs > requestTimeoutMs) {
+  // Node refuses to start a server whose header timeout exceeds its request timeout.
+  if (declared.headersTimeoutMs > declared.requestTimeoutMs) {
     throw new ConfigError("HEADERS_TIMEOUT", "must not be longer than REQUEST_TIMEOUT");
   }
-  return { headersTimeoutMs, requestTimeoutMs };
+  const rateLimits = readRateLimits(env);
+  // Read here too so that a bad value stops the start with the others, not after listen.
+  loadRuntimeTuning(env);
+
+  const publicUrl = declared.publicUrl ?? `http://localhost:${port}`;
+  const hashConcurrency = declared.hashConcurrency ?? availableParallelism();
+  return Object.freeze({
+    ...declared,
+    publicUrl,
+    appUrl: declared.appUrl ?? publicUrl,
+    accessTokenAudience: declared.accessTokenAudience ?? [publicUrl],
+    hashConcurrency,
+    hashQueueMax: declared.hashQueueMax ?? HASH_QUEUE_PER_SLOT * hashConcurrency,
+    corsOrigins: Object.freeze(declared.corsOrigins ?? []),
+    rateLimits,
+  });
 }
 
 function readRateLimits(env: Env): Config["rateLimits"] {
@@ -174,4 +122,11 @@ function readRateLimits(env: Env): Config["rateLimits"] {
     return [name, Object.freeze(result.value)] as const;
   });
   return Object.freeze(Object.fromEntries(entries) as Record<RateLimitName, RateLimitRule>);
+}
+
+export type RuntimeTuning = ConfigOf<(typeof TUNING_VARS)[number]>;
+
+/** The process's own settings (vars/runtime-tuning.ts), which the application never sees. */
+export function loadRuntimeTuning(env: Env): RuntimeTuning {
+  return Object.freeze(readAll(env, TUNING_VARS));
 }

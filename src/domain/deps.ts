@@ -1,4 +1,4 @@
-import type { Config } from "../config/config.js";
+import type { DomainConfig } from "../config/config.js";
 import type { AccessTokens } from "../crypto/access-tokens.js";
 import type { PasswordHasher } from "../crypto/password.js";
 import type { PasswordPolicy } from "../crypto/password-policy.js";
@@ -11,7 +11,7 @@ import type { SignInChallenge } from "./sign-in/challenge.js";
 
 /** Everything a domain function may touch. No request, no SQL, no environment. */
 export interface Deps {
-  readonly config: Config;
+  readonly config: DomainConfig;
   readonly stores: Stores;
   readonly hasher: PasswordHasher;
   /** Common, breached and context-specific passwords are refused here. */

@@ -1,6 +1,6 @@
 import type { PasswordContext } from "../crypto/password-policy.js";
-import { checkPasswordLength, normalizePassword } from "../crypto/password-rules.js";
 import { AuthError, fieldError } from "../errors.js";
+import { checkPasswordLength, normalizePassword } from "../rules/password.js";
 import type { Deps } from "./deps.js";
 import { normalizeEmail, type RuleResult } from "./input-rules.js";
 

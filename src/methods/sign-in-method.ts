@@ -1,7 +1,7 @@
-import type { Deps, SignInGate } from "../domain/deps.js";
+import type { SignInGate } from "../domain/deps.js";
 import type { ErrorSpec } from "../errors.js";
 import type { OperationEntry } from "../http/openapi-operations.js";
-import type { App } from "../http/types.js";
+import type { App, AppDeps } from "../http/types.js";
 import type { MethodMessages } from "../i18n/translate.js";
 import type { PageEnv } from "../pages/context.js";
 
@@ -14,7 +14,7 @@ export interface SignInMethod {
   /** Names the method in logs and documentation. */
   readonly id: string;
   /** Registers its API routes in the API's scope (security headers, CORS, OpenAPI). */
-  readonly routes?: (app: App, deps: Deps) => void;
+  readonly routes?: (app: App, deps: AppDeps) => void;
   /** The OpenAPI line of each of its routes, keyed "METHOD /path" (http/openapi-operations.ts). */
   readonly operations?: Readonly<Record<string, OperationEntry>>;
   /** Its own error codes, in the one envelope and README reference like every other. */

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from "fastify";
 import type { Config } from "../config/config.js";
-import type { Deps } from "../domain/deps.js";
+import type { AppDeps } from "../http/types.js";
 import { DEFAULT_LOCALE, type Locale, negotiateLocale, parseLocaleTag } from "../i18n/locales.js";
 import { type Translate, translator } from "../i18n/translate.js";
 import type { PageAssets } from "./assets.js";
@@ -20,7 +20,7 @@ export interface PageContext {
 }
 
 export interface PageEnv {
-  deps: Deps;
+  deps: AppDeps;
   assets: PageAssets;
 }
 

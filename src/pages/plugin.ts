@@ -1,8 +1,7 @@
 import type { FastifyError } from "fastify";
-import type { Deps } from "../domain/deps.js";
 import { AuthError } from "../errors.js";
 import { addSecurityHeaders } from "../http/security-headers.js";
-import type { App } from "../http/types.js";
+import type { App, AppDeps } from "../http/types.js";
 import type { SignInMethod } from "../methods/sign-in-method.js";
 import { ASSET_CACHE_CONTROL, loadPageAssets } from "./assets.js";
 import { href, type PageEnv, pageContext } from "./context.js";
@@ -19,7 +18,7 @@ import { messagePage } from "./templates/message.js";
  * forbids everything), a urlencoded body parser that the JSON API never sees, the
  * same-origin rule for forms, and errors drawn as pages instead of JSON.
  */
-export function registerPages(app: App, deps: Deps, methods: readonly SignInMethod[]): void {
+export function registerPages(app: App, deps: AppDeps, methods: readonly SignInMethod[]): void {
   app.register(async (pages) => {
     const { config } = deps;
     const assets = await loadPageAssets(config);

@@ -8,7 +8,7 @@ import {
   normalizePassword,
   PASSWORD_MAX_LENGTH,
   passwordLength,
-} from "../../src/crypto/password-rules.js";
+} from "../../src/rules/password.js";
 
 // OWASP Password Storage Cheat Sheet, argon2id: m=19456 KiB, t=2, p=1. The real thing, here.
 const PRODUCTION = { memoryKib: 19456, iterations: 2 };

@@ -1,4 +1,3 @@
-import type { Deps } from "../../domain/deps.js";
 import { resendVerificationCode, verifyEmail } from "../../domain/email-verification.js";
 import { toPublicUser } from "../../domain/public-user.js";
 import { registerUser } from "../../domain/registration.js";
@@ -6,7 +5,7 @@ import { negotiateLocale } from "../../i18n/locales.js";
 import { clientContext } from "../client-context.js";
 import { ok } from "../envelope.js";
 import { tokenBody } from "../token-reply.js";
-import type { App } from "../types.js";
+import type { App, AppDeps } from "../types.js";
 import { withAliases } from "./aliases.js";
 import {
   AcceptedReply,
@@ -18,7 +17,7 @@ import {
   VerifyEmailBody,
 } from "./registration.schemas.js";
 
-export function registerRegistrationRoutes(app: App, deps: Deps): void {
+export function registerRegistrationRoutes(app: App, deps: AppDeps): void {
   for (const [url, variant] of withAliases(
     "/auth/register",
     ["registration"],

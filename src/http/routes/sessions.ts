@@ -1,5 +1,4 @@
 import { listSessions, logoutEverywhere, revokeSession } from "../../domain/account.js";
-import type { Deps } from "../../domain/deps.js";
 import { logout, refreshSession } from "../../domain/refresh.js";
 import { clientContext } from "../client-context.js";
 import { clearSessionCookies, REFRESH_COOKIE } from "../cookies.js";
@@ -7,10 +6,10 @@ import { ErrorBody, ok, SIGNED_IN } from "../envelope.js";
 import { authenticate, presentedAccessToken, requireAuth } from "../plugins/authenticate.js";
 import { tokenReply } from "../token-reply.js";
 import { TokenReply } from "../token-schemas.js";
-import type { App } from "../types.js";
+import type { App, AppDeps } from "../types.js";
 import { MessageReply, RefreshBody, SessionParams, SessionsReply } from "./sessions.schemas.js";
 
-export function registerSessionRoutes(app: App, deps: Deps): void {
+export function registerSessionRoutes(app: App, deps: AppDeps): void {
   const signedIn = authenticate(deps);
 
   app.post(

@@ -1,12 +1,11 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { Deps } from "../../domain/deps.js";
 import { fieldError } from "../../errors.js";
 import { clientContext } from "../../http/client-context.js";
 import { ok } from "../../http/envelope.js";
 import { DEPRECATED_ALIAS } from "../../http/routes/aliases.js";
 import { signInReply } from "../../http/token-reply.js";
 import { SignInReply } from "../../http/token-schemas.js";
-import type { App } from "../../http/types.js";
+import type { App, AppDeps } from "../../http/types.js";
 import { type ResetPasswordInput, requestPasswordReset, resetPassword } from "./recovery.js";
 import {
   AcceptedReply,
@@ -21,7 +20,7 @@ import {
 const FORGOT_ANSWER =
   "If that address has an account, we have sent instructions to reset its password.";
 
-export function registerRecoveryRoutes(app: App, deps: Deps): void {
+export function registerRecoveryRoutes(app: App, deps: AppDeps): void {
   const forgot = async (
     request: FastifyRequest,
     reply: FastifyReply,

@@ -1,13 +1,12 @@
-import type { Deps } from "../../domain/deps.js";
 import { clientContext } from "../../http/client-context.js";
 import { withAliases } from "../../http/routes/aliases.js";
 import { signInReply } from "../../http/token-reply.js";
 import { ErrorBody, SignInReply } from "../../http/token-schemas.js";
-import type { App } from "../../http/types.js";
+import type { App, AppDeps } from "../../http/types.js";
 import { login } from "./login.js";
 import { LoginBody } from "./schemas.js";
 
-export function registerLoginRoutes(app: App, deps: Deps): void {
+export function registerLoginRoutes(app: App, deps: AppDeps): void {
   for (const [url, variant] of withAliases("/auth/login", ["sessions"], ["/login"])) {
     app.post(
       url,

@@ -1,0 +1,52 @@
+import type { EnvVar, Parsed } from "../env-var.js";
+import { durationOf, FALSE, fail, ok, parseBoolean, quote, TRUE } from "../parsers.js";
+
+function parseTrustProxy(raw: string): Parsed<boolean | number | string[]> {
+  const word = raw.trim().toLowerCase();
+  // Digits are a hop count before they are a boolean: "1" means one proxy, not trust-all.
+  if (/^[0-9]{1,2}$/.test(word)) return Number(word) === 0 ? ok(false) : ok(Number(word));
+  if (TRUE.includes(word)) return ok(true);
+  if (FALSE.includes(word)) return ok(false);
+  const entries = raw.split(",").map((entry) => entry.trim());
+  if (entries.every((entry) => /^[0-9a-f.:]+(?:\/[0-9]{1,3})?$/i.test(entry))) return ok(entries);
+  return fail(
+    `${quote(raw)} is not true, false, a hop count, or a comma-separated list of proxy addresses`,
+  );
+}
+
+function parseOrigins(raw: string): Parsed<string[]> {
+  const origins: string[] = [];
+  for (const entry of raw
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean)) {
+    const url = URL.canParse(entry) ? new URL(entry) : undefined;
+    if (
+      !url ||
+      (url.protocol !== "http:" && url.protocol !== "https:") ||
+      url.origin !== entry.replace(/\/$/, "")
+    ) {
+      return fail(`${quote(entry)} is not an origin like https://app.example.com`);
+    }
+    origins.push(url.origin);
+  }
+  return ok(origins);
+}
+
+// A table reads best as one: name, aliases, key and default on the first line of each entry.
+// biome-ignore format: aligned table
+export const SECURITY_VARS = [
+  { name: "COOKIE_SECURE", aliases: [], key: "cookieSecure", group: "security", default: "true", fallback: "true",
+    description: "false only for plain-http local development.",
+    parse: parseBoolean },
+  { name: "TRUST_PROXY", aliases: [], key: "trustProxy", group: "security", default: "false", fallback: "false",
+    description: "Take the client IP from X-Forwarded-For: the number of proxies in front (e.g. 1), or their addresses/CIDRs; the address they appended is used. `true` trusts every entry, so a client picks its own IP: unsafe unless the proxy overwrites the header.",
+    parse: parseTrustProxy },
+  { name: "CORS_ORIGINS", aliases: [], key: "corsOrigins", group: "security", default: "unset: same origin only",
+    description: "Comma-separated origins allowed to call the API from a browser, with cookies.",
+    parse: parseOrigins },
+  // OWASP Logging Cheat Sheet leaves retention to policy; 90 days covers a quarter's review.
+  { name: "AUDIT_RETENTION", aliases: [], key: "auditRetention", group: "security", default: "90d", fallback: "90d",
+    description: "How long audit events are kept.",
+    parse: durationOf({ allowZero: false }) },
+] as const satisfies readonly EnvVar[];
