@@ -1,6 +1,6 @@
 import type { Config } from "../config/config.js";
 import type { AccessTokens } from "../crypto/access-tokens.js";
-import type { PasswordHasher } from "../crypto/password.js";
+import type { LimitedHasher } from "../crypto/hash-queue.js";
 import type { PasswordPolicy } from "../crypto/password-policy.js";
 import type { RateLimits } from "../limits/rate-limits.js";
 import type { Mailer } from "../mail/mailer.js";
@@ -11,7 +11,7 @@ import type { AuditLog } from "./audit.js";
 export interface Deps {
   readonly config: Config;
   readonly stores: Stores;
-  readonly hasher: PasswordHasher;
+  readonly hasher: LimitedHasher;
   /** Common, breached and context-specific passwords are refused here. */
   readonly passwords: PasswordPolicy;
   readonly tokens: AccessTokens;

@@ -47,7 +47,7 @@ export async function registerUser(
   const locale = input.locale === undefined ? undefined : validLocale(input.locale);
   const password = await acceptablePassword(deps, input.password, { email, name, username });
 
-  deps.hasher.admit?.();
+  deps.hasher.admit();
   // Hash before looking the email up, so a taken email costs the same as a new one.
   const passwordHash = await deps.hasher.hash(password);
   const now = deps.clock();
