@@ -6,9 +6,9 @@ import { setPriority } from "node:os";
  * How much lower than the event loop every other thread of the process runs (nice 0 ->
  * 10: CFS then gives a runnable nice-0 thread about 9× the weight). Password hashes run
  * on libuv's pool; with one hashing thread per core the event loop otherwise queued for a
- * core behind them, and every request waited: in the bench's mixed scenario (logins
- * saturating both cores) /auth/me's median went 2-3 -> 1 ms and p90 7 -> 5 ms, logins
- * unchanged (BENCHMARKS.md).
+ * core behind them, and every request waited. Lowered, they get what the event loop
+ * leaves: cheap requests answer sooner while logins keep their rate (BENCHMARKS.md,
+ * "What changed", item 2).
  */
 export const BACKGROUND_NICE = 10;
 
