@@ -86,7 +86,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       (error) => logger.warn({ err: error }, "account gauges could not be read"),
     );
     // The metrics wrapper is innermost: it times the hash itself, not the wait for a slot
-    // (that shows in the request duration), and a shed request records no hash.
+    // (that shows in the request duration), and a shed request records no hash. The types hold
+    // the order: Deps.hasher needs the admit() that only limitHashing's result has.
     const hasher = limitHashing(
       instrumentHasher(
         options.hasher ??

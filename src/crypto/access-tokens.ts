@@ -1,49 +1,25 @@
-import { createHmac, KeyObject, sign as signWith } from "node:crypto";
-import type { CryptoKey, JWTHeaderParameters, JWTPayload } from "jose";
 import { jwtVerify } from "jose";
+import type { UserRole } from "../domain/vocabulary.js";
 import {
-  AALS,
-  type Aal,
-  AUTH_METHODS,
-  type AuthMethod,
-  isOneOf,
-  type UserRole,
-} from "../domain/vocabulary.js";
-import { EDDSA, type KeyRing, type PublicJwks } from "./key-ring.js";
-import { randomId } from "./random.js";
+  type AccessClaims,
+  type Assurance,
+  buildClaims,
+  CLAIM_NAMES,
+  type IssuerClaims,
+  readClaims,
+  type SessionClaims,
+} from "./access-claims.js";
+import type { KeyRing } from "./key-ring.js";
+import { hmacMode, ringMode, UnknownKidError } from "./token-signers.js";
 
-export type { Aal, AuthMethod };
+// Where the storage, domain and HTTP layers have always found these types.
+export type { Aal, AuthMethod } from "../domain/vocabulary.js";
+export { LATCHKEY_CLIENT_ID } from "./access-claims.js";
+export type { AccessClaims, Assurance };
 export type Role = UserRole;
 
-/** The application a token is issued to: Latchkey's own API and pages. */
-export const LATCHKEY_CLIENT_ID = "latchkey";
-
-/** What a session asserts about how its user was proven; carried through every refresh. */
-export interface Assurance {
-  aal: Aal;
-  amr: AuthMethod[];
-}
-
-export interface AccessClaims extends Assurance {
-  sub: string;
-  email: string;
-  role: Role;
-  /** Session family id: the refresh-token family this access token was issued from. */
-  sid: string;
-  jti: string;
-  iat: number;
-  exp: number;
-  iss: string;
-  /** RFC 9068 §2.2: one audience as a string, several as an array (ACCESS_TOKEN_AUDIENCE). */
-  aud: string | string[];
-  client_id: string;
-}
-
 export interface AccessTokens {
-  sign(
-    claims: { sub: string; email: string; role: Role; sid: string } & Assurance,
-    nowSeconds: number,
-  ): Promise<{ token: string; expiresIn: number }>;
+  sign(claims: SessionClaims, nowSeconds: number): Promise<{ token: string; expiresIn: number }>;
   /** Null for anything not a valid, unexpired access token of ours — never throws. */
   verify(token: string, nowSeconds: number): Promise<AccessClaims | null>;
   /** The public JWKS document, built once per key change (not per request). */
@@ -68,11 +44,6 @@ export interface AccessTokensOptions {
 
 /** RFC 9068 §2.1: access tokens say what they are, so an ID token or any other JWT is refused. */
 const ACCESS_TYP = "at+jwt";
-const HS256 = "HS256";
-/** One secret, one key: the kid only has to be present and stable. */
-const HS256_KID = "hs256";
-/** RFC 7518 §3.2: an HS256 key must be at least as long as the hash output, 256 bits. */
-const MIN_SECRET_BYTES = 32;
 /** Ours are well under 1 KiB; anything far larger is refused before any parsing or crypto. */
 const MAX_TOKEN_CHARS = 8192;
 /**
@@ -81,24 +52,16 @@ const MAX_TOKEN_CHARS = 8192;
  * the rest of a GET /auth/me (BENCHMARKS.md). About 1 KiB each: 4,096 cost ~4 MiB at most.
  */
 const VERIFIED_CACHE_SIZE = 4096;
-const REQUIRED_CLAIMS = ["iss", "sub", "aud", "iat", "exp", "jti"];
-
-interface Mode {
-  alg: string;
-  /** Changes whenever the verifying keys do: a remembered verification is only good for it. */
-  keyState(): object;
-  /** The current signing key: its kid, and a synchronous signature with it. */
-  signer(): { kid: string; sign(input: Buffer): Buffer };
-  /** Throws for an unknown kid; jwtVerify turns that into a rejection. */
-  verifyingKey(header: JWTHeaderParameters): CryptoKey | Uint8Array;
-  jwks(): PublicJwks;
-}
 
 export function createAccessTokens(opts: AccessTokensOptions): AccessTokens {
   const mode = opts.jwtSecret !== undefined ? hmacMode(opts.jwtSecret) : ringMode(opts.keyRing);
   const { issuer, ttlSeconds } = opts;
   if (opts.audience.length === 0) throw new Error("access tokens need at least one audience");
-  const audience = opts.audience.length === 1 ? (opts.audience[0] as string) : [...opts.audience];
+  const issued: IssuerClaims = {
+    issuer,
+    audience: opts.audience.length === 1 ? (opts.audience[0] as string) : [...opts.audience],
+    ttlSeconds,
+  };
   // Least recently used first: a Map keeps insertion order, and a hit is re-inserted.
   const verified = new Map<string, { claims: AccessClaims; keyState: object }>();
   const verifyOptions = {
@@ -107,28 +70,16 @@ export function createAccessTokens(opts: AccessTokensOptions): AccessTokens {
     issuer,
     audience: [...opts.audience],
     typ: ACCESS_TYP,
-    requiredClaims: REQUIRED_CLAIMS,
+    requiredClaims: CLAIM_NAMES,
   };
 
   return {
     async sign(claims, nowSeconds) {
       // Built by hand and signed with node:crypto on this thread: jose's WebCrypto sign goes
-      // through the thread pool and cost 3× the CPU of a synchronous Ed25519 sign (~0.04 ms).
-      // jose still checks every token we verify, ours included (test/unit/access-tokens).
-      const payload = encodeSegment({
-        email: claims.email,
-        role: claims.role,
-        sid: claims.sid,
-        sub: claims.sub,
-        iss: issuer,
-        aud: audience,
-        client_id: LATCHKEY_CLIENT_ID,
-        aal: claims.aal,
-        amr: claims.amr,
-        iat: nowSeconds,
-        exp: nowSeconds + ttlSeconds,
-        jti: randomId(),
-      });
+      // through the thread pool and costs several times the CPU of a synchronous Ed25519
+      // sign (BENCHMARKS.md). jose still checks every token we verify, ours included
+      // (test/unit/access-tokens).
+      const payload = encodeSegment(buildClaims(claims, issued, nowSeconds));
       const signer = mode.signer();
       const input = `${encodeSegment({ alg: mode.alg, typ: ACCESS_TYP, kid: signer.kid })}.${payload}`;
       const signature = signer.sign(Buffer.from(input)).toString("base64url");
@@ -171,7 +122,7 @@ export function createAccessTokens(opts: AccessTokensOptions): AccessTokens {
         ...verifyOptions,
         currentDate: new Date(nowSeconds * 1000),
       });
-      return toClaims(payload);
+      return readClaims(payload);
     };
     try {
       return await attempt();
@@ -186,69 +137,9 @@ export function createAccessTokens(opts: AccessTokensOptions): AccessTokens {
   }
 }
 
-function hmacMode(secret: string): Mode {
-  const key = new TextEncoder().encode(secret);
-  if (key.byteLength < MIN_SECRET_BYTES) {
-    throw new Error(`JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes (RFC 7518 §3.2)`);
-  }
-  // A shared secret is never published.
-  const empty: PublicJwks = Object.freeze({ keys: [] });
-  return {
-    alg: HS256,
-    keyState: () => empty,
-    signer: () => ({
-      kid: HS256_KID,
-      sign: (input) => createHmac("sha256", key).update(input).digest(),
-    }),
-    verifyingKey(header) {
-      if (header.kid !== HS256_KID) throw new Error("unknown kid");
-      return key;
-    },
-    jwks: () => empty,
-  };
-}
-
-function ringMode(ring: KeyRing | undefined): Mode {
-  if (!ring) throw new Error("createAccessTokens needs a jwtSecret or a keyRing");
-  return {
-    alg: EDDSA,
-    // The ring builds a new JWKS object whenever it loads keys, and only then.
-    keyState: () => ring.jwks(),
-    signer() {
-      const { kid, privateKey } = ring.current();
-      const key = keyObjectOf(privateKey);
-      // Ed25519 takes no digest: the algorithm is the key's (RFC 8037 §3.1).
-      return { kid, sign: (input) => signWith(null, input, key) };
-    },
-    verifyingKey(header) {
-      const key = header.kid === undefined ? null : ring.publicKey(header.kid);
-      if (!key) throw new UnknownKidError();
-      return key;
-    },
-    jwks: () => ring.jwks(),
-  };
-}
-
-/** node:crypto's handle of a WebCrypto key, made once per key. */
-const keyObjects = new WeakMap<CryptoKey, KeyObject>();
-function keyObjectOf(key: CryptoKey): KeyObject {
-  let object = keyObjects.get(key);
-  if (!object) {
-    object = KeyObject.from(key as Parameters<typeof KeyObject.from>[0]);
-    keyObjects.set(key, object);
-  }
-  return object;
-}
-
 /** One JWS segment: base64url of the JSON (RFC 7515 §7.1). */
 function encodeSegment(value: object): string {
   return Buffer.from(JSON.stringify(value)).toString("base64url");
-}
-
-class UnknownKidError extends Error {
-  constructor() {
-    super("unknown kid");
-  }
 }
 
 /**
@@ -260,54 +151,4 @@ class UnknownKidError extends Error {
 function hasCanonicalSignature(token: string): boolean {
   const signature = token.slice(token.lastIndexOf(".") + 1);
   return Buffer.from(signature, "base64url").toString("base64url") === signature;
-}
-
-function isAssurance(aal: unknown, amr: unknown): aal is Aal {
-  return (
-    isOneOf(AALS, aal) &&
-    Array.isArray(amr) &&
-    amr.length > 0 &&
-    amr.every((method) => isOneOf(AUTH_METHODS, method))
-  );
-}
-
-function isAudience(aud: unknown): aud is string | string[] {
-  return (
-    typeof aud === "string" ||
-    (Array.isArray(aud) && aud.every((entry) => typeof entry === "string"))
-  );
-}
-
-/** The signature proves we wrote it; this proves it has the shape we write. */
-function toClaims(payload: JWTPayload): AccessClaims | null {
-  const { sub, email, role, sid, jti, iat, exp, iss, aud, client_id, aal, amr } = payload;
-  if (
-    !isAssurance(aal, amr) ||
-    !isAudience(aud) ||
-    typeof client_id !== "string" ||
-    typeof sub !== "string" ||
-    typeof email !== "string" ||
-    (role !== "user" && role !== "admin") ||
-    typeof sid !== "string" ||
-    typeof jti !== "string" ||
-    typeof iat !== "number" ||
-    typeof exp !== "number" ||
-    typeof iss !== "string"
-  ) {
-    return null;
-  }
-  return {
-    sub,
-    email,
-    role,
-    sid,
-    jti,
-    iat,
-    exp,
-    iss,
-    aud,
-    client_id,
-    aal,
-    amr: amr as AuthMethod[],
-  };
 }

@@ -8,6 +8,19 @@ export interface HashLimits {
   maxQueue: number;
 }
 
+/**
+ * A hasher behind the queue below: the only kind that can refuse work. Deps.hasher requires
+ * this type, so wiring that forgets the limit, or wraps it inside another decorator (which
+ * would drop `admit`), does not compile.
+ */
+export interface LimitedHasher extends PasswordHasher {
+  /**
+   * Throws UNAVAILABLE when a hash asked for now would be refused, so a request is shed
+   * before it does other work (a database lookup) for nothing.
+   */
+  admit(): void;
+}
+
 /** Seconds a refused client is told to wait: the queue drains in well under a second. */
 const RETRY_AFTER_SECONDS = 1;
 
@@ -18,7 +31,7 @@ const RETRY_AFTER_SECONDS = 1;
  * `concurrency` hashes reach the pool, at most `maxQueue` wait in FIFO order, and past
  * that the request is shed at once (503 + Retry-After) instead of timing out later.
  */
-export function limitHashing(hasher: PasswordHasher, options: HashLimits): PasswordHasher {
+export function limitHashing(hasher: PasswordHasher, options: HashLimits): LimitedHasher {
   const { concurrency, maxQueue } = options;
   if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
     throw new RangeError(

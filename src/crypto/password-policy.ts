@@ -18,10 +18,10 @@ let commonPasswords: CommonPasswords | undefined;
 
 /**
  * Built once, when the first policy is created (at start). One sorted string and an index
- * of offsets take under 1 MiB of heap, where the imported package plus a Set of its strings
- * kept 3.5 MiB. The package is read with require() and dropped from require's cache at once,
- * so its arrays and their 49,000 strings are garbage-collected: a static import would keep
- * that module, and everything it exports, alive for the whole process.
+ * of offsets take a fraction of the heap that the imported package plus a Set of its strings
+ * kept (BENCHMARKS.md, "Memory (RSS)"). The package is read with require() and dropped from
+ * require's cache at once, so its arrays and their 49,000 strings are garbage-collected: a
+ * static import would keep that module, and everything it exports, alive for the whole process.
  */
 function loadCommonPasswords(): CommonPasswords {
   const require = createRequire(import.meta.url);
@@ -88,7 +88,7 @@ export interface PasswordPolicyOptions {
 const MIN_CONTEXT_WORD = 4;
 
 export function createPasswordPolicy(options: PasswordPolicyOptions = {}): PasswordPolicy {
-  // At start rather than during the first sign-up's request: building takes ~50 ms.
+  // At start rather than during the first sign-up's request, which would wait for the build.
   commonPasswords ??= loadCommonPasswords();
   return {
     async check(password, context) {

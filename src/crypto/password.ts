@@ -9,12 +9,6 @@ export interface PasswordHasher {
   verify(hash: string, password: string): Promise<{ ok: boolean; needsRehash: boolean }>;
   /** Burn the same work as a real verify, for unknown accounts (timing). */
   verifyDummy(password: string): Promise<void>;
-  /**
-   * Throws UNAVAILABLE when a hash asked for now would be refused (see hash-queue.ts), so a
-   * request is shed before it does other work (a database lookup) for nothing. Optional:
-   * only a limited hasher refuses.
-   */
-  admit?(): void;
 }
 
 export interface PasswordHashParams {

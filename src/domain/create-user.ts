@@ -54,7 +54,7 @@ export async function acceptNewUser(
     fields.password,
   );
   // Shed load before hashing when the hashing queue is full (503 + Retry-After).
-  deps.hasher.admit?.();
+  deps.hasher.admit();
   const passwordHash = await deps.hasher.hash(password);
   return { email, name, username, locale, passwordHash };
 }

@@ -1,6 +1,6 @@
 import type { DomainConfig } from "../config/config.js";
 import type { AccessTokens } from "../crypto/access-tokens.js";
-import type { PasswordHasher } from "../crypto/password.js";
+import type { LimitedHasher } from "../crypto/hash-queue.js";
 import type { PasswordPolicy } from "../crypto/password-policy.js";
 import type { RateLimits } from "../limits/rate-limits.js";
 import type { Mailer } from "../mail/mailer.js";
@@ -13,7 +13,7 @@ import type { SignInChallenge } from "./sign-in/challenge.js";
 export interface Deps {
   readonly config: DomainConfig;
   readonly stores: Stores;
-  readonly hasher: PasswordHasher;
+  readonly hasher: LimitedHasher;
   /** Common, breached and context-specific passwords are refused here. */
   readonly passwords: PasswordPolicy;
   readonly tokens: AccessTokens;

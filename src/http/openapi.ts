@@ -135,9 +135,8 @@ const NOT_COPIED = new Set([
 
 /**
  * The reference page (/docs, /docs/, /docs/js/scalar.js) is @scalar/fastify-api-reference's,
- * but that package holds its 4 MB browser bundle as a string from the moment it is imported:
- * about 18 MiB of heap and 23 MiB of resident memory in every server, for a page few servers
- * ever show. So it is imported on the first request under /docs, registered on a small
+ * but that package holds its browser bundle as a string from the moment it is imported:
+ * memory in every server (BENCHMARKS.md, "Memory (RSS)"), for a page few servers ever show. So it is imported on the first request under /docs, registered on a small
  * Fastify instance of its own, and each request under /docs is handed to that instance. The
  * answers are the plugin's (status, headers, body); what it does not serve is this app's 404.
  */

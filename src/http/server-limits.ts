@@ -4,8 +4,9 @@ import { AuthError } from "../errors.js";
 
 /**
  * What a request may cost before any route runs. A body is read and parsed on the event
- * loop, so its size and shape bound how long one request can stall every other: a 1 MB
- * body of nested arrays took 165-325 ms to refuse (issue 13).
+ * loop, so its size and shape bound how long one request can stall every other: a large
+ * body of nested arrays stalled the whole server while it was parsed (issue 13;
+ * BENCHMARKS.md, "Hardening").
  */
 
 /**

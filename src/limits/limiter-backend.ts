@@ -150,7 +150,7 @@ async function createRedisFactory(
   url: string,
   report: (error: Error) => void,
 ): Promise<LimiterFactory> {
-  // Imported here, not at the top: only a REDIS_URL needs it (~1 MiB of heap otherwise).
+  // Imported here, not at the top: only a REDIS_URL needs it, and it costs heap otherwise.
   const { Redis } = await import("ioredis");
   const client = new Redis(url, {
     // Without a queue, commands fail at once while Redis is away and the insurance limiter

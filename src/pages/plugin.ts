@@ -24,6 +24,8 @@ export function registerPages(app: App, deps: AppDeps, methods: readonly SignInM
     const assets = await loadPageAssets(config);
     const env: PageEnv = { deps, assets };
     const logoOrigin = config.brandLogoUrl ? new URL(config.brandLogoUrl).origin : undefined;
+    // helmet's headers (security-headers.ts), worked out once; the CSP and Referrer-Policy
+    // are the pages' own, the rest as the API's.
     addSecurityHeaders(pages, {
       contentSecurityPolicy: {
         useDefaults: false,

@@ -6,8 +6,9 @@ import { setPriority } from "node:os";
  * How much lower than the event loop every other thread of the process runs (nice 0 ->
  * 10: CFS then gives a runnable nice-0 thread about 9× the weight). Password hashes run
  * on libuv's pool; with one hashing thread per core the event loop otherwise queued for a
- * core behind them, and every request waited. Lowered, requests no longer wait behind
- * hashes and logins keep their pace (BENCHMARKS.md). LOWER_BACKGROUND_THREADS=false skips it.
+ * core behind them, and every request waited. Lowered, they get what the event loop
+ * leaves: cheap requests answer sooner while logins keep their rate (BENCHMARKS.md,
+ * "What changed", item 2). LOWER_BACKGROUND_THREADS=false skips it.
  */
 export const BACKGROUND_NICE = 10;
 

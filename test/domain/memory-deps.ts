@@ -1,6 +1,6 @@
 import { loadConfig } from "../../src/config/load-config.js";
 import { createAccessTokens } from "../../src/crypto/access-tokens.js";
-import type { PasswordHasher } from "../../src/crypto/password.js";
+import type { LimitedHasher } from "../../src/crypto/hash-queue.js";
 import { createPasswordPolicy } from "../../src/crypto/password-policy.js";
 import type { AuditInput } from "../../src/domain/audit.js";
 import type { Deps, SignInGate } from "../../src/domain/deps.js";
@@ -114,7 +114,7 @@ export function userWith(fields: Partial<UserRecord> & { password?: string }): U
 }
 
 /** Not a hash: the rules under test are about what happens after one, not the hash. */
-const plainHasher: PasswordHasher = {
+const plainHasher: LimitedHasher = {
   hash: async (password) => `plain:${password}`,
   verify: async (hash, password) => ({ ok: hash === `plain:${password}`, needsRehash: false }),
   verifyDummy: async () => {},

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { type LimitedHasher, limitHashing } from "../../src/crypto/hash-queue.js";
 import type { PasswordHasher } from "../../src/crypto/password.js";
 import type { AuditInput } from "../../src/domain/audit.js";
 import { AuthError } from "../../src/errors.js";
@@ -46,6 +47,23 @@ describe("instrumentHasher", () => {
     expect(
       await sampleValue(metrics, 'latchkey_password_hash_duration_seconds_count{op="hash"}'),
     ).toBe(1);
+  });
+
+  // Checked by `tsc --noEmit`, not at run time: the limit must be the outer wrapper, since
+  // only a LimitedHasher has the admit() that Deps.hasher requires for load shedding.
+  it("cannot wrap a limited hasher: the swapped order loses admit() and does not compile", () => {
+    const limits = { concurrency: 1, maxQueue: 0 };
+    const rightOrder: LimitedHasher = limitHashing(
+      instrumentHasher(fakeHasher, createMetrics()),
+      limits,
+    );
+    // @ts-expect-error instrumentHasher returns a plain PasswordHasher, which has no admit()
+    const swapped: LimitedHasher = instrumentHasher(
+      limitHashing(fakeHasher, limits),
+      createMetrics(),
+    );
+    expect(typeof rightOrder.admit).toBe("function");
+    expect("admit" in swapped).toBe(false);
   });
 });
 

@@ -107,16 +107,16 @@ describe("limitHashing", () => {
   it("admit() refuses exactly when a hash asked for now would be shed", async () => {
     const gated = gatedHasher();
     const limited = limitHashing(gated.hasher, { concurrency: 1, maxQueue: 1 });
-    expect(() => limited.admit?.()).not.toThrow();
+    expect(() => limited.admit()).not.toThrow();
     const running = limited.hash("1");
-    expect(() => limited.admit?.()).not.toThrow();
+    expect(() => limited.admit()).not.toThrow();
     const queued = limited.hash("2");
-    expect(() => limited.admit?.()).toThrow(
+    expect(() => limited.admit()).toThrow(
       expect.objectContaining({ code: "UNAVAILABLE", retryAfter: 1 }),
     );
     await settle();
     await gated.finishOne();
-    expect(() => limited.admit?.()).not.toThrow();
+    expect(() => limited.admit()).not.toThrow();
     await gated.finishOne();
     await Promise.all([running, queued]);
   });

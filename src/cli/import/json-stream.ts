@@ -9,6 +9,19 @@
  * - concatenated multi-line objects (`mongoexport --pretty` without --jsonArray).
  */
 
+import {
+  BOM,
+  CARRIAGE_RETURN,
+  CLOSE_BRACKET,
+  COMMA,
+  isBlank,
+  NEWLINE,
+  ObjectScanner,
+  OPEN_BRACE,
+  OPEN_BRACKET,
+} from "./object-scanner.js";
+import { RecordText } from "./record-text.js";
+
 export type SplitItem =
   /** One top-level object's text, and the line it starts on (1-based). */
   | { kind: "record"; line: number; text: string }
@@ -21,17 +34,6 @@ export type Layout = "array" | "lines" | "objects";
 
 /** Far above any user document; past it the record is reported instead of buffered. */
 export const DEFAULT_MAX_RECORD_CHARS = 1024 * 1024;
-
-const NEWLINE = 10;
-const CARRIAGE_RETURN = 13;
-const QUOTE = 34;
-const BACKSLASH = 92;
-const OPEN_BRACE = 123;
-const CLOSE_BRACE = 125;
-const OPEN_BRACKET = 91;
-const CLOSE_BRACKET = 93;
-const COMMA = 44;
-const BOM = 0xfeff;
 
 type Collecting =
   /** Between records. */
@@ -47,20 +49,17 @@ export class RecordSplitter {
   private layout: Layout | undefined;
   private line = 1;
   private collecting: Collecting = "nothing";
-  private parts: string[] = [];
-  private size = 0;
-  /** Past the size limit: still tracking structure, no longer keeping the text. */
-  private overflowed = false;
+  private readonly record: RecordText;
+  private readonly scanner = new ObjectScanner();
   private startLine = 1;
-  private depth = 0;
-  private inString = false;
-  private escaped = false;
   private spansLines = false;
   private arrayOpened = false;
   private arrayClosed = false;
   private items: SplitItem[] = [];
 
-  constructor(private readonly maxChars = DEFAULT_MAX_RECORD_CHARS) {}
+  constructor(private readonly maxChars = DEFAULT_MAX_RECORD_CHARS) {
+    this.record = new RecordText(maxChars);
+  }
 
   /** The layout, once the first non-blank character has told it. */
   get detectedLayout(): Layout | undefined {
@@ -80,7 +79,7 @@ export class RecordSplitter {
             i = length;
             break;
           }
-          this.keep(chunk, segmentStart, end);
+          this.record.keep(chunk, segmentStart, end);
           this.emitLine();
           this.line++;
           i = end + 1;
@@ -89,21 +88,10 @@ export class RecordSplitter {
           break;
         }
         case "object": {
-          if (this.inString) {
-            if (this.escaped) this.escaped = false;
-            else if (code === BACKSLASH) this.escaped = true;
-            else if (code === QUOTE) this.inString = false;
-          } else if (code === QUOTE) {
-            this.inString = true;
-          } else if (code === OPEN_BRACE || code === OPEN_BRACKET) {
-            this.depth++;
-          } else if (code === CLOSE_BRACE || code === CLOSE_BRACKET) {
-            this.depth--;
-            if (this.depth === 0) {
-              this.keep(chunk, segmentStart, i + 1);
-              this.emitObject();
-              segmentStart = i + 1;
-            }
+          if (this.scanner.read(code)) {
+            this.record.keep(chunk, segmentStart, i + 1);
+            this.emitObject();
+            segmentStart = i + 1;
           }
           if (code === NEWLINE) {
             this.line++;
@@ -114,7 +102,7 @@ export class RecordSplitter {
         }
         case "junk": {
           if (code === NEWLINE || code === COMMA || code === OPEN_BRACE || code === CLOSE_BRACKET) {
-            this.keep(chunk, segmentStart, i);
+            this.record.keep(chunk, segmentStart, i);
             this.emitJunk();
             segmentStart = i;
             // The separator is read again as the start of what follows the junk.
@@ -143,7 +131,7 @@ export class RecordSplitter {
         }
       }
     }
-    if (this.collecting !== "nothing") this.keep(chunk, segmentStart, length);
+    if (this.collecting !== "nothing") this.record.keep(chunk, segmentStart, length);
     return this.drain();
   }
 
@@ -157,8 +145,8 @@ export class RecordSplitter {
         this.items.push({
           kind: "error",
           line: this.startLine,
-          text: this.text(),
-          message: this.overflowed
+          text: this.record.take(),
+          message: this.record.overflowed
             ? `the record starting here is larger than ${this.maxChars} characters and the file ends inside it (an unclosed string or bracket?)`
             : "the file ends inside this record",
         });
@@ -211,9 +199,7 @@ export class RecordSplitter {
     if (this.layout === "objects" && code === COMMA) return "consumed";
     if (code === OPEN_BRACE && !this.arrayClosed) {
       this.startCollecting("object");
-      this.depth = 0;
-      this.inString = false;
-      this.escaped = false;
+      this.scanner.reset();
       this.spansLines = false;
       // The brace itself is counted when the object loop reads it.
       return "begin";
@@ -224,36 +210,14 @@ export class RecordSplitter {
 
   private startCollecting(what: Collecting): void {
     this.collecting = what;
-    this.parts = [];
-    this.size = 0;
-    this.overflowed = false;
+    this.record.reset();
     this.startLine = this.line;
   }
 
-  /** Keeps chunk[from, to) of the current record, up to the size limit. */
-  private keep(chunk: string, from: number, to: number): void {
-    if (to <= from || this.overflowed) return;
-    const room = this.maxChars - this.size;
-    if (to - from > room) {
-      if (room > 0) this.parts.push(chunk.slice(from, from + room));
-      this.size = this.maxChars;
-      this.overflowed = true;
-      return;
-    }
-    this.parts.push(chunk.slice(from, to));
-    this.size += to - from;
-  }
-
-  private text(): string {
-    const text = this.parts.length === 1 ? (this.parts[0] as string) : this.parts.join("");
-    this.parts = [];
-    return text;
-  }
-
   private emitLine(): void {
-    let text = this.text();
+    let text = this.record.take();
     if (text.charCodeAt(text.length - 1) === CARRIAGE_RETURN) text = text.slice(0, -1);
-    if (this.overflowed) {
+    if (this.record.overflowed) {
       this.items.push({
         kind: "error",
         line: this.startLine,
@@ -267,8 +231,8 @@ export class RecordSplitter {
   }
 
   private emitObject(): void {
-    const text = this.text();
-    if (this.overflowed) {
+    const text = this.record.take();
+    if (this.record.overflowed) {
       this.items.push({
         kind: "error",
         line: this.startLine,
@@ -285,13 +249,12 @@ export class RecordSplitter {
       if (this.layout === "lines") {
         // The rest of this line belongs to no record; anything but blanks there is reported.
         this.startCollecting("line");
-        this.parts = [];
       }
     }
   }
 
   private emitJunk(): void {
-    const text = this.text().trim();
+    const text = this.record.take().trim();
     this.collecting = "nothing";
     if (text === "") return;
     this.items.push({
@@ -309,10 +272,6 @@ export class RecordSplitter {
     this.items = [];
     return items;
   }
-}
-
-function isBlank(code: number): boolean {
-  return code === 32 || code === 9 || code === CARRIAGE_RETURN || code === NEWLINE || code === BOM;
 }
 
 /** Splits a whole stream of text chunks: `for await (const item of splitRecords(stream))`. */

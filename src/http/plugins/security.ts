@@ -12,6 +12,7 @@ const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
  * Content-Security-Policy forbids everything; pages that need more set their own.
  */
 export async function registerSecurity(app: FastifyInstance, config: Config): Promise<void> {
+  // helmet's headers (listed in security-headers.ts), worked out once here, not per request.
   addSecurityHeaders(app, {
     contentSecurityPolicy: {
       useDefaults: false,

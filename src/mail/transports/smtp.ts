@@ -12,7 +12,8 @@ const SOCKET_TIMEOUT_MS = 15_000;
  * SMTP delivery from a `smtp://user:pass@host:port` or `smtps://…` URL. One connection
  * per message (no pool): auth mail is rare next to the cost of hashing a password, and a
  * pooled connection would only sit idle between sign-ups. nodemailer is imported with the
- * first message, not at start: a server that sends no mail does without its ~2 MiB of heap.
+ * first message, not at start: a server that sends no mail does without its heap
+ * (BENCHMARKS.md, "Memory (RSS)").
  */
 export function createSmtpTransport(smtpUrl: string): MailTransport {
   const connect = lazily(async () => {

@@ -24,7 +24,7 @@ export async function login(
   await deps.limits.hit("login", { ip });
   await deps.limits.assertLoginAllowed(account, ip);
   // Shed load before any lookup when the hashing queue is full (503 + Retry-After).
-  deps.hasher.admit?.();
+  deps.hasher.admit();
   const user = email.ok ? await deps.stores.users.findByEmail(email.value) : null;
   const verified = await checkPassword(deps, user, password, input.password);
   // Status is told only after the password is proven (README, API reference): before that,
