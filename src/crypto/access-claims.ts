@@ -1,6 +1,7 @@
 import {
   AALS,
   type Aal,
+  type Assurance,
   AUTH_METHODS,
   type AuthMethod,
   isOneOf,
@@ -53,10 +54,9 @@ export type AccessClaims = {
 /** Every claim name: all of them must be present for a token to be ours. */
 export const CLAIM_NAMES = Object.keys(CLAIM_CHECKS) as (keyof AccessClaims)[];
 
-/** What a session asserts about how its user was proven; carried through every refresh. */
-export type Assurance = Pick<AccessClaims, "aal" | "amr">;
-
 /** The claims that come from the session: the domain supplies these when it signs. */
+export type { Assurance };
+
 export type SessionClaims = Pick<AccessClaims, "sub" | "email" | "role" | "sid"> & Assurance;
 
 /** The claims the issuer writes itself, the same for every token it signs. */

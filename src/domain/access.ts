@@ -1,6 +1,7 @@
-import type { AccessClaims, Assurance } from "../crypto/access-tokens.js";
+import type { AccessClaims } from "../crypto/access-tokens.js";
 import type { UserRecord } from "../storage/ports.js";
 import type { Deps } from "./deps.js";
+import type { Assurance } from "./vocabulary.js";
 
 /** A request's signed-in user: the token's claims, and the user and session as they are now. */
 export interface SignedIn {

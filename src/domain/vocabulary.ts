@@ -20,6 +20,12 @@ export type AuthMethod = (typeof AUTH_METHODS)[number];
 export const AALS = ["aal1", "aal2"] as const;
 export type Aal = (typeof AALS)[number];
 
+/** What a session asserts about how its user was proven; carried through every refresh. */
+export interface Assurance {
+  aal: Aal;
+  amr: AuthMethod[];
+}
+
 /** True when `value` is one of `words`; narrows it to their type. */
 export function isOneOf<const T extends string>(words: readonly T[], value: unknown): value is T {
   return typeof value === "string" && (words as readonly string[]).includes(value);

@@ -1,5 +1,4 @@
-import type { Assurance } from "../../crypto/access-tokens.js";
-import type { AuthMethod } from "../vocabulary.js";
+import type { Assurance, AuthMethod } from "../vocabulary.js";
 
 /** One way the user proved who they are in this sign-in. */
 export interface Proof {

@@ -1,4 +1,3 @@
-import type { Assurance } from "../../crypto/access-tokens.js";
 import { sha256 } from "../../crypto/digest.js";
 import { randomId, randomToken } from "../../crypto/random.js";
 import type { UserRecord } from "../../storage/ports.js";
@@ -6,7 +5,7 @@ import type { AuditType } from "../audit.js";
 import type { ClientContext } from "../client.js";
 import type { Deps } from "../deps.js";
 import { type PublicUser, toPublicUser } from "../public-user.js";
-import type { Aal, AuthMethod } from "../vocabulary.js";
+import type { Aal, Assurance, AuthMethod } from "../vocabulary.js";
 import { assuranceOf, type Proof } from "./assurance.js";
 
 export interface TokenBundle {
