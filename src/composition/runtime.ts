@@ -25,6 +25,7 @@ import {
 } from "../metrics/instrument.js";
 import { createMetrics, type Metrics } from "../metrics/metrics.js";
 import { BackgroundTasks } from "../process/background-tasks.js";
+import { batchStores } from "../storage/batching.js";
 import {
   type DatabaseHandle,
   type DatabaseTarget,
@@ -75,7 +76,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   try {
     const migrated = await migrateToLatest(database.db);
     if (migrated.applied.length) logger.info({ migrations: migrated.applied }, "migrated");
-    const stores = createStores(database.db);
+    // Concurrent hot calls share one statement (storage/batching.ts).
+    const stores = batchStores(createStores(database.db));
     registerAccountGauges(
       metrics.registry,
       () => stores.stats.accountCounts(clock()),

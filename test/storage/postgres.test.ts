@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, it } from "vitest";
+import { batchStores } from "../../src/storage/batching.js";
 import { openDatabase } from "../../src/storage/database.js";
 import { dropSchema } from "../../src/storage/drivers/postgres.js";
 import { migrateToLatest } from "../../src/storage/migrate.js";
@@ -17,7 +18,7 @@ if (url) {
     const handle = await openDatabase({ kind: "postgres", url, schema });
     await migrateToLatest(handle.db);
     return {
-      stores: createStores(handle.db),
+      stores: batchStores(createStores(handle.db)),
       db: handle.db,
       close: async () => {
         await handle.close();
