@@ -66,13 +66,21 @@ export interface Runtime {
 
 const DEFAULT_PURGE_INTERVAL_MS = 10 * 60 * 1000;
 
+/**
+ * On PostgreSQL every statement outside a transaction is prepared once per connection:
+ * neither this process nor the database parses it again. The cap bounds what each backend
+ * holds: a batched insert or rotation has a text per batch size (a VALUES list), and the
+ * sizes concurrency brings, with the fixed texts, stay well below it.
+ */
+const PREPARED_STATEMENTS = { maxPerConnection: 100 };
+
 /** Opens and wires everything the service needs, migrating the database first. */
 export async function startRuntime(config: Config, options: RuntimeOptions): Promise<Runtime> {
   const { logger } = options;
   const clock = options.clock ?? (() => new Date());
   const metrics = options.metrics ?? createMetrics();
   const target = options.database ?? databaseTarget(config);
-  const database = await openDatabase(target);
+  const database = await openDatabase(target, { preparedStatements: PREPARED_STATEMENTS });
   try {
     const migrated = await migrateToLatest(database.db);
     if (migrated.applied.length) logger.info({ migrations: migrated.applied }, "migrated");
