@@ -13,5 +13,11 @@ const open = async () => {
 };
 
 runStoreContract("PGlite (in memory)", open);
+// The plain stores are what a transaction hands out: the same contract, nothing batched.
+runStoreContract("PGlite (in memory), plain stores", async () => {
+  const handle = await openDatabase({ kind: "pglite" });
+  await migrateToLatest(handle.db);
+  return { stores: createStores(handle.db), db: handle.db, close: handle.close };
+});
 runAuditContract("PGlite (in memory)", open);
 runUsersAdminContract("PGlite (in memory)", open);

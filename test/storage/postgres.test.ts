@@ -15,7 +15,11 @@ if (url) {
   const open = async () => {
     // A schema of its own per run, so parallel runs and leftovers never meet.
     const schema = `lk_test_${process.pid}_${randomBytes(4).toString("hex")}`;
-    const handle = await openDatabase({ kind: "postgres", url, schema });
+    // Prepared as the server prepares them (composition/runtime.ts).
+    const handle = await openDatabase(
+      { kind: "postgres", url, schema },
+      { preparedStatements: { maxPerConnection: 100 } },
+    );
     await migrateToLatest(handle.db);
     return {
       stores: batchStores(createStores(handle.db)),
