@@ -67,12 +67,18 @@ export interface Runtime {
 const DEFAULT_PURGE_INTERVAL_MS = 10 * 60 * 1000;
 
 /**
- * On PostgreSQL every statement outside a transaction is prepared once per connection:
- * neither this process nor the database parses it again. The cap bounds what each backend
- * holds: a batched insert or rotation has a text per batch size (a VALUES list), and the
- * sizes concurrency brings, with the fixed texts, stay well below it.
+ * On PostgreSQL, reads are prepared once per connection: neither this process nor the
+ * database parses or (mostly) plans them again. Writes are not: PostgreSQL may keep one
+ * generic plan for a prepared statement, and for writes that went wrong twice. The refresh
+ * rotation's, chosen while refresh_sessions was small, halved refresh throughput as the
+ * table grew; the reset secret's upsert fails outright, as a generic plan cannot match
+ * `on conflict … where purpose = $n` to its partial unique index (BENCHMARKS.md). Forcing a
+ * plan per run instead cost `/auth/me` its gain. The cap bounds what each backend holds.
  */
-const PREPARED_STATEMENTS = { maxPerConnection: 100 };
+export const PREPARED_STATEMENTS = {
+  maxPerConnection: 100,
+  prepare: (text: string) => /^\s*select\s/i.test(text),
+};
 
 /** Opens and wires everything the service needs, migrating the database first. */
 export async function startRuntime(config: Config, options: RuntimeOptions): Promise<Runtime> {

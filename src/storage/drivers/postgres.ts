@@ -1,7 +1,9 @@
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import type { Database } from "../schema.js";
-import { prepareStatements } from "./prepared-statements.js";
+import { type PreparedStatements, prepareStatements } from "./prepared-statements.js";
+
+export type { PreparedStatements } from "./prepared-statements.js";
 
 export interface PostgresOptions {
   url: string;
@@ -10,11 +12,6 @@ export interface PostgresOptions {
   maxConnections?: number;
   /** Absent: every statement is parsed and planned anew (see prepared-statements.ts). */
   preparedStatements?: PreparedStatements;
-}
-
-export interface PreparedStatements {
-  /** Distinct statement texts prepared on one connection; later new texts run unprepared. */
-  maxPerConnection: number;
 }
 
 export interface PostgresHandle {
@@ -41,7 +38,7 @@ export async function openPostgres(options: PostgresOptions): Promise<PostgresHa
   pool.on("error", ignore);
   pool.on("connect", (client) => {
     client.on("error", ignore);
-    if (prepared) prepareStatements(client, prepared.maxPerConnection);
+    if (prepared) prepareStatements(client, prepared);
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, close: () => db.destroy() };

@@ -1,23 +1,32 @@
 import { createHash } from "node:crypto";
 import type pg from "pg";
 
+export interface PreparedStatements {
+  /** Distinct texts prepared on one connection; later new texts run unprepared. */
+  maxPerConnection: number;
+  /** Which statement texts go prepared. */
+  prepare(text: string): boolean;
+}
+
 /**
- * Sends the statements of one connection as named, prepared statements: the first run of a
- * text parses it once, later runs only bind and execute, so neither this process nor the
- * database parses it again, and the stores never know (they write plain SQL).
+ * Sends the statements of one connection that `prepare` picks as named, prepared
+ * statements: the first run of a text parses it once, later runs only bind and execute, so
+ * neither this process nor the database parses it again, and the stores never know (they
+ * write plain SQL). PostgreSQL plans them as it chooses: after five runs it may keep one
+ * generic plan, which is why the caller picks what is prepared.
  *
- * - Each prepared statement is still planned for its values on every run
- *   (plan_cache_mode = force_custom_plan): PostgreSQL's own choice may keep one generic
- *   plan, made while a table was small, for as long as the table grows under it.
  * - A text is named by its hash, and at most `max` texts are prepared per connection: a
- *   statement whose text follows its batch size (a VALUES list) has many texts, and each
- *   prepared one holds memory in its backend until the connection closes.
+ *   statement whose text follows its batch size has many texts, and each prepared one
+ *   holds memory in its backend until the connection closes.
  * - Only outside a transaction. A prepared `select *` fails once a migration (another
  *   instance's, during a rolling deploy) adds a column: "cached plan must not change
  *   result type" (0A000). Outside a transaction the statement simply runs again under a
  *   fresh name; inside one, the error would have aborted the transaction.
  */
-export function prepareStatements(client: pg.PoolClient, max: number): void {
+export function prepareStatements(
+  client: pg.PoolClient,
+  { maxPerConnection: max, prepare }: PreparedStatements,
+): void {
   const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
   const names = new Map<string, string>();
   let prepared = 0;
@@ -39,6 +48,7 @@ export function prepareStatements(client: pg.PoolClient, max: number): void {
     if (typeof text !== "string" || args.length > 2 || client.getTransactionStatus() !== "I") {
       return query(...args);
     }
+    if (!prepare(text)) return query(...args);
     const name = nameFor(text);
     if (name === undefined) return query(...args);
     return query({ name, text, values }).catch((error: unknown) => {
@@ -49,10 +59,6 @@ export function prepareStatements(client: pg.PoolClient, max: number): void {
       return query(fresh ? { name: fresh, text, values } : { text, values });
     });
   }) as typeof client.query;
-
-  // Sent before any statement of the pool's: a client's queries run in the order asked. A
-  // failure (the connection died) fails the statement after it too, which answers 503.
-  query("set plan_cache_mode = force_custom_plan").catch(() => {});
 }
 
 /** SQLSTATE 0A000 (feature_not_supported) is what PostgreSQL answers a stale result type. */
