@@ -69,11 +69,12 @@ const DEFAULT_PURGE_INTERVAL_MS = 10 * 60 * 1000;
 /**
  * On PostgreSQL, reads are prepared once per connection: neither this process nor the
  * database parses or (mostly) plans them again. Writes are not: PostgreSQL may keep one
- * generic plan for a prepared statement, and for writes that went wrong twice. The refresh
- * rotation's, chosen while refresh_sessions was small, halved refresh throughput as the
- * table grew; the reset secret's upsert fails outright, as a generic plan cannot match
- * `on conflict … where purpose = $n` to its partial unique index (BENCHMARKS.md). Forcing a
- * plan per run instead cost `/auth/me` its gain. The cap bounds what each backend holds.
+ * generic plan for a prepared statement, and for writes that went wrong both times it was
+ * tried. The refresh rotation's, chosen while refresh_sessions was small, halved refresh
+ * throughput as the table grew; the reset secret's upsert fails outright, as a generic
+ * plan cannot match `on conflict … where purpose = $n` to its partial unique index
+ * (BENCHMARKS.md). Forcing a plan per run instead cost `/auth/me` its gain. The cap
+ * bounds what each backend holds.
  */
 export const PREPARED_STATEMENTS = {
   maxPerConnection: 100,
