@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { batchStores } from "../src/storage/batching.js";
 import { openDatabase } from "../src/storage/database.js";
 import { migrateToLatest } from "../src/storage/migrate.js";
 import { createStores } from "../src/storage/stores/index.js";
@@ -9,7 +10,7 @@ import { createBenchDatabase } from "./database.js";
 
 /**
  * What one refresh-token rotation costs the server process when N arrive together and the
- * store's batcher puts them in one statement: CPU µs per rotation by batch size.
+ * batching decorator puts them in one statement: CPU µs per rotation by batch size.
  *   npx tsx bench/batch-cost.ts [postgres://…]     (PGlite in a temporary directory if none)
  * Shows a statement's fixed cost against its per-row cost (BENCHMARKS.md).
  */
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
   );
   try {
     await migrateToLatest(handle.db);
-    const stores = createStores(handle.db);
+    const stores = batchStores(createStores(handle.db));
     const now = new Date();
     const user = await stores.users.create({
       id: randomUUID(),

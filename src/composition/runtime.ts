@@ -26,6 +26,7 @@ import {
 } from "../metrics/instrument.js";
 import { createMetrics, type Metrics } from "../metrics/metrics.js";
 import { BackgroundTasks } from "../process/background-tasks.js";
+import { batchStores } from "../storage/batching.js";
 import {
   type DatabaseHandle,
   type DatabaseTarget,
@@ -69,17 +70,33 @@ export interface Runtime {
 
 const DEFAULT_PURGE_INTERVAL_MS = 10 * 60 * 1000;
 
+/**
+ * On PostgreSQL, reads are prepared once per connection: neither this process nor the
+ * database parses or (mostly) plans them again. Writes are not: PostgreSQL may keep one
+ * generic plan for a prepared statement, and for writes that went wrong both times it was
+ * tried. The refresh rotation's, chosen while refresh_sessions was small, halved refresh
+ * throughput as the table grew; the reset secret's upsert fails outright, as a generic
+ * plan cannot match `on conflict … where purpose = $n` to its partial unique index
+ * (BENCHMARKS.md). Forcing a plan per run instead cost `/auth/me` its gain. The cap
+ * bounds what each backend holds.
+ */
+export const PREPARED_STATEMENTS = {
+  maxPerConnection: 100,
+  prepare: (text: string) => /^\s*select\s/i.test(text),
+};
+
 /** Opens and wires everything the service needs, migrating the database first. */
 export async function startRuntime(config: Config, options: RuntimeOptions): Promise<Runtime> {
   const { logger } = options;
   const clock = options.clock ?? (() => new Date());
   const metrics = options.metrics ?? createMetrics();
   const target = options.database ?? databaseTarget(config);
-  const database = await openDatabase(target);
+  const database = await openDatabase(target, { preparedStatements: PREPARED_STATEMENTS });
   try {
     const migrated = await migrateToLatest(database.db);
     if (migrated.applied.length) logger.info({ migrations: migrated.applied }, "migrated");
-    const stores = createStores(database.db);
+    // Concurrent hot calls share one statement (storage/batching.ts).
+    const stores = batchStores(createStores(database.db));
     registerAccountGauges(
       metrics.registry,
       () => stores.stats.accountCounts(clock()),

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { type Kysely, sql } from "kysely";
-import { openPostgres } from "./drivers/postgres.js";
+import { openPostgres, type PreparedStatements } from "./drivers/postgres.js";
 import type { Database } from "./schema.js";
 
 export interface DatabaseHandle {
@@ -24,11 +24,23 @@ export function databaseTarget(config: {
     : { kind: "pglite", dir: join(config.dataDir, "db") };
 }
 
-export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
+export interface DriverOptions {
+  /** PostgreSQL only: statements go prepared (drivers/prepared-statements.ts). */
+  preparedStatements?: PreparedStatements | undefined;
+}
+
+export async function openDatabase(
+  target: DatabaseTarget,
+  driver: DriverOptions = {},
+): Promise<DatabaseHandle> {
   // PGlite only when used: a server on PostgreSQL never loads it.
   const handle =
     target.kind === "postgres"
-      ? await openPostgres(target)
+      ? await openPostgres(
+          driver.preparedStatements
+            ? { ...target, preparedStatements: driver.preparedStatements }
+            : target,
+        )
       : await (await import("./drivers/pglite.js")).openPglite(target.dir, target.snapshot);
   return {
     db: handle.db,

@@ -131,7 +131,10 @@ export interface Database {
 
 export type UserRow = Selectable<UsersTable>;
 
-/** Every column of UserRow, by name, for statements that must name them (see prepared.ts). */
+/**
+ * Every column of UserRow, by name: a prepared statement that names them keeps its result
+ * type when a migration adds a column (drivers/prepared-statements.ts).
+ */
 export const USER_COLUMN_NAMES = Object.keys({
   id: true,
   email: true,

@@ -1,3 +1,4 @@
+import { batchStores } from "../../src/storage/batching.js";
 import { openDatabase } from "../../src/storage/database.js";
 import { migrateToLatest } from "../../src/storage/migrate.js";
 import { createStores } from "../../src/storage/stores/index.js";
@@ -8,9 +9,15 @@ import { runUsersAdminContract } from "./users-admin-contract.js";
 const open = async () => {
   const handle = await openDatabase({ kind: "pglite" });
   await migrateToLatest(handle.db);
-  return { stores: createStores(handle.db), db: handle.db, close: handle.close };
+  return { stores: batchStores(createStores(handle.db)), db: handle.db, close: handle.close };
 };
 
 runStoreContract("PGlite (in memory)", open);
+// The plain stores are what a transaction hands out: the same contract, nothing batched.
+runStoreContract("PGlite (in memory), plain stores", async () => {
+  const handle = await openDatabase({ kind: "pglite" });
+  await migrateToLatest(handle.db);
+  return { stores: createStores(handle.db), db: handle.db, close: handle.close };
+});
 runAuditContract("PGlite (in memory)", open);
 runUsersAdminContract("PGlite (in memory)", open);

@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, it } from "vitest";
+import { PREPARED_STATEMENTS } from "../../src/composition/runtime.js";
+import { batchStores } from "../../src/storage/batching.js";
 import { openDatabase } from "../../src/storage/database.js";
 import { dropSchema } from "../../src/storage/drivers/postgres.js";
 import { migrateToLatest } from "../../src/storage/migrate.js";
@@ -14,10 +16,14 @@ if (url) {
   const open = async () => {
     // A schema of its own per run, so parallel runs and leftovers never meet.
     const schema = `lk_test_${process.pid}_${randomBytes(4).toString("hex")}`;
-    const handle = await openDatabase({ kind: "postgres", url, schema });
+    // Statements prepared as the server prepares them.
+    const handle = await openDatabase(
+      { kind: "postgres", url, schema },
+      { preparedStatements: PREPARED_STATEMENTS },
+    );
     await migrateToLatest(handle.db);
     return {
-      stores: createStores(handle.db),
+      stores: batchStores(createStores(handle.db)),
       db: handle.db,
       close: async () => {
         await handle.close();

@@ -27,8 +27,8 @@ require(entry)
  *
  * PGlite runs initdb in a second WASM instance of its own and copies the result over.
  * That instance, a copy of its heap and the tarball in between are never given back:
- * a process whose first start ran initdb keeps ~500 MiB more resident than one that
- * opened an existing directory, for as long as it lives. Here initdb runs in a
+ * a process whose first start ran initdb keeps hundreds of MiB more resident than one
+ * that opened an existing directory, for as long as it lives (BENCHMARKS.md, "Memory"). Here initdb runs in a
  * short-lived child process instead, and the caller then only opens the directory.
  *
  * The child writes into a scratch directory inside `dir`; its entries are moved in with

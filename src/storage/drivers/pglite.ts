@@ -23,14 +23,14 @@ export interface PgliteHandle {
 
 /**
  * PostgreSQL's memory lives in PGlite's WASM heap, in this process, and that heap never
- * shrinks. Each setting below was measured on an opened data directory (resident MiB of
- * the WASM heap, which reserves 128 MiB but only touches what Postgres uses):
- * - shared_buffers is zeroed at start, so it is resident in full whether used or not:
- *   the default 128MB would be 128 MiB; 16MB gave 29 MiB, 4MB 17 MiB, 1MB 13 MiB.
- *   Below ~4MB random lookups on a larger database cost a few % more CPU (pages come
- *   back through the file system), so 4MB.
+ * shrinks. Each setting below was measured on an opened data directory (resident memory
+ * of the WASM heap, which reserves far more than it touches; the numbers are in
+ * BENCHMARKS.md, "Memory (RSS)"):
+ * - shared_buffers is zeroed at start, so it is resident in full whether used or not.
+ *   Smaller saves memory down to a point where random lookups on a larger database start
+ *   costing CPU (pages come back through the file system): 4MB is about that point.
  * - max_connections sizes the per-backend shared arrays (PGPROC, lock tables, ...);
- *   PGlite runs one single-user backend: 100 -> 2 gave 4 MiB.
+ *   PGlite runs one single-user backend, so 2 is plenty.
  * - work_mem and maintenance_work_mem bound how far one sort or index build can grow
  *   the heap (it never gives memory back); past them PostgreSQL spills to temporary
  *   files. Defaults: 4MB and 64MB.
@@ -50,7 +50,8 @@ const START_PARAMS = [
  * file says which. A snapshot (from dumpPglite) starts an in-memory database from a
  * copy instead of running initdb, which is most of a first start's cost. A directory
  * without a database is initialised in a child process first (ensurePgliteCluster),
- * so this process never runs initdb, which would leave it ~500 MiB larger.
+ * so this process never runs initdb, which would leave it hundreds of MiB larger for
+ * good (pglite-initdb.ts).
  */
 export async function openPglite(dir: string | undefined, snapshot?: Blob): Promise<PgliteHandle> {
   const unlock = dir ? lockDirectory(dir) : () => {};
@@ -87,15 +88,14 @@ export async function dumpPglite(prepare: (db: Kysely<Database>) => Promise<void
 let baselineCompilerOnly = false;
 
 function createPglite(options: PGliteOptions): Promise<PGlite> {
-  // V8 compiles PGlite's 9 MB of WASM lazily with its baseline compiler (Liftoff), then
+  // V8 compiles PGlite's WASM lazily with its baseline compiler (Liftoff), then
   // re-compiles hot functions with TurboFan on background threads. Those compiles take
-  // tens of MiB of zone memory, which glibc keeps once freed: measured 60-95 MiB more
-  // resident after a few thousand queries. Liftoff's code costs nothing measurable
-  // here, because PGlite's time goes to its JS glue and to copying, not to tight WASM
-  // loops: 541-543 against 489-575 us per query over 20,000 app-like queries, less
-  // process CPU (no background compiles), bulk inserts as fast. It has to be set before
-  // PGlite's module is compiled; besides PGlite, only Node's own small helpers (the
-  // CommonJS export lexer, fetch's HTTP parser) run WebAssembly in this process.
+  // tens of MiB of zone memory, which glibc keeps once freed. Liftoff's code costs
+  // nothing measurable here, because PGlite's time goes to its JS glue and to copying,
+  // not to tight WASM loops: per-query CPU stayed the same, process CPU fell (no
+  // background compiles), bulk inserts as fast (BENCHMARKS.md, "Memory (RSS)"). It has
+  // to be set before PGlite's module is compiled; besides PGlite, only Node's own small
+  // helpers (the CommonJS export lexer, fetch's HTTP parser) run WebAssembly in this process.
   if (!baselineCompilerOnly) {
     setFlagsFromString("--liftoff-only");
     baselineCompilerOnly = true;

@@ -1,13 +1,17 @@
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
-import { preparedName } from "../prepared.js";
 import type { Database } from "../schema.js";
+import { type PreparedStatements, prepareStatements } from "./prepared-statements.js";
+
+export type { PreparedStatements } from "./prepared-statements.js";
 
 export interface PostgresOptions {
   url: string;
   /** Run in this schema (created if missing): how tests keep their runs apart. */
   schema?: string;
   maxConnections?: number;
+  /** Absent: every statement is parsed and planned anew (see prepared-statements.ts). */
+  preparedStatements?: PreparedStatements;
 }
 
 export interface PostgresHandle {
@@ -17,6 +21,7 @@ export interface PostgresHandle {
 
 export async function openPostgres(options: PostgresOptions): Promise<PostgresHandle> {
   if (options.schema) await createSchema(options.url, options.schema);
+  const prepared = options.preparedStatements;
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.maxConnections ?? 10,
@@ -33,24 +38,10 @@ export async function openPostgres(options: PostgresOptions): Promise<PostgresHa
   pool.on("error", ignore);
   pool.on("connect", (client) => {
     client.on("error", ignore);
-    prepareMarkedStatements(client);
+    if (prepared) prepareStatements(client, prepared);
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, close: () => db.destroy() };
-}
-
-/**
- * Kysely sends every statement as `client.query(text, values)`. Texts marked with
- * prepared() go as named statements instead: node-postgres prepares each name once per
- * connection and then only binds and executes it.
- */
-function prepareMarkedStatements(client: pg.PoolClient): void {
-  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-  client.query = ((...args: unknown[]) => {
-    const [text, values] = args;
-    const name = typeof text === "string" && args.length <= 2 ? preparedName(text) : undefined;
-    return name ? query({ name, text, values }) : query(...args);
-  }) as typeof client.query;
 }
 
 function ignore(): void {}

@@ -1,19 +1,15 @@
 import type { Insertable, Kysely } from "kysely";
-import { createBatcher } from "../batcher.js";
 import type { AuditEvent, AuditStore } from "../ports.js";
 import type { AuditDetails, AuditEventRow, AuditEventsTable, Database } from "../schema.js";
 
 export function createAuditStore(db: Kysely<Database>): AuditStore {
-  // Most requests write an event: those arriving together share one insert (batcher.ts).
-  const insert = createBatcher(
-    async (events: readonly AuditEvent[]) => {
-      await db.insertInto("audit_events").values(events.map(toAuditColumns)).execute();
-      return events.map(() => undefined);
-    },
-    { enabled: !db.isTransaction },
-  );
+  const insertMany = async (events: readonly AuditEvent[]): Promise<void> => {
+    if (events.length === 0) return;
+    await db.insertInto("audit_events").values(events.map(toAuditColumns)).execute();
+  };
   return {
-    insert,
+    insert: (event) => insertMany([event]),
+    insertMany,
 
     async list(query) {
       let select = db.selectFrom("audit_events").selectAll();

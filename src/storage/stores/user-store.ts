@@ -1,28 +1,18 @@
 import { type Insertable, type Kysely, sql, type Updateable } from "kysely";
 import { isUuid } from "../../crypto/random.js";
-import { createBatcher } from "../batcher.js";
 import type { NewUser, UniqueField, UserPatch, UserRecord, UserStore } from "../ports.js";
 import { UniqueViolation } from "../ports.js";
-import { prepared } from "../prepared.js";
 import { type Database, USER_COLUMN_NAMES, type UserRow, type UsersTable } from "../schema.js";
 
 /** How long an admin change waits for another's row locks before answering 503. */
 const LOCK_TIMEOUT = "5s";
 
 export function createUserStore(db: Kysely<Database>): UserStore {
-  // Every authenticated request and every login reads a user: concurrent reads share one
-  // query (see batcher.ts).
-  const enabled = !db.isTransaction;
-  const findById = createBatcher((ids: readonly string[]) => findUsersBy(db, "id", ids), {
-    enabled,
-  });
-  const findByEmail = createBatcher(
-    (emails: readonly string[]) => findUsersBy(db, "email", emails),
-    { enabled },
-  );
   return {
-    findById,
-    findByEmail,
+    findById: async (id) => (await findUsersBy(db, "id", [id]))[0] ?? null,
+    findByEmail: async (email) => (await findUsersBy(db, "email", [email]))[0] ?? null,
+    findByIds: (ids) => findUsersBy(db, "id", ids),
+    findByEmails: (emails) => findUsersBy(db, "email", emails),
 
     async usernameTaken(username, exceptId) {
       const row = await db
@@ -156,8 +146,8 @@ async function findUsersBy(
 ): Promise<(UserRecord | null)[]> {
   const wanted = [...new Set(column === "id" ? keys.filter(isUuid) : keys)];
   if (wanted.length === 0) return keys.map(() => null);
-  // One text for any number of keys, so it is prepared once per connection (prepared.ts).
-  const { rows } = await sql<UserRow>`${prepared(`users_by_${column}`)}
+  // One text for any number of keys, so a driver that prepares statements prepares it once.
+  const { rows } = await sql<UserRow>`
     select ${USER_COLUMNS} from users
      where ${sql.ref(column)} = any(${wanted}::${sql.raw(column === "id" ? "uuid" : "text")}[])`.execute(
     db,

@@ -1,0 +1,61 @@
+import { createBatcher } from "./batcher.js";
+import type {
+  AuditEvent,
+  AuditStore,
+  LiveQuery,
+  NewSession,
+  RotationRequest,
+  SessionStore,
+  Stores,
+  UserStore,
+} from "./ports.js";
+
+/*
+ * A decorator that keeps the Stores interface, like the metrics wrappers: the single-item
+ * calls that every authenticated request, login, refresh and audited action makes go, when
+ * they arrive together, to the store's set-at-a-time method as one statement (batcher.ts
+ * says when a batch starts and what a failing one does). The stores stay one statement per
+ * method, and the domain never learns that batching exists.
+ */
+
+/**
+ * Stores whose hot single-item calls are batched. `transaction` hands out the plain
+ * stores: inside a transaction there is nobody to share with.
+ */
+export function batchStores(stores: Stores): Stores {
+  return {
+    ...stores,
+    users: batchUsers(stores.users),
+    sessions: batchSessions(stores.sessions),
+    audit: batchAudit(stores.audit),
+    transaction: (fn) => stores.transaction(fn),
+  };
+}
+
+function batchUsers(users: UserStore): UserStore {
+  return {
+    ...users,
+    findById: createBatcher((ids: readonly string[]) => users.findByIds(ids)),
+    findByEmail: createBatcher((emails: readonly string[]) => users.findByEmails(emails)),
+  };
+}
+
+function batchSessions(sessions: SessionStore): SessionStore {
+  const create = createBatcher((all: readonly NewSession[]) => sessions.createMany(all));
+  const rotate = createBatcher((all: readonly RotationRequest[]) => sessions.rotateMany(all));
+  const findLive = createBatcher((all: readonly LiveQuery[]) => sessions.findLiveMany(all));
+  return {
+    ...sessions,
+    create,
+    rotate: (tokenHash, replacement) => rotate({ tokenHash, replacement }),
+    findLive: (userId, familyId, now) => findLive({ userId, familyId, now }),
+  };
+}
+
+function batchAudit(audit: AuditStore): AuditStore {
+  const insert = createBatcher(async (events: readonly AuditEvent[]) => {
+    await audit.insertMany(events);
+    return events.map(() => undefined);
+  });
+  return { ...audit, insert };
+}

@@ -1,0 +1,97 @@
+import type { Assurance } from "../../crypto/access-tokens.js";
+import type { UserRecord } from "./users.js";
+
+export interface SessionRecord {
+  id: string;
+  familyId: string;
+  userId: string;
+  familyStartedAt: Date;
+  createdAt: Date;
+  expiresAt: Date;
+  lastUsedAt: Date;
+  revokedAt: Date | null;
+  replacedBy: string | null;
+  userAgent: string | null;
+  ip: string | null;
+}
+
+export interface NewSession {
+  id: string;
+  familyId: string;
+  userId: string;
+  tokenHash: string;
+  familyStartedAt: Date;
+  expiresAt: Date;
+  userAgent: string | null;
+  ip: string | null;
+  now: Date;
+  /** How the session was proven; every token of its chain keeps it. Absent: aal1, pwd. */
+  assurance?: Assurance | undefined;
+}
+
+/** The next token of a chain: family, user, start and assurance come from the rotated session. */
+export type SessionReplacement = Omit<
+  NewSession,
+  "familyId" | "userId" | "familyStartedAt" | "assurance"
+>;
+
+/** A successful rotation: the family it continues, and its user as stored at that moment. */
+export interface Rotation {
+  familyId: string;
+  user: UserRecord;
+  assurance: Assurance;
+}
+
+/** An access token's user as they are now, and its session's assurance while it is live. */
+export interface LiveSession {
+  user: UserRecord;
+  /** Null once the session was revoked or expired. */
+  assurance: Assurance | null;
+}
+
+/** One rotation of a set rotated together (see SessionStore.rotate). */
+export interface RotationRequest {
+  tokenHash: string;
+  replacement: SessionReplacement;
+}
+
+/** One access token's session, asked with others (see SessionStore.findLive). */
+export interface LiveQuery {
+  userId: string;
+  familyId: string;
+  now: Date;
+}
+
+/*
+ * The *Many methods are one statement each, all or nothing, answering one output per input
+ * in order: batching.ts turns concurrent single calls into them.
+ */
+export interface SessionStore {
+  create(session: NewSession): Promise<SessionRecord>;
+  createMany(sessions: readonly NewSession[]): Promise<SessionRecord[]>;
+  findByTokenHash(tokenHash: string): Promise<SessionRecord | null>;
+  /**
+   * Atomically mark the live session with this token hash as replaced by `replacement`
+   * and insert the replacement. Null when the token is not live (unknown, revoked,
+   * rotated or expired): the caller decides whether that is reuse. Of concurrent
+   * rotations of one token exactly one succeeds.
+   */
+  rotate(tokenHash: string, replacement: SessionReplacement): Promise<Rotation | null>;
+  /** A token asked twice in one set is rotated once: the later copies answer null. */
+  rotateMany(rotations: readonly RotationRequest[]): Promise<(Rotation | null)[]>;
+  /**
+   * User `userId`, and whether their session (family) `familyId` still has a live token;
+   * null when there is no such user. Every authenticated request asks this.
+   */
+  findLive(userId: string, familyId: string, now: Date): Promise<LiveSession | null>;
+  findLiveMany(queries: readonly LiveQuery[]): Promise<(LiveSession | null)[]>;
+  /**
+   * Revokes take the user's row lock before they write, and a rotation holds it shared
+   * while it writes: a revoke that returned leaves no token of theirs that can refresh,
+   * even one a concurrent rotation was inserting.
+   */
+  revokeFamily(familyId: string, now: Date): Promise<number>;
+  revokeAllForUser(userId: string, now: Date, exceptFamilyId?: string): Promise<number>;
+  listLiveForUser(userId: string, now: Date): Promise<SessionRecord[]>;
+  purgeExpired(now: Date): Promise<number>;
+}
