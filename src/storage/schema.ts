@@ -66,7 +66,7 @@ export interface RefreshSessionsTable {
   replaced_by: string | null;
   user_agent: string | null;
   ip: string | null;
-  /** "aal1" or "aal2": see Assurance in crypto/access-tokens.ts. */
+  /** "aal1" or "aal2": see Assurance in domain/vocabulary.ts. */
   aal: string;
   amr: string[];
 }

@@ -1,4 +1,4 @@
-import type { Assurance } from "../../crypto/access-tokens.js";
+import type { Assurance } from "../../domain/vocabulary.js";
 import type { UserRecord } from "./users.js";
 
 export interface SessionRecord {

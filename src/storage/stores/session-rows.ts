@@ -1,4 +1,4 @@
-import type { Aal, Assurance, AuthMethod } from "../../crypto/access-tokens.js";
+import type { Aal, Assurance, AuthMethod } from "../../domain/vocabulary.js";
 import type { NewSession, SessionRecord } from "../ports.js";
 import type { SessionRow } from "../schema.js";
 
