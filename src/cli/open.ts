@@ -52,6 +52,8 @@ export async function withStores<T>(
       import("../storage/database.js"),
       import("../storage/migrate.js"),
       import("../storage/stores/index.js"),
+      // The sign-in methods' stores are among the stores (composition root).
+      import("../composition/sign-in-methods.js"),
     ]);
   const database = await openDatabase(databaseTarget(config));
   try {

@@ -5,6 +5,7 @@ import { registerMessages } from "../i18n/translate.js";
 import { emailCodeSignIn } from "../methods/email-code/index.js";
 import { passwordSignIn } from "../methods/password/index.js";
 import type { SignInMethod } from "../methods/sign-in-method.js";
+import { registerMethodStores } from "../storage/method-stores.js";
 
 /** The ways in that this server offers: adding one is a line here (README, "Architecture"). */
 export const SIGN_IN_METHODS: readonly SignInMethod[] = [passwordSignIn, emailCodeSignIn];
@@ -12,6 +13,7 @@ export const SIGN_IN_METHODS: readonly SignInMethod[] = [passwordSignIn, emailCo
 for (const method of SIGN_IN_METHODS) {
   if (method.errors) registerErrorCodes(method.errors);
   if (method.messages) registerMessages(method.messages);
+  if (method.stores) registerMethodStores(method.stores);
 }
 
 /** Every route's OpenAPI line: the core's and each method's. */

@@ -15,8 +15,8 @@ export interface SignedIn {
  * The signature alone is not enough: the token's session must still be live and its user
  * must exist (README, "Assurance levels and claims": tokens of a revoked session or a
  * deleted user are refused at once, on every instance). Both come from the database on
- * every request, in one prepared query that concurrent requests share (batcher.ts), so no
- * cache can outlive a revoke made on another instance. The signature check may be
+ * every request, in one statement, so no cache can outlive a revoke made on another
+ * instance. The signature check may be
  * remembered: it never changes. A blocked user's sessions are revoked, but a blocked user
  * is still answered as such (the caller decides: 403 ACCOUNT_BLOCKED), so the user is
  * returned whatever the session says.

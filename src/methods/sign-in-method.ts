@@ -4,6 +4,7 @@ import type { OperationEntry } from "../http/openapi-operations.js";
 import type { App, AppDeps } from "../http/types.js";
 import type { MethodMessages } from "../i18n/translate.js";
 import type { PageEnv } from "../pages/context.js";
+import type { MethodStoreFactories } from "../storage/method-stores.js";
 
 /**
  * One way of signing in, all in its folder under src/methods/: its domain rules, routes and
@@ -23,6 +24,8 @@ export interface SignInMethod {
   readonly messages?: MethodMessages;
   /** Registers its hosted pages, in the pages' scope (their CSP, form parser, error pages). */
   readonly pages?: (pages: App, env: PageEnv) => void;
+  /** Its stores, over its own tables (storage/method-stores.ts); in every transaction too. */
+  readonly stores?: MethodStoreFactories;
   /** Asks for more proof before a session is issued: a second factor (sign-in-step.ts). */
   readonly gate?: SignInGate;
 }

@@ -42,7 +42,16 @@ export type {
 } from "./ports/users.js";
 export { UniqueViolation } from "./ports/users.js";
 
-export interface Stores {
+/**
+ * Stores a sign-in method brings with its tables (SignInMethod.stores). The method's folder
+ * names each here by declaration merging, and createStores builds it over the same handle
+ * as the others, so it joins their transactions:
+ * `declare module "../../storage/ports.js" { interface MethodStores { totp: TotpStore } }`.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging
+export interface MethodStores {}
+
+export interface Stores extends MethodStores {
   users: UserStore;
   codes: CodeStore;
   sessions: SessionStore;

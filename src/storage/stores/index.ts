@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { createMethodStores } from "../method-stores.js";
 import type { Stores } from "../ports.js";
 import type { Database } from "../schema.js";
 import { isDeadlock } from "../unavailable.js";
@@ -19,6 +20,7 @@ export { createUserStore } from "./user-store.js";
 /** All stores over one Kysely handle, which may itself be a transaction. */
 export function createStores(db: Kysely<Database>): Stores {
   const stores: Stores = {
+    ...createMethodStores(db),
     users: createUserStore(db),
     codes: createCodeStore(db),
     sessions: createSessionStore(db),
