@@ -1,4 +1,4 @@
-import type { UserRole, UserStatus } from "../schema.js";
+import type { UserRole, UserStatus } from "../../domain/vocabulary.js";
 
 /** What the domain sees of a user. Never leaves the service as is: see toPublicUser. */
 export interface UserRecord {
@@ -17,21 +17,16 @@ export interface UserRecord {
   locale: string | null;
 }
 
-export interface NewUser {
-  id: string;
-  email: string;
-  name: string | null;
-  username: string | null;
-  passwordHash: string;
-  status: UserStatus;
-  role: UserRole;
-  emailVerifiedAt: Date | null;
+export type NewUser = Pick<
+  UserRecord,
+  "id" | "email" | "name" | "username" | "passwordHash" | "status" | "role" | "emailVerifiedAt"
+> & {
   now: Date;
   legacyId?: string | null;
   locale?: string | null;
   /** Imports keep the original creation time; otherwise `now`. */
   createdAt?: Date;
-}
+};
 
 export type UserPatch = Partial<
   Pick<
