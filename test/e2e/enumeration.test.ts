@@ -118,7 +118,7 @@ describeEachStore("account enumeration", (store) => {
       expectSameAnswers(answers);
     });
 
-    // BUG (src/domain/recovery.ts, resetPassword): the password policy runs on the owner
+    // BUG (src/methods/email-code/recovery.ts, resetPassword): the password policy runs on the owner
     // found by email before the code is checked, so a common password tells who exists.
     it("a common password with a guessed code does not tell known from unknown emails", async () => {
       const known = await registerActive(server, "reset-common");

@@ -213,7 +213,7 @@ describeEachStore("sessions: logout, logout-all, change-password, /auth/sessions
     expectError(await send("GET", "/auth/sessions"), 401, "UNAUTHORIZED");
   });
 
-  // Regression: startSession caps a stored user agent at 512 characters, but
+  // Regression: a new session (then startSession, now issueSession) caps a stored user agent at 512 characters, but
   // refreshSession (src/domain/refresh.ts) stores client.userAgent uncapped on rotation.
   it("a refresh with a huge User-Agent is stored capped like a sign-in's (512 chars)", async () => {
     const { res: first } = await registerUnverified(server, "ua-cap");
