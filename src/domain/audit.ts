@@ -12,7 +12,15 @@ export type AuditType =
   | "password.reset"
   | "password.changed"
   | "session.revoked"
-  | `admin.${string}`;
+  | `admin.${string}`
+  | keyof MethodAuditTypes;
+
+/**
+ * Events a sign-in method records ("mfa.failure"), named by its folder through declaration
+ * merging like its error codes.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging
+export interface MethodAuditTypes {}
 
 export interface AuditInput {
   type: AuditType;

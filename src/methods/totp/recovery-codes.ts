@@ -46,3 +46,8 @@ export function normalizeRecoveryCode(typed: string): string | null {
 export function recoveryCodeHash(normalized: string): string {
   return sha256(normalized);
 }
+
+/** What is stored of a code this module made (its normal form is itself without dashes). */
+export function storedHashOf(code: string): string {
+  return recoveryCodeHash(code.replaceAll("-", ""));
+}

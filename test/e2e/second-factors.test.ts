@@ -1,0 +1,279 @@
+import { Secret } from "otpauth";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { codeAt } from "../../src/methods/totp/totp.js";
+import { extractCode } from "../helpers/smtp-capture.js";
+import { describeEachStore } from "../helpers/stores.js";
+import { startTestServer, type TestServer } from "../helpers/test-server.js";
+import { call } from "./admin-support.js";
+import { expectError, expectTokenBundle, loginOk, registerActive } from "./support.js";
+
+const NEW_PASSWORD = "a brand new passphrase";
+
+describeEachStore("second factors: TOTP and recovery codes", (store) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ store });
+  });
+  afterAll(() => server?.close());
+
+  /** The user's app: the code for the server's clock, `steps` periods on. */
+  const appCode = (secret: string, steps = 0) =>
+    codeAt(Secret.fromBase32(secret).bytes, new Date(server.clock().getTime() + steps * 30_000));
+
+  /** An active user with a confirmed authenticator: its secret, recovery codes, aal2 session. */
+  async function withAuthenticator(tag: string) {
+    const user = await registerActive(server, tag);
+    const session = (await loginOk(server, user.email)).body;
+    const enrol = await call(server, "POST", "/auth/mfa/totp", session.accessToken, {
+      name: "phone",
+    });
+    expect(enrol.status, JSON.stringify(enrol.body)).toBe(201);
+    const { factorId, secret } = enrol.body;
+    const confirmed = await call(
+      server,
+      "POST",
+      `/auth/mfa/totp/${factorId}/confirm`,
+      session.accessToken,
+      { code: appCode(secret) },
+    );
+    expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+    return { ...user, secret, factorId, old: session, confirmed: confirmed.body };
+  }
+
+  async function challenge(email: string, password: string) {
+    const res = await server.post("/auth/login", { email, password });
+    expect(res.status).toBe(200);
+    expect(res.body.mfaRequired, JSON.stringify(res.body)).toBe(true);
+    return res.body.mfaToken as string;
+  }
+
+  it("enrols: secret, otpauth URL and QR; a wrong code is refused; the right one gives aal2, 10 recovery codes, and ends the other sessions", async () => {
+    const user = await registerActive(server, "enrol");
+    const session = (await loginOk(server, user.email)).body;
+    const enrol = await call(server, "POST", "/auth/mfa/totp", session.accessToken, {});
+    expect(enrol.status).toBe(201);
+    expect(enrol.body.secret).toMatch(/^[A-Z2-7]{32}$/);
+    expect(enrol.body.otpauthUrl).toContain(`secret=${enrol.body.secret}`);
+    expect(enrol.body.qrSvg.startsWith("<svg")).toBe(true);
+    // Unconfirmed, it does nothing: login still answers tokens.
+    expectTokenBundle(await loginOk(server, user.email));
+
+    const path = `/auth/mfa/totp/${enrol.body.factorId}/confirm`;
+    const wrong = String((Number(appCode(enrol.body.secret)) + 1) % 1_000_000).padStart(6, "0");
+    expectError(
+      await call(server, "POST", path, session.accessToken, { code: wrong }),
+      400,
+      "INVALID_CODE",
+    );
+    const ok = await call(server, "POST", path, session.accessToken, {
+      code: appCode(enrol.body.secret),
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ aal: "aal2", amr: ["pwd", "otp"] });
+    expect(ok.body.recoveryCodes).toHaveLength(10);
+    expectError(await call(server, "GET", "/auth/me", session.accessToken), 401, "UNAUTHORIZED");
+    const factors = await call(server, "GET", "/auth/mfa/factors", ok.body.accessToken);
+    expect(factors.body).toMatchObject({
+      recoveryCodesLeft: 10,
+      factors: [{ type: "totp", name: null }],
+    });
+    // Confirming again: it is no longer an unconfirmed factor.
+    expectError(
+      await call(server, "POST", path, ok.body.accessToken, {
+        code: appCode(enrol.body.secret, 1),
+      }),
+      404,
+      "FACTOR_NOT_FOUND",
+    );
+  });
+
+  it("login asks for the factor (no token, no cookie); a TOTP finishes it at aal2, and refresh keeps aal2", async () => {
+    const user = await withAuthenticator("verify");
+    const res = await server.post("/auth/login", { email: user.email, password: user.password });
+    expect(res.body).toMatchObject({
+      mfaRequired: true,
+      methods: ["totp", "recovery_code"],
+      expiresIn: 300,
+    });
+    expect(res.body.accessToken).toBeUndefined();
+    expect(res.headers.get("set-cookie")).toBeNull();
+
+    server.clock.advance(30);
+    const done = await server.post("/auth/mfa/verify", {
+      mfaToken: res.body.mfaToken,
+      method: "totp",
+      code: appCode(user.secret),
+    });
+    expectTokenBundle(done);
+    expect(done.body).toMatchObject({ aal: "aal2", amr: ["pwd", "otp"] });
+    const refreshed = await server.post("/auth/refresh", { refreshToken: done.body.refreshToken });
+    expect(refreshed.body).toMatchObject({ aal: "aal2", amr: ["pwd", "otp"] });
+    // The mfaToken is single use.
+    expectError(
+      await server.post("/auth/mfa/verify", {
+        mfaToken: res.body.mfaToken,
+        method: "totp",
+        code: appCode(user.secret),
+      }),
+      401,
+      "INVALID_MFA_TOKEN",
+    );
+  });
+
+  it("TOTP replay (Better Auth #10387): a code used once is refused again inside its window", async () => {
+    const user = await withAuthenticator("replay");
+    server.clock.advance(30);
+    const code = appCode(user.secret);
+    const first = await server.post("/auth/mfa/verify", {
+      mfaToken: await challenge(user.email, user.password),
+      method: "totp",
+      code,
+    });
+    expect(first.status).toBe(200);
+    const again = await server.post("/auth/mfa/verify", {
+      mfaToken: await challenge(user.email, user.password),
+      method: "totp",
+      code,
+    });
+    expectError(again, 400, "INVALID_CODE");
+  });
+
+  it("TOTP replay under concurrency: one code sent 10 times at once is accepted exactly once", async () => {
+    const user = await withAuthenticator("replay-race");
+    server.clock.advance(30);
+    const code = appCode(user.secret);
+    const tokens = await Promise.all(
+      Array.from({ length: 10 }, () => challenge(user.email, user.password)),
+    );
+    const answers = await Promise.all(
+      tokens.map((mfaToken) => server.post("/auth/mfa/verify", { mfaToken, method: "totp", code })),
+    );
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, ...Array(9).fill(400)]);
+  });
+
+  it("a recovery code works once, typed in any case and without dashes; amr says recovery_code", async () => {
+    const user = await withAuthenticator("recovery");
+    const [code] = user.confirmed.recoveryCodes as string[];
+    const typed = (code as string).toLowerCase().replaceAll("-", "");
+    const done = await server.post("/auth/mfa/verify", {
+      mfaToken: await challenge(user.email, user.password),
+      method: "recovery_code",
+      code: typed,
+    });
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    expect(done.body).toMatchObject({ aal: "aal2", amr: ["pwd", "recovery_code"] });
+    expectError(
+      await server.post("/auth/mfa/verify", {
+        mfaToken: await challenge(user.email, user.password),
+        method: "recovery_code",
+        code,
+      }),
+      400,
+      "INVALID_CODE",
+    );
+    const left = await call(server, "GET", "/auth/mfa/factors", done.body.accessToken);
+    expect(left.body.recoveryCodesLeft).toBe(9);
+  });
+
+  it("a dead mfaToken: unknown, expired after 5 minutes, or killed by 5 wrong codes", async () => {
+    const user = await withAuthenticator("dead-token");
+    expectError(
+      await server.post("/auth/mfa/verify", {
+        mfaToken: "not-a-token",
+        method: "totp",
+        code: "000000",
+      }),
+      401,
+      "INVALID_MFA_TOKEN",
+    );
+    const expiring = await challenge(user.email, user.password);
+    server.clock.advance(301);
+    expectError(
+      await server.post("/auth/mfa/verify", {
+        mfaToken: expiring,
+        method: "totp",
+        code: appCode(user.secret),
+      }),
+      401,
+      "INVALID_MFA_TOKEN",
+    );
+    const guessed = await challenge(user.email, user.password);
+    for (let i = 0; i < 5; i++) {
+      const wrong = await server.post("/auth/mfa/verify", {
+        mfaToken: guessed,
+        method: "recovery_code",
+        code: "AAAAA-AAAAA-AAAAA-AAAAA-AAAAA",
+      });
+      expectError(wrong, 400, "INVALID_CODE");
+    }
+    expectError(
+      await server.post("/auth/mfa/verify", {
+        mfaToken: guessed,
+        method: "totp",
+        code: appCode(user.secret, 1),
+      }),
+      401,
+      "INVALID_MFA_TOKEN",
+    );
+  });
+
+  it("a password reset asks for the factor too (ASVS 5.0 6.4.3), after changing the password", async () => {
+    const user = await withAuthenticator("reset");
+    const seen = new Set(server.smtp.mails);
+    const mail = server.smtp.waitForMail(
+      (m) => !seen.has(m) && m.to.includes(user.email) && /reset/i.test(m.subject),
+    );
+    expect(
+      (await server.post("/auth/forgot-password", { email: user.email, method: "code" })).status,
+    ).toBe(202);
+    const res = await server.post("/auth/reset-password", {
+      email: user.email,
+      code: extractCode(await mail),
+      password: NEW_PASSWORD,
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ mfaRequired: true });
+    expect(res.body.accessToken).toBeUndefined();
+    server.clock.advance(30);
+    const done = await server.post("/auth/mfa/verify", {
+      mfaToken: res.body.mfaToken,
+      method: "totp",
+      code: appCode(user.secret),
+    });
+    expect(done.body).toMatchObject({ aal: "aal2", amr: ["email", "otp"] });
+  });
+
+  it("removing the last factor takes the recovery codes with it, and login answers tokens again", async () => {
+    const user = await withAuthenticator("remove");
+    const token = user.confirmed.accessToken as string;
+    expectError(
+      await call(server, "DELETE", "/auth/mfa/factors/00000000-0000-4000-8000-000000000000", token),
+      404,
+      "FACTOR_NOT_FOUND",
+    );
+    const removed = await call(server, "DELETE", `/auth/mfa/factors/${user.factorId}`, token);
+    expect(removed.status).toBe(200);
+    expect((await call(server, "GET", "/auth/mfa/factors", token)).body).toMatchObject({
+      factors: [],
+      recoveryCodesLeft: 0,
+    });
+    expectTokenBundle(await loginOk(server, user.email));
+  });
+
+  it("new recovery codes replace the old set", async () => {
+    const user = await withAuthenticator("regenerate");
+    const res = await call(server, "POST", "/auth/mfa/recovery-codes", user.confirmed.accessToken);
+    expect(res.status).toBe(200);
+    expect(res.body.recoveryCodes).toHaveLength(10);
+    const [old] = user.confirmed.recoveryCodes as string[];
+    expectError(
+      await server.post("/auth/mfa/verify", {
+        mfaToken: await challenge(user.email, user.password),
+        method: "recovery_code",
+        code: old,
+      }),
+      400,
+      "INVALID_CODE",
+    );
+  });
+});
