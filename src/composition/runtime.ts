@@ -2,11 +2,13 @@ import { join } from "node:path";
 import type { Logger } from "pino";
 import type { Config } from "../config/config.js";
 import { createAccessTokens } from "../crypto/access-tokens.js";
+import { loadEncryptionKey } from "../crypto/encryption-key.js";
 import { limitHashing } from "../crypto/hash-queue.js";
 import { startKeyRefresher } from "../crypto/key-refresh.js";
 import { KeyRing } from "../crypto/key-ring.js";
 import { createPasswordHasher, type PasswordHasher } from "../crypto/password.js";
 import { createPasswordPolicy } from "../crypto/password-policy.js";
+import { createSecretBox } from "../crypto/secret-box.js";
 import type { SignInGate } from "../domain/deps.js";
 import type { AppDeps } from "../http/types.js";
 import { createLimiterFactory, type LimiterBackend } from "../limits/limiter-backend.js";
@@ -132,6 +134,14 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       keyRing,
       onUnknownKid: keyRefresher?.onUnknownKid,
     });
+    if (config.encryptionKey === undefined && target.kind === "postgres") {
+      logger.warn(
+        "ENCRYPTION_KEY is unset: second-factor secrets are sealed with a key kept in DATA_DIR; instances that do not share that folder would each make their own, so set ENCRYPTION_KEY (crypto/encryption-key.ts)",
+      );
+    }
+    const secrets = createSecretBox(
+      await loadEncryptionKey({ configured: config.encryptionKey, dataDir: config.dataDir }),
+    );
     const limits = instrumentLimits(
       config.rateLimitEnabled
         ? createRateLimits(
@@ -176,6 +186,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
           : {},
       ),
       tokens,
+      secrets,
       mailer: createMailer({ productName: config.brandName }),
       clock,
       defer: (name, task) => background.run(name, task),

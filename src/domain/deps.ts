@@ -2,6 +2,7 @@ import type { DomainConfig } from "../config/config.js";
 import type { AccessTokens } from "../crypto/access-tokens.js";
 import type { LimitedHasher } from "../crypto/hash-queue.js";
 import type { PasswordPolicy } from "../crypto/password-policy.js";
+import type { SecretBox } from "../crypto/secret-box.js";
 import type { RateLimits } from "../limits/rate-limits.js";
 import type { Mailer } from "../mail/mailer.js";
 import type { Stores, UserRecord } from "../storage/ports.js";
@@ -17,6 +18,8 @@ export interface Deps {
   /** Common, breached and context-specific passwords are refused here. */
   readonly passwords: PasswordPolicy;
   readonly tokens: AccessTokens;
+  /** Seals the secrets the server must read back (TOTP seeds) under ENCRYPTION_KEY. */
+  readonly secrets: SecretBox;
   readonly mailer: Mailer;
   readonly clock: () => Date;
   /** Runs a task after the reply, tracked so shutdown can wait for it. */

@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
+import * as secondFactors from "../methods/totp/migration.js";
 import * as init from "./migrations/0001-init.js";
 import * as auditEvents from "./migrations/0002-audit-events.js";
 import * as usersLegacyLocale from "./migrations/0003-users-legacy-locale.js";
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0004-mail-outbox": mailOutbox,
   "0005-pending-sign-ups": pendingSignUps,
   "0006-session-assurance": sessionAssurance,
+  "0007-second-factors": secondFactors,
 };
 
 const provider: MigrationProvider = {

@@ -91,7 +91,12 @@ async function postgresDatabase(url: string): Promise<CliDatabase> {
   const dir = await mkdtemp(join(tmpdir(), "lk-cli-pg-"));
   return {
     name: "PostgreSQL",
-    env: { DATABASE_URL: own.toString(), DATA_DIR: dir },
+    // As an operator on PostgreSQL sets it: without it the CLI warns on stderr (runtime.ts).
+    env: {
+      DATABASE_URL: own.toString(),
+      DATA_DIR: dir,
+      ENCRYPTION_KEY: randomBytes(32).toString("hex"),
+    },
     dir,
     open: () => openDatabase({ kind: "postgres", url: own.toString(), maxConnections: 2 }),
     drop: async () => {

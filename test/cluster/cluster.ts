@@ -51,6 +51,8 @@ export async function startCluster(size: number, env: Record<string, string>): P
   const database = await createDatabase(adminUrl);
   const common = {
     DATABASE_URL: database.url,
+    // One key for every instance, as the README asks: each would otherwise make its own.
+    ENCRYPTION_KEY: randomBytes(32).toString("hex"),
     LOG_LEVEL: "warn",
     COOKIE_SECURE: "false",
     ...env,

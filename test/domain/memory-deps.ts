@@ -1,7 +1,9 @@
+import { randomBytes } from "node:crypto";
 import { loadConfig } from "../../src/config/load-config.js";
 import { createAccessTokens } from "../../src/crypto/access-tokens.js";
 import type { LimitedHasher } from "../../src/crypto/hash-queue.js";
 import { createPasswordPolicy } from "../../src/crypto/password-policy.js";
+import { createSecretBox } from "../../src/crypto/secret-box.js";
 import type { AuditInput } from "../../src/domain/audit.js";
 import type { Deps, SignInGate } from "../../src/domain/deps.js";
 import { NO_LIMITS } from "../../src/limits/rate-limits.js";
@@ -79,6 +81,7 @@ export function memoryDeps(
       ttlSeconds: config.accessTokenTtl,
       jwtSecret: JWT_SECRET,
     }),
+    secrets: createSecretBox(randomBytes(32)),
     mailer: createMailer({ productName: "Latchkey" }),
     clock: () => NOW,
     defer: () => {

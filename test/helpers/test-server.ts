@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { type AddressInfo, createServer } from "node:net";
 import { Writable } from "node:stream";
 import { buildApp } from "../../src/app.js";
@@ -46,6 +47,13 @@ export interface JsonResponse {
   body: any;
 }
 
+/**
+ * One ENCRYPTION_KEY for every server of a test file, as an operator gives one to every
+ * instance: without it each server would keep a key file in DATA_DIR, which tests leave at
+ * its default (./data in the checkout).
+ */
+const TEST_ENCRYPTION_KEY = randomBytes(32).toString("hex");
+
 let cheapHasher: Promise<PasswordHasher> | undefined;
 
 /**
@@ -92,6 +100,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     MAIL_FROM: "Latchkey <no-reply@latchkey.test>",
     // Suites send many requests from one address; the rate-limit suites turn limits on.
     RATE_LIMIT_ENABLED: "false",
+    ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
     ...options.env,
   });
   const logs: string[] = [];

@@ -20,6 +20,12 @@ describe("architecture", () => {
         const method = /^methods\/([^/]+)\//.exec(name(target))?.[1];
         if (!method || name(file).startsWith(`methods/${method}/`)) continue;
         if (name(file) === "composition/sign-in-methods.ts") continue;
+        // Its tables' migration is one line in the one ordered list (README, "Adding a sign-in method").
+        if (
+          name(file) === "storage/migrate.ts" &&
+          name(target) === `methods/${method}/migration.ts`
+        )
+          continue;
         strays.push(`${name(file)} -> ${name(target)}`);
       }
     }

@@ -7,6 +7,8 @@ import { ENV_SCHEMA, ENV_VARS } from "../../src/config/env-schema.js";
 import { ConfigError, loadConfig } from "../../src/config/load-config.js";
 
 const SECRET = "0123456789abcdef0123456789abcdef";
+/** 32 bytes whose base64 holds + and / (and base64url - and _): both alphabets are tried. */
+const KEY = Buffer.from(`fbff${"00".repeat(28)}fbff`, "hex");
 
 /** Runs loadConfig and returns the ConfigError it must throw. */
 function configError(env: Record<string, string>): ConfigError {
@@ -94,6 +96,7 @@ describe("loadConfig defaults", () => {
       brandName: "Latchkey",
       brandColor: "#1f6feb",
       brandLogoUrl: undefined,
+      encryptionKey: undefined,
       rateLimits: {
         registerIp: { points: 20, duration: 3600 },
         registerAccount: { points: 5, duration: 3600 },
@@ -221,6 +224,16 @@ describe("loadConfig accepted values", () => {
     expect(config.bootstrapAdminPassword).toBe("correct horse battery");
   });
 
+  it.each([
+    ["64 hex characters", KEY.toString("hex")],
+    ["upper-case hex", KEY.toString("hex").toUpperCase()],
+    ["base64, padded", KEY.toString("base64")],
+    ["base64url, unpadded", KEY.toString("base64url")],
+    ["with a trailing newline", `${KEY.toString("hex")}\n`],
+  ])("takes ENCRYPTION_KEY as %s", (_form, raw) => {
+    expect(loadConfig({ ENCRYPTION_KEY: raw }).encryptionKey).toBe(raw.trim());
+  });
+
   it("starts in production when SMTP_URL is set", () => {
     const config = loadConfig({ NODE_ENV: "production", SMTP_URL: "smtp://mail:587" });
     expect(config.nodeEnv).toBe("production");
@@ -282,6 +295,16 @@ describe("loadConfig errors", () => {
     ["MAIL_FROM", { MAIL_FROM: "Foo, Bar <a@b.c>" }, "is not an address"],
     ["MAIL_FROM", { MAIL_FROM: "Foo <>" }, "is not an address"],
     ["JWT_SECRET", { JWT_SECRET: "x".repeat(31) }, "at least 32 characters"],
+    ["ENCRYPTION_KEY", { ENCRYPTION_KEY: "ab".repeat(31) }, "is 31 bytes of hex; must be 32 bytes"],
+    ["ENCRYPTION_KEY", { ENCRYPTION_KEY: "ab".repeat(33) }, "is 33 bytes of hex"],
+    ["ENCRYPTION_KEY", { ENCRYPTION_KEY: KEY.subarray(1).toString("base64") }, "not decode to 32"],
+    ["ENCRYPTION_KEY", { ENCRYPTION_KEY: `${KEY.toString("base64url")}AAAA` }, "not decode to 32"],
+    [
+      "ENCRYPTION_KEY",
+      { ENCRYPTION_KEY: "correct horse battery staple" },
+      "neither hex nor base64",
+    ],
+    ["ENCRYPTION_KEY", { ENCRYPTION_KEY: `${"ab".repeat(31)}zz` }, "not decode to 32"],
     ["REQUIRE_EMAIL_VERIFICATION", { REQUIRE_EMAIL_VERIFICATION: "maybe" }, "not a boolean"],
     ["COOKIE_SECURE", { COOKIE_SECURE: "on" }, "not a boolean"],
     ...TTLS.map((name): [string, Record<string, string>, string] => [
@@ -355,6 +378,8 @@ describe("loadConfig errors", () => {
 
   it("never echoes a secret", () => {
     expect(configError({ JWT_SECRET: "hunter2hunter2" }).message).not.toContain("hunter2");
+    expect(configError({ ENCRYPTION_KEY: "hunter2hunter2" }).message).not.toContain("hunter2");
+    expect(configError({ ENCRYPTION_KEY: "a1".repeat(20) }).message).not.toContain("a1a1");
     expect(configError({ DATABASE_URL: "mysql://u:pw-xyz@h/db" }).message).not.toContain("pw-xyz");
     expect(configError({ SMTP_URL: "smtp://u:pw-xyz@" }).message).not.toContain("pw-xyz");
     expect(configError({ REDIS_URL: "http://:pw-xyz@h" }).message).not.toContain("pw-xyz");
@@ -376,7 +401,7 @@ describe("ENV_SCHEMA", () => {
       "HASH_CONCURRENCY HASH_QUEUE_MAX " +
       "TRUST_PROXY CORS_ORIGINS AUDIT_RETENTION HIBP_ENABLED HIBP_TIMEOUT_MS RATE_LIMIT_ENABLED " +
       "MAIL_MAX_ATTEMPTS MAIL_POLL_INTERVAL MAIL_LEASE KEY_RELOAD_INTERVAL HEADERS_TIMEOUT REQUEST_TIMEOUT SHUTDOWN_TIMEOUT METRICS_TOKEN METRICS_PORT METRICS_HOST " +
-      "PAGES_ENABLED BRAND_NAME BRAND_COLOR BRAND_LOGO_URL"
+      "PAGES_ENABLED BRAND_NAME BRAND_COLOR BRAND_LOGO_URL ENCRYPTION_KEY"
     ).split(" ");
     expect(ENV_VARS.map((spec) => spec.name)).toEqual(documented);
     const allNames = ENV_VARS.flatMap((spec) => [spec.name, ...spec.aliases]);

@@ -1,3 +1,4 @@
+import { decodeEncryptionKey } from "../../crypto/encryption-key.js";
 import type { EnvVar, Parsed } from "../env-var.js";
 import { durationOf, FALSE, fail, ok, parseBoolean, quote, TRUE } from "../parsers.js";
 
@@ -12,6 +13,12 @@ function parseTrustProxy(raw: string): Parsed<boolean | number | string[]> {
   return fail(
     `${quote(raw)} is not true, false, a hop count, or a comma-separated list of proxy addresses`,
   );
+}
+
+/** Kept as text, decoded where it is used (crypto/encryption-key.ts); checked here so a bad key stops the start. */
+function parseEncryptionKey(raw: string): Parsed<string> {
+  const { problem } = decodeEncryptionKey(raw);
+  return problem === undefined ? ok(raw.trim()) : fail(problem);
 }
 
 function parseOrigins(raw: string): Parsed<string[]> {
@@ -49,4 +56,8 @@ export const SECURITY_VARS = [
   { name: "AUDIT_RETENTION", aliases: [], key: "auditRetention", group: "security", default: "90d", fallback: "90d",
     description: "How long audit events are kept.",
     parse: durationOf({ allowZero: false }) },
+  { name: "ENCRYPTION_KEY", aliases: [], key: "encryptionKey", group: "security",
+    default: "unset: generated once in `$DATA_DIR/encryption.key`",
+    description: "Encrypts second-factor secrets at rest (AES-256-GCM): 32 bytes as 64 hex characters or base64 (`openssl rand -hex 32`). Set it with DATABASE_URL or several instances, which would each make their own file; to keep a generated key, `base64 < $DATA_DIR/encryption.key`. Losing the key means every TOTP factor must be enrolled again.",
+    parse: parseEncryptionKey },
 ] as const satisfies readonly EnvVar[];

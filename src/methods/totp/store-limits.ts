@@ -1,0 +1,186 @@
+import type { Kysely, Selectable } from "kysely";
+import type { AuthMethod } from "../../domain/vocabulary.js";
+import type { Database } from "../../storage/schema.js";
+import type {
+  FailureState,
+  MfaChallenge,
+  SecondFactorStore,
+  SecondFactorTables,
+} from "./store-port.js";
+
+/*
+ * The second factor's limits: the challenge (mfaToken) with its count of wrong codes, and
+ * the consecutive failures per user and method. Each decision is one statement.
+ */
+
+type Own = Kysely<Database & SecondFactorTables>;
+
+type ChallengeMethods = Pick<
+  SecondFactorStore,
+  | "createChallenge"
+  | "findLiveChallenge"
+  | "countChallengeFailure"
+  | "consumeChallenge"
+  | "purgeExpiredChallenges"
+>;
+
+export function createChallengeStore(own: Own): ChallengeMethods {
+  return {
+    async createChallenge(challenge) {
+      await own
+        .insertInto("mfa_challenges")
+        .values({
+          token_hash: challenge.tokenHash,
+          user_id: challenge.userId,
+          proofs: challenge.proofs,
+          ip: challenge.ip,
+          user_agent: challenge.userAgent,
+          expires_at: challenge.expiresAt,
+          used_at: null,
+          created_at: challenge.now,
+        })
+        .execute();
+    },
+
+    async findLiveChallenge(tokenHash, now) {
+      const row = await own
+        .selectFrom("mfa_challenges")
+        .selectAll()
+        .where("token_hash", "=", tokenHash)
+        .where("used_at", "is", null)
+        .where("expires_at", ">", now)
+        .executeTakeFirst();
+      return row ? toChallenge(row) : null;
+    },
+
+    async countChallengeFailure(tokenHash, now, max) {
+      // Counted and, at `max`, killed in one UPDATE: concurrent wrong codes each count once,
+      // and none is counted on a dead challenge.
+      const row = await own
+        .updateTable("mfa_challenges")
+        .set((eb) => ({
+          failures: eb("failures", "+", 1),
+          used_at: eb
+            .case()
+            .when(eb("failures", "+", 1), ">=", max)
+            .then(now)
+            .else(eb.ref("used_at"))
+            .end(),
+        }))
+        .where("token_hash", "=", tokenHash)
+        .where("used_at", "is", null)
+        .where("expires_at", ">", now)
+        .returning("failures")
+        .executeTakeFirst();
+      return row ? Number(row.failures) : null;
+    },
+
+    async consumeChallenge(tokenHash, now) {
+      const row = await own
+        .updateTable("mfa_challenges")
+        .set({ used_at: now })
+        .where("token_hash", "=", tokenHash)
+        .where("used_at", "is", null)
+        .where("expires_at", ">", now)
+        .returningAll()
+        .executeTakeFirst();
+      return row ? toChallenge(row) : null;
+    },
+
+    async purgeExpiredChallenges(now) {
+      const result = await own
+        .deleteFrom("mfa_challenges")
+        .where("expires_at", "<=", now)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}
+
+type FailureMethods = Pick<SecondFactorStore, "recordFailure" | "clearFailures" | "failureState">;
+
+export function createFailureStore(own: Own): FailureMethods {
+  return {
+    async recordFailure(userId, method, now, lockAt) {
+      // One upsert: concurrent failures each count once, and the one that reaches `lockAt`
+      // locks; a lock, once set, keeps its moment (NIST SP 800-63B-4 §3.2.2).
+      const row = await own
+        .insertInto("mfa_failures")
+        .values({
+          user_id: userId,
+          method,
+          consecutive: 1,
+          last_failed_at: now,
+          locked_at: lockAt <= 1 ? now : null,
+        })
+        .onConflict((oc) =>
+          oc.columns(["user_id", "method"]).doUpdateSet((eb) => ({
+            consecutive: eb("mfa_failures.consecutive", "+", 1),
+            last_failed_at: now,
+            locked_at: eb
+              .case()
+              .when(
+                eb.and([
+                  eb("mfa_failures.locked_at", "is", null),
+                  eb(eb("mfa_failures.consecutive", "+", 1), ">=", lockAt),
+                ]),
+              )
+              .then(now)
+              .else(eb.ref("mfa_failures.locked_at"))
+              .end(),
+          })),
+        )
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toFailureState(row);
+    },
+
+    async clearFailures(userId, method) {
+      await own
+        .updateTable("mfa_failures")
+        .set({ consecutive: 0 })
+        .where("user_id", "=", userId)
+        .where("method", "=", method)
+        .execute();
+    },
+
+    async failureState(userId, method) {
+      const row = await own
+        .selectFrom("mfa_failures")
+        .selectAll()
+        .where("user_id", "=", userId)
+        .where("method", "=", method)
+        .executeTakeFirst();
+      return row ? toFailureState(row) : { consecutive: 0, lastFailedAt: null, lockedAt: null };
+    },
+  };
+}
+
+function toFailureState(row: Selectable<SecondFactorTables["mfa_failures"]>): FailureState {
+  return {
+    consecutive: Number(row.consecutive),
+    lastFailedAt: row.last_failed_at,
+    lockedAt: row.locked_at,
+  };
+}
+
+function toChallenge(row: Selectable<SecondFactorTables["mfa_challenges"]>): MfaChallenge {
+  return {
+    userId: row.user_id,
+    proofs: (typeof row.proofs === "string"
+      ? parseTextArray(row.proofs)
+      : row.proofs) as AuthMethod[],
+    ip: row.ip,
+    userAgent: row.user_agent,
+    expiresAt: row.expires_at,
+    failures: Number(row.failures),
+    usedAt: row.used_at,
+    createdAt: row.created_at,
+  };
+}
+
+/** `{pwd,email}`: an array a driver handed over as text (the values are plain words). */
+function parseTextArray(text: string): string[] {
+  const inner = text.replace(/^\{|\}$/g, "");
+  return inner === "" ? [] : inner.split(",");
+}

@@ -1,0 +1,365 @@
+import { createHash, randomUUID } from "node:crypto";
+import { type Kysely, sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type SecondFactorStore,
+  secondFactorStores,
+  UNCONFIRMED_FACTOR_TTL_MS,
+} from "../../src/methods/totp/store.js";
+import { openDatabase } from "../../src/storage/database.js";
+import { registerMethodStores } from "../../src/storage/method-stores.js";
+import { migrateToLatest } from "../../src/storage/migrate.js";
+import type { Stores, UserRecord } from "../../src/storage/ports.js";
+import type { Database } from "../../src/storage/schema.js";
+import { createStores } from "../../src/storage/stores/index.js";
+import { describeEachStore, pgliteSnapshot } from "../helpers/stores.js";
+
+/**
+ * Issue 15's second-factor store: every decision (confirm, claim a step, use a code, count a
+ * failure, consume a challenge) has exactly one winner, also under concurrent callers; on
+ * PostgreSQL those callers are separate connections, so the races are real.
+ */
+const NOW = new Date("2030-01-01T00:00:00.000Z");
+const MINUTE = 60_000;
+const at = (ms: number): Date => new Date(NOW.getTime() + ms);
+const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
+const CONCURRENT = 10;
+/** NIST SP 800-63B-4 §3.2.2: at most 100 consecutive failures before the method locks. */
+const LOCK_AT = 100;
+
+/** How many of the answers are true (or non-null). */
+const winners = (answers: unknown[]): number =>
+  answers.filter((answer) => answer !== false && answer !== null).length;
+
+describeEachStore("second factors store", (store) => {
+  let stores: Stores;
+  let mfa: SecondFactorStore;
+  let db: Kysely<Database>;
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    // Not switched on as a method yet: registered here as the composition root will.
+    registerMethodStores(secondFactorStores);
+    const made = store.target();
+    const target = made.kind === "pglite" ? { ...made, snapshot: await pgliteSnapshot() } : made;
+    const handle = await openDatabase(target);
+    await migrateToLatest(handle.db);
+    db = handle.db;
+    stores = createStores(handle.db);
+    mfa = stores.secondFactors;
+    close = async () => {
+      await handle.close();
+      await store.cleanup(made);
+    };
+  });
+  afterAll(() => close?.());
+
+  const makeUser = (): Promise<UserRecord> =>
+    stores.users.create({
+      id: randomUUID(),
+      email: `mfa-${randomUUID()}@example.test`,
+      name: null,
+      username: null,
+      passwordHash: "hash",
+      status: "active",
+      role: "user",
+      emailVerifiedAt: NOW,
+      now: NOW,
+    });
+
+  const addFactor = async (user: UserRecord, now = NOW) =>
+    mfa.createFactor({
+      id: randomUUID(),
+      userId: user.id,
+      type: "totp",
+      name: "phone",
+      secretSealed: `sealed-${randomUUID()}`,
+      now,
+    });
+
+  /** A confirmed factor whose last accepted step is `step`. */
+  const confirmedFactor = async (user: UserRecord, step = 1000) => {
+    const factor = await addFactor(user);
+    expect(await mfa.confirmFactor(user.id, factor.id, step, NOW)).toBe(true);
+    return factor;
+  };
+
+  const codes = (n: number) => Array.from({ length: n }, () => sha256(randomUUID()));
+
+  describe("factors", () => {
+    it("an unconfirmed factor does nothing; confirming works once, and within 15 minutes only", async () => {
+      const user = await makeUser();
+      const factor = await addFactor(user);
+      expect(factor).toMatchObject({
+        userId: user.id,
+        type: "totp",
+        confirmedAt: null,
+        lastStep: null,
+      });
+      expect(await mfa.findFactor(user.id, factor.id)).toEqual(factor);
+      expect(await mfa.listFactors(user.id)).toEqual([]);
+      expect(await mfa.hasConfirmedFactor(user.id)).toBe(false);
+      expect(await mfa.claimStep(factor.id, 5, NOW)).toBe(false);
+
+      const other = await makeUser();
+      expect(await mfa.confirmFactor(other.id, factor.id, 7, NOW)).toBe(false);
+      expect(await mfa.findFactor(other.id, factor.id)).toBeNull();
+      expect(await mfa.findFactor(user.id, "not-a-uuid")).toBeNull();
+
+      expect(await mfa.confirmFactor(user.id, factor.id, 7, at(MINUTE))).toBe(true);
+      expect(await mfa.confirmFactor(user.id, factor.id, 8, at(MINUTE))).toBe(false);
+      const listed = await mfa.listFactors(user.id);
+      expect(listed).toEqual([
+        { ...factor, confirmedAt: at(MINUTE), lastStep: 7, lastUsedAt: at(MINUTE) },
+      ]);
+      expect(await mfa.hasConfirmedFactor(user.id)).toBe(true);
+
+      const late = await addFactor(user);
+      expect(await mfa.confirmFactor(user.id, late.id, 9, at(UNCONFIRMED_FACTOR_TTL_MS))).toBe(
+        false,
+      );
+      expect((await mfa.findFactor(user.id, late.id))?.confirmedAt).toBeNull();
+    });
+
+    it("10 concurrent confirmations of one factor: exactly one", async () => {
+      const user = await makeUser();
+      const factor = await addFactor(user);
+      const answers = await Promise.all(
+        Array.from({ length: CONCURRENT }, (_, i) =>
+          mfa.confirmFactor(user.id, factor.id, 100 + i, NOW),
+        ),
+      );
+      expect(winners(answers)).toBe(1);
+    });
+
+    it("the purge drops unconfirmed factors older than 15 minutes, nothing else", async () => {
+      const user = await makeUser();
+      const stale = await addFactor(user, at(-UNCONFIRMED_FACTOR_TTL_MS - MINUTE));
+      const fresh = await addFactor(user);
+      const kept = await confirmedFactor(user);
+      expect(await mfa.dropStaleUnconfirmed(NOW)).toBeGreaterThanOrEqual(1);
+      expect(await mfa.findFactor(user.id, stale.id)).toBeNull();
+      expect(await mfa.findFactor(user.id, fresh.id)).not.toBeNull();
+      expect(await mfa.findFactor(user.id, kept.id)).not.toBeNull();
+    });
+  });
+
+  describe("claimStep, the replay guard (ASVS 5.0 6.5.1)", () => {
+    it("accepts a step once, never an older one, nor the step that confirmed", async () => {
+      const user = await makeUser();
+      const factor = await confirmedFactor(user, 1000);
+      expect(await mfa.claimStep(factor.id, 1000, NOW)).toBe(false);
+      expect(await mfa.claimStep(factor.id, 1001, at(MINUTE))).toBe(true);
+      expect(await mfa.claimStep(factor.id, 1001, at(MINUTE))).toBe(false);
+      expect(await mfa.claimStep(factor.id, 999, at(MINUTE))).toBe(false);
+      const found = await mfa.findFactor(user.id, factor.id);
+      expect(found).toMatchObject({ lastStep: 1001, lastUsedAt: at(MINUTE) });
+      expect(await mfa.claimStep(randomUUID(), 2000, NOW)).toBe(false);
+    });
+
+    it("10 concurrent claims of one step: exactly one true", async () => {
+      const user = await makeUser();
+      const factor = await confirmedFactor(user, 1000);
+      const answers = await Promise.all(
+        Array.from({ length: CONCURRENT }, () => mfa.claimStep(factor.id, 1001, NOW)),
+      );
+      expect(winners(answers)).toBe(1);
+      expect((await mfa.findFactor(user.id, factor.id))?.lastStep).toBe(1001);
+    });
+  });
+
+  describe("recovery codes", () => {
+    it("a code works once; 10 concurrent uses of one code: exactly one", async () => {
+      const user = await makeUser();
+      const set = codes(10);
+      await mfa.replaceRecoveryCodes(user.id, set, NOW);
+      expect(await mfa.countRecoveryCodesLeft(user.id)).toBe(10);
+      expect(await mfa.useRecoveryCode(user.id, set[0] as string, NOW)).toBe(true);
+      expect(await mfa.useRecoveryCode(user.id, set[0] as string, NOW)).toBe(false);
+      expect(await mfa.useRecoveryCode(user.id, sha256("never issued"), NOW)).toBe(false);
+      const other = await makeUser();
+      expect(await mfa.useRecoveryCode(other.id, set[1] as string, NOW)).toBe(false);
+
+      const answers = await Promise.all(
+        Array.from({ length: CONCURRENT }, () =>
+          mfa.useRecoveryCode(user.id, set[1] as string, NOW),
+        ),
+      );
+      expect(winners(answers)).toBe(1);
+      expect(await mfa.countRecoveryCodesLeft(user.id)).toBe(8);
+    });
+
+    it("a new set kills the earlier one, also when two replacements race", async () => {
+      const user = await makeUser();
+      const first = codes(10);
+      await mfa.replaceRecoveryCodes(user.id, first, NOW);
+      const second = codes(10);
+      await mfa.replaceRecoveryCodes(user.id, second, NOW);
+      expect(await mfa.useRecoveryCode(user.id, first[0] as string, NOW)).toBe(false);
+      expect(await mfa.countRecoveryCodesLeft(user.id)).toBe(10);
+      expect(await mfa.useRecoveryCode(user.id, second[0] as string, NOW)).toBe(true);
+
+      await Promise.all([
+        mfa.replaceRecoveryCodes(user.id, codes(10), NOW),
+        mfa.replaceRecoveryCodes(user.id, codes(10), NOW),
+      ]);
+      expect(await mfa.countRecoveryCodesLeft(user.id)).toBe(10);
+    });
+  });
+
+  describe("removing factors", () => {
+    it("the last confirmed factor takes the recovery codes with it", async () => {
+      const user = await makeUser();
+      const one = await confirmedFactor(user);
+      const two = await confirmedFactor(user);
+      await mfa.replaceRecoveryCodes(user.id, codes(10), NOW);
+      expect(await mfa.deleteFactor(user.id, one.id)).toBe(true);
+      expect(await mfa.deleteFactor(user.id, one.id)).toBe(false);
+      expect(await mfa.deleteFactor(user.id, "not-a-uuid")).toBe(false);
+      expect(await mfa.countRecoveryCodesLeft(user.id)).toBe(10);
+      expect(await mfa.deleteFactor(user.id, two.id)).toBe(true);
+      expect(await mfa.countRecoveryCodesLeft(user.id)).toBe(0);
+    });
+
+    it("an admin's reset removes factors, codes and the failure locks", async () => {
+      const user = await makeUser();
+      await confirmedFactor(user);
+      await addFactor(user);
+      await mfa.replaceRecoveryCodes(user.id, codes(10), NOW);
+      await mfa.recordFailure(user.id, "totp", NOW, 1);
+      expect(await mfa.deleteAllFactors(user.id)).toBe(2);
+      expect(await mfa.hasConfirmedFactor(user.id)).toBe(false);
+      expect(await mfa.countRecoveryCodesLeft(user.id)).toBe(0);
+      expect(await mfa.failureState(user.id, "totp")).toEqual({
+        consecutive: 0,
+        lastFailedAt: null,
+        lockedAt: null,
+      });
+    });
+  });
+
+  describe("challenges (the mfaToken)", () => {
+    const newChallenge = (user: UserRecord, expiresAt = at(5 * MINUTE)) => {
+      const tokenHash = sha256(randomUUID());
+      return mfa
+        .createChallenge({
+          tokenHash,
+          userId: user.id,
+          proofs: ["pwd"],
+          ip: "127.0.0.1",
+          userAgent: "vitest",
+          expiresAt,
+          now: NOW,
+        })
+        .then(() => tokenHash);
+    };
+
+    it("is consumed once, by one of 10 concurrent callers", async () => {
+      const user = await makeUser();
+      const token = await newChallenge(user);
+      expect(await mfa.findLiveChallenge(token, NOW)).toEqual({
+        userId: user.id,
+        proofs: ["pwd"],
+        ip: "127.0.0.1",
+        userAgent: "vitest",
+        expiresAt: at(5 * MINUTE),
+        failures: 0,
+        usedAt: null,
+        createdAt: NOW,
+      });
+      const answers = await Promise.all(
+        Array.from({ length: CONCURRENT }, () => mfa.consumeChallenge(token, NOW)),
+      );
+      expect(winners(answers)).toBe(1);
+      expect(answers.find((row) => row !== null)).toMatchObject({
+        userId: user.id,
+        proofs: ["pwd"],
+      });
+      expect(await mfa.findLiveChallenge(token, NOW)).toBeNull();
+    });
+
+    it("an expired challenge is neither found nor consumed, and the purge takes it", async () => {
+      const user = await makeUser();
+      const token = await newChallenge(user, at(MINUTE));
+      expect(await mfa.findLiveChallenge(token, at(MINUTE))).toBeNull();
+      expect(await mfa.consumeChallenge(token, at(MINUTE))).toBeNull();
+      expect(await mfa.countChallengeFailure(token, at(MINUTE), 5)).toBeNull();
+      expect(await mfa.purgeExpiredChallenges(at(MINUTE))).toBeGreaterThanOrEqual(1);
+    });
+
+    it("the 5th wrong code kills it, also when 10 arrive at once", async () => {
+      const user = await makeUser();
+      const token = await newChallenge(user);
+      for (const expected of [1, 2, 3, 4]) {
+        expect(await mfa.countChallengeFailure(token, NOW, 5)).toBe(expected);
+      }
+      expect(await mfa.findLiveChallenge(token, NOW)).not.toBeNull();
+      expect(await mfa.countChallengeFailure(token, NOW, 5)).toBe(5);
+      expect(await mfa.findLiveChallenge(token, NOW)).toBeNull();
+      expect(await mfa.consumeChallenge(token, NOW)).toBeNull();
+      expect(await mfa.countChallengeFailure(token, NOW, 5)).toBeNull();
+
+      const raced = await newChallenge(user);
+      const counts = await Promise.all(
+        Array.from({ length: CONCURRENT }, () => mfa.countChallengeFailure(raced, NOW, 5)),
+      );
+      expect(counts.filter((n) => n !== null).sort()).toEqual([1, 2, 3, 4, 5]);
+      expect(await mfa.consumeChallenge(raced, NOW)).toBeNull();
+    });
+  });
+
+  describe("consecutive failures (NIST SP 800-63B-4 §3.2.2)", () => {
+    it("100 lock the method, counted once each under concurrency; recovery codes count apart", async () => {
+      const user = await makeUser();
+      const first99 = await Promise.all(
+        Array.from({ length: LOCK_AT - 1 }, () => mfa.recordFailure(user.id, "totp", NOW, LOCK_AT)),
+      );
+      expect(first99.map((state) => state.consecutive).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: LOCK_AT - 1 }, (_, i) => i + 1),
+      );
+      expect(first99.every((state) => state.lockedAt === null)).toBe(true);
+      expect(await mfa.recordFailure(user.id, "totp", at(MINUTE), LOCK_AT)).toEqual({
+        consecutive: 100,
+        lastFailedAt: at(MINUTE),
+        lockedAt: at(MINUTE),
+      });
+      // The lock keeps its moment, and a success does not lift it: only an admin's reset.
+      expect((await mfa.recordFailure(user.id, "totp", at(2 * MINUTE), LOCK_AT)).lockedAt).toEqual(
+        at(MINUTE),
+      );
+      await mfa.clearFailures(user.id, "totp");
+      expect(await mfa.failureState(user.id, "totp")).toMatchObject({
+        consecutive: 0,
+        lockedAt: at(MINUTE),
+      });
+      expect(await mfa.failureState(user.id, "recovery_code")).toEqual({
+        consecutive: 0,
+        lastFailedAt: null,
+        lockedAt: null,
+      });
+      expect((await mfa.recordFailure(user.id, "recovery_code", NOW, LOCK_AT)).consecutive).toBe(1);
+    });
+  });
+
+  it("a user's deletion takes every row of theirs (ON DELETE CASCADE)", async () => {
+    const user = await makeUser();
+    await confirmedFactor(user);
+    await mfa.replaceRecoveryCodes(user.id, codes(3), NOW);
+    await mfa.recordFailure(user.id, "recovery_code", NOW, LOCK_AT);
+    await mfa.createChallenge({
+      tokenHash: sha256(randomUUID()),
+      userId: user.id,
+      proofs: ["pwd"],
+      ip: null,
+      userAgent: null,
+      expiresAt: at(MINUTE),
+      now: NOW,
+    });
+    await sql`delete from users where id = ${user.id}`.execute(db);
+    for (const table of ["mfa_factors", "mfa_recovery_codes", "mfa_challenges", "mfa_failures"]) {
+      const { rows } = await sql<{ n: number | string }>`
+        select count(*) as n from ${sql.table(table)} where user_id = ${user.id}`.execute(db);
+      expect([table, Number(rows[0]?.n)]).toEqual([table, 0]);
+    }
+  });
+});
