@@ -4,11 +4,16 @@ import { CORE_OPERATIONS, type Operations } from "../http/openapi-operations.js"
 import { registerMessages } from "../i18n/translate.js";
 import { emailCodeSignIn } from "../methods/email-code/index.js";
 import { passwordSignIn } from "../methods/password/index.js";
+import { secondFactorSignIn } from "../methods/totp/index.js";
 import type { SignInMethod } from "../methods/sign-in-method.js";
 import { registerMethodStores } from "../storage/method-stores.js";
 
 /** The ways in that this server offers: adding one is a line here (README, "Architecture"). */
-export const SIGN_IN_METHODS: readonly SignInMethod[] = [passwordSignIn, emailCodeSignIn];
+export const SIGN_IN_METHODS: readonly SignInMethod[] = [
+  passwordSignIn,
+  emailCodeSignIn,
+  secondFactorSignIn,
+];
 
 for (const method of SIGN_IN_METHODS) {
   if (method.errors) registerErrorCodes(method.errors);

@@ -45,6 +45,7 @@ export type DomainConfig = Pick<
   Config,
   | "appUrl"
   | "bootstrapAdminEmail"
+  | "brandName"
   | "bootstrapAdminPassword"
   | "codeMaxAttempts"
   | "emailCodeTtl"

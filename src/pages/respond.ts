@@ -1,11 +1,11 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { Config } from "../config/config.js";
 import type { AccessClaims } from "../crypto/access-tokens.js";
 import { authenticateAccess } from "../domain/access.js";
 import type { Deps } from "../domain/deps.js";
 import type { SignInResult } from "../domain/sign-in/sign-in-step.js";
 import { AuthError } from "../errors.js";
 import { ACCESS_COOKIE, setSessionCookies } from "../http/cookies.js";
+import { href, type PageContext } from "./context.js";
 import type { Html } from "./html.js";
 
 /** Route options of every page: pages are not part of the API's OpenAPI document. */
@@ -34,13 +34,35 @@ export function redirect(reply: FastifyReply, location: string): FastifyReply {
  * (authenticateAccess): an ended session is signed out. A blocked user's claims are
  * returned, so the page can say why they are refused.
  */
+/** The page a sign-in that asks for a second factor goes on at (a second factor's pages). */
+export const SECOND_FACTOR_PAGE = "/sign-in/second-factor";
+/** Holds the mfaToken between the two steps; sent only to the second factor's page. */
+export const MFA_COOKIE = "lk_mfa";
+
 /**
- * Sets the session cookies of a finished sign-in. The pages have no second-factor step
- * yet: a sign-in that asks for one cannot go on here.
+ * Ends a sign-in step on the pages: a session sets the session cookies and goes `next`; a
+ * challenge sets only the mfaToken's cookie (HttpOnly, on the second factor's page alone,
+ * as long as the token lives) and goes there. Answers the URL to redirect to.
  */
-export function setSignedIn(reply: FastifyReply, config: Config, result: SignInResult): void {
-  if (!result.session) throw new Error("the pages have no second-factor step");
+export function finishSignIn(
+  reply: FastifyReply,
+  ctx: PageContext,
+  result: SignInResult,
+  next: string,
+): string {
+  const { config } = ctx;
+  if (result.challenge) {
+    reply.setCookie(MFA_COOKIE, result.challenge.mfaToken, {
+      httpOnly: true,
+      secure: config.cookieSecure,
+      sameSite: "strict",
+      path: SECOND_FACTOR_PAGE,
+      maxAge: result.challenge.expiresIn,
+    });
+    return href(ctx, SECOND_FACTOR_PAGE);
+  }
   setSessionCookies(reply, config, result.session);
+  return next;
 }
 
 export async function signedInClaims(

@@ -7,11 +7,18 @@ describe("assuranceOf: aal from what was proven (NIST SP 800-63B-4 §2.2)", () =
     ["a reset link or code", [{ method: "email" }], "aal1", ["email"]],
     ["another provider", [{ method: "oauth" }], "aal1", ["oauth"]],
     ["a password and a TOTP code", [{ method: "pwd" }, { method: "otp" }], "aal2", ["pwd", "otp"]],
+    ["a reset and a TOTP code", [{ method: "email" }, { method: "otp" }], "aal2", ["email", "otp"]],
     [
-      "a reset and a recovery code",
+      "a reset and a recovery code (Kratos #4317: not two factors)",
       [{ method: "email" }, { method: "recovery_code" }],
-      "aal2",
+      "aal1",
       ["email", "recovery_code"],
+    ],
+    [
+      "a password and a recovery code",
+      [{ method: "pwd" }, { method: "recovery_code" }],
+      "aal2",
+      ["pwd", "recovery_code"],
     ],
     [
       "a provider and a passkey",

@@ -24,14 +24,21 @@ const SECOND_FACTORS: ReadonlySet<AuthMethod> = new Set(["otp", "recovery_code",
 
 /**
  * aal2 needs two distinct factors, or one authenticator that is multi-factor by itself
- * (NIST SP 800-63B-4 §2.2); anything less is aal1. `amr` lists each method once, in the
- * order proven.
+ * (NIST SP 800-63B-4 §2.2); anything less is aal1. A recovery code does not make a second
+ * factor beside a mailed reset (Ory Kratos #4317): both are things kept, often in the same
+ * place, and whoever holds the mailbox may hold the printed codes too. `amr` lists each
+ * method once, in the order proven.
  */
 export function assuranceOf(proofs: readonly Proof[]): Assurance {
   if (proofs.length === 0) throw new Error("a session needs at least one proof");
   const amr = [...new Set(proofs.map((proof) => proof.method))];
   const multiFactor =
     proofs.some((proof) => proof.multiFactor === true) ||
-    (amr.length > 1 && amr.some((method) => SECOND_FACTORS.has(method)));
+    amr.some((second) => SECOND_FACTORS.has(second) && amr.some((first) => pairs(first, second)));
   return { aal: multiFactor ? "aal2" : "aal1", amr };
+}
+
+function pairs(first: AuthMethod, second: AuthMethod): boolean {
+  if (first === second) return false;
+  return !(first === "email" && second === "recovery_code");
 }

@@ -4,7 +4,7 @@ import { clientContext } from "../../http/client-context.js";
 import type { App } from "../../http/types.js";
 import { field, href, type PageContext, type PageEnv, pageContext } from "../../pages/context.js";
 import { formErrors } from "../../pages/form-errors.js";
-import { PAGE_ROUTE, redirect, sendHtml, sendRefused, setSignedIn } from "../../pages/respond.js";
+import { finishSignIn, PAGE_ROUTE, redirect, sendHtml, sendRefused } from "../../pages/respond.js";
 import { isResetLinkLive, requestPasswordReset, resetPassword } from "./recovery.js";
 import {
   forgotPasswordPage,
@@ -83,8 +83,8 @@ export function registerResetPages(app: App, env: PageEnv): void {
         },
         clientContext(request),
       );
-      setSignedIn(reply, deps.config, result);
-      return redirect(reply, href(ctx, "/account", { notice: "password-reset" }));
+      const account = href(ctx, "/account", { notice: "password-reset" });
+      return redirect(reply, finishSignIn(reply, ctx, result, account));
     } catch (error) {
       if (token !== undefined && error instanceof AuthError && error.code === "INVALID_TOKEN") {
         return sendHtml(reply, invalidResetLinkPage(ctx), GONE);

@@ -5,11 +5,11 @@ import type { MessageKey } from "../../i18n/translate.js";
 import { field, href, type PageEnv, pageContext } from "../../pages/context.js";
 import { formErrors } from "../../pages/form-errors.js";
 import {
+  finishSignIn,
   PAGE_ROUTE,
   redirect,
   sendHtml,
   sendRefused,
-  setSignedIn,
   signedInClaims,
 } from "../../pages/respond.js";
 import { login } from "./login.js";
@@ -49,8 +49,7 @@ export function registerSignInPages(app: App, env: PageEnv): void {
         { email, password: field(request.body, "password") },
         clientContext(request),
       );
-      setSignedIn(reply, deps.config, result);
-      return redirect(reply, href(ctx, "/account"));
+      return redirect(reply, finishSignIn(reply, ctx, result, href(ctx, "/account")));
     } catch (error) {
       const errors = formErrors(ctx, error);
       if (error instanceof AuthError && error.code === "EMAIL_NOT_VERIFIED" && errors[0]) {

@@ -2,6 +2,8 @@ import { LIMITED } from "../../http/openapi-operations.js";
 import type { SignInMethod } from "../sign-in-method.js";
 import { SECOND_FACTOR_ERRORS } from "./errors.js";
 import { secondFactorGate } from "./gate.js";
+import { SECOND_FACTOR_MESSAGES } from "./messages.js";
+import { registerSecondFactorPages } from "./pages.js";
 import { registerSecondFactorRoutes } from "./routes.js";
 import { secondFactorStores } from "./store.js";
 
@@ -21,6 +23,8 @@ export const secondFactorSignIn: SignInMethod = {
     "POST /auth/mfa/recovery-codes": { operationId: "regenerateRecoveryCodes" },
   },
   errors: SECOND_FACTOR_ERRORS,
+  messages: SECOND_FACTOR_MESSAGES,
+  pages: registerSecondFactorPages,
   stores: secondFactorStores,
   gate: secondFactorGate,
 };

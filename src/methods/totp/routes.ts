@@ -14,6 +14,7 @@ import {
   FactorIdParams,
   FactorParams,
   FactorsReply,
+  MessageReply,
   RecoveryCodesReply,
   VerifyBody,
 } from "./schemas.js";
@@ -117,7 +118,7 @@ export function registerSecondFactorRoutes(app: App, deps: AppDeps): void {
         summary: "Remove a second factor; the last one takes the recovery codes with it",
         security: SIGNED_IN,
         params: FactorIdParams,
-        response: { 401: ErrorBody, 403: ErrorBody, 404: ErrorBody },
+        response: { 200: MessageReply, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody },
       },
     },
     async (request) => {

@@ -56,3 +56,5 @@ export const FactorsReply = Type.Object({
 });
 
 export const RecoveryCodesReply = Type.Object({ ...SuccessFields, recoveryCodes: RecoveryCodes });
+
+export const MessageReply = Type.Object(SuccessFields);
