@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
-import type { Runtime } from "../composition/runtime.js";
 import type { Config } from "../config/config.js";
+import type { AppDeps } from "../http/types.js";
 import type { DatabaseHandle } from "../storage/database.js";
 import type { Stores } from "../storage/ports.js";
 
@@ -27,7 +27,8 @@ export async function cliLogger(): Promise<Logger> {
  */
 export async function withRuntime<T>(
   config: Config,
-  run: (runtime: Runtime) => Promise<T>,
+  // What commands use of the runtime; its full type would tie every command to the wiring.
+  run: (runtime: { deps: AppDeps }) => Promise<T>,
 ): Promise<T> {
   const { startRuntime } = await import("../composition/runtime.js");
   const runtime = await startRuntime(config, {

@@ -4,8 +4,8 @@ import { CORE_OPERATIONS, type Operations } from "../http/openapi-operations.js"
 import { registerMessages } from "../i18n/translate.js";
 import { emailCodeSignIn } from "../methods/email-code/index.js";
 import { passwordSignIn } from "../methods/password/index.js";
-import { secondFactorSignIn } from "../methods/totp/index.js";
 import type { SignInMethod } from "../methods/sign-in-method.js";
+import { secondFactorSignIn } from "../methods/totp/index.js";
 import { registerMethodStores } from "../storage/method-stores.js";
 
 /** The ways in that this server offers: adding one is a line here (README, "Architecture"). */

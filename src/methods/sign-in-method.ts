@@ -1,3 +1,4 @@
+import type { Command } from "../cli/usage.js";
 import type { SignInGate } from "../domain/deps.js";
 import type { ErrorSpec } from "../errors.js";
 import type { OperationEntry } from "../http/openapi-operations.js";
@@ -26,6 +27,8 @@ export interface SignInMethod {
   readonly pages?: (pages: App, env: PageEnv) => void;
   /** Its stores, over its own tables (storage/method-stores.ts); in every transaction too. */
   readonly stores?: MethodStoreFactories;
+  /** Its `latchkey` commands, by name. */
+  readonly commands?: Readonly<Record<string, Command>>;
   /** Asks for more proof before a session is issued: a second factor (sign-in-step.ts). */
   readonly gate?: SignInGate;
 }

@@ -1,3 +1,4 @@
+import { SIGN_IN_METHODS } from "../../composition/sign-in-methods.js";
 import type { Command } from "../usage.js";
 import { blockCommand } from "./block.js";
 import { calibrateCommand } from "./calibrate.js";
@@ -27,4 +28,6 @@ export const COMMANDS: Record<string, Command> = {
   "purge-expired": purgeExpiredCommand,
   import: importCommand,
   export: exportCommand,
+  // Each sign-in method's own (composition/sign-in-methods.ts).
+  ...Object.assign({}, ...SIGN_IN_METHODS.map((method) => method.commands ?? {})),
 };

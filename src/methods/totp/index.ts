@@ -1,9 +1,11 @@
 import { LIMITED } from "../../http/openapi-operations.js";
 import type { SignInMethod } from "../sign-in-method.js";
+import { registerSecondFactorAdminRoutes } from "./admin-routes.js";
 import { SECOND_FACTOR_ERRORS } from "./errors.js";
 import { secondFactorGate } from "./gate.js";
 import { SECOND_FACTOR_MESSAGES } from "./messages.js";
 import { registerSecondFactorPages } from "./pages.js";
+import { resetMfaCommand } from "./reset-mfa-command.js";
 import { registerSecondFactorRoutes } from "./routes.js";
 import { secondFactorStores } from "./store.js";
 
@@ -13,7 +15,10 @@ import { secondFactorStores } from "./store.js";
  */
 export const secondFactorSignIn: SignInMethod = {
   id: "totp",
-  routes: registerSecondFactorRoutes,
+  routes: (app, deps) => {
+    registerSecondFactorRoutes(app, deps);
+    registerSecondFactorAdminRoutes(app, deps);
+  },
   operations: {
     "POST /auth/mfa/verify": { operationId: "verifySecondFactor", answers: LIMITED },
     "GET /auth/mfa/factors": { operationId: "listSecondFactors" },
@@ -21,10 +26,12 @@ export const secondFactorSignIn: SignInMethod = {
     "POST /auth/mfa/totp/:factorId/confirm": { operationId: "confirmTotpFactor" },
     "DELETE /auth/mfa/factors/:id": { operationId: "removeSecondFactor" },
     "POST /auth/mfa/recovery-codes": { operationId: "regenerateRecoveryCodes" },
+    "DELETE /admin/users/:id/mfa": { operationId: "adminResetSecondFactors" },
   },
   errors: SECOND_FACTOR_ERRORS,
   messages: SECOND_FACTOR_MESSAGES,
   pages: registerSecondFactorPages,
   stores: secondFactorStores,
   gate: secondFactorGate,
+  commands: { "reset-mfa": resetMfaCommand },
 };
