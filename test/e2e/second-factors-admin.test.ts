@@ -49,6 +49,10 @@ describeEachStore("DELETE /admin/users/:id/mfa", (store) => {
       401,
       "UNAUTHORIZED",
     );
+    await server.smtp.waitForMail(
+      (mail) =>
+        mail.to.includes(user.email) && mail.subject === "Your Latchkey second factors were reset",
+    );
     expectTokenBundle(await loginOk(server, user.email));
     const events = await call(
       server,

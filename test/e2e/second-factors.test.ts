@@ -40,6 +40,10 @@ describeEachStore("second factors: TOTP and recovery codes", (store) => {
     return { ...user, secret, factorId, old: session, confirmed: confirmed.body };
   }
 
+  /** Waits for the mail with this subject to this address. */
+  const mailed = (email: string, subject: string) =>
+    server.smtp.waitForMail((mail) => mail.to.includes(email) && mail.subject === subject);
+
   async function challenge(email: string, password: string) {
     const res = await server.post("/auth/login", { email, password });
     expect(res.status).toBe(200);
@@ -71,6 +75,7 @@ describeEachStore("second factors: TOTP and recovery codes", (store) => {
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ aal: "aal2", amr: ["pwd", "otp"] });
     expect(ok.body.recoveryCodes).toHaveLength(10);
+    await mailed(user.email, "A second factor was added to your Latchkey account");
     expectError(await call(server, "GET", "/auth/me", session.accessToken), 401, "UNAUTHORIZED");
     const factors = await call(server, "GET", "/auth/mfa/factors", ok.body.accessToken);
     expect(factors.body).toMatchObject({
@@ -258,6 +263,7 @@ describeEachStore("second factors: TOTP and recovery codes", (store) => {
     );
     const removed = await call(server, "DELETE", `/auth/mfa/factors/${user.factorId}`, token);
     expect(removed.status).toBe(200);
+    await mailed(user.email, "A second factor was removed from your Latchkey account");
     expect((await call(server, "GET", "/auth/mfa/factors", token)).body).toMatchObject({
       factors: [],
       recoveryCodesLeft: 0,
@@ -341,6 +347,7 @@ describeEachStore("second factors: TOTP and recovery codes", (store) => {
       code: appCode(user.secret),
     });
     expectError(locked, 429, "TOO_MANY_ATTEMPTS");
+    await mailed(user.email, "Your Latchkey second factor is locked");
     expect(locked.body.message).toMatch(/locked/);
     const [code] = user.confirmed.recoveryCodes as string[];
     const recovered = await server.post("/auth/mfa/verify", {

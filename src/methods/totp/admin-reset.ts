@@ -1,5 +1,6 @@
 import { type Actor, getUser } from "../../domain/admin.js";
 import type { Deps } from "../../domain/deps.js";
+import { mailFactorEvent } from "./mail.js";
 
 /**
  * An admin's way back in for a user who lost every factor, and the only way to lift the
@@ -11,6 +12,7 @@ export async function resetSecondFactors(deps: Deps, actor: Actor, userId: strin
   const now = deps.clock();
   await deps.stores.secondFactors.deleteAllFactors(user.id);
   await deps.stores.sessions.revokeAllForUser(user.id, now);
+  await mailFactorEvent(deps, user, "reset");
   await deps.audit({
     type: "admin.mfa.reset",
     outcome: "success",

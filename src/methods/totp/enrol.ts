@@ -5,6 +5,7 @@ import type { Deps } from "../../domain/deps.js";
 import type { Proof } from "../../domain/sign-in/assurance.js";
 import { issueSession, type TokenBundle } from "../../domain/sign-in/issue-session.js";
 import { AuthError } from "../../errors.js";
+import { mailFactorEvent } from "./mail.js";
 import { qrSvg } from "./qr.js";
 import { newRecoveryCodes, storedHashOf } from "./recovery-codes.js";
 import { sealContext } from "./seal-context.js";
@@ -78,6 +79,7 @@ export async function confirmTotpFactor(
   await deps.stores.sessions.revokeAllForUser(claims.sub, now);
   const user = await deps.stores.users.findById(claims.sub);
   if (!user) throw new AuthError("UNAUTHORIZED");
+  await mailFactorEvent(deps, user, "added");
   await deps.audit({
     type: "mfa.factor.added",
     outcome: "success",

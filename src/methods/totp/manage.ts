@@ -2,6 +2,7 @@ import type { AccessClaims } from "../../crypto/access-tokens.js";
 import type { ClientContext } from "../../domain/client.js";
 import type { Deps } from "../../domain/deps.js";
 import { AuthError } from "../../errors.js";
+import { mailFactorEvent } from "./mail.js";
 import { newRecoveryCodes, storedHashOf } from "./recovery-codes.js";
 import { assertSteppedUp } from "./step-up.js";
 
@@ -43,6 +44,8 @@ export async function removeSecondFactor(
   const store = deps.stores.secondFactors;
   if (!(await store.deleteFactor(claims.sub, factorId))) throw new AuthError("FACTOR_NOT_FOUND");
   if (!(await store.hasConfirmedFactor(claims.sub))) await store.deleteAllFactors(claims.sub);
+  const user = await deps.stores.users.findById(claims.sub);
+  if (user) await mailFactorEvent(deps, user, "removed");
   await deps.audit({
     type: "mfa.factor.removed",
     outcome: "success",

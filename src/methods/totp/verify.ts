@@ -6,6 +6,7 @@ import { issueSession, type TokenBundle } from "../../domain/sign-in/issue-sessi
 import { AuthError } from "../../errors.js";
 import { LOCK_AFTER_FAILURES, secondsToWait } from "./failure-delay.js";
 import type { SecondFactorMethod } from "./gate.js";
+import { mailFactorEvent } from "./mail.js";
 import { normalizeRecoveryCode, recoveryCodeHash } from "./recovery-codes.js";
 import { sealContext } from "./seal-context.js";
 import { matchingStep } from "./totp.js";
@@ -53,7 +54,11 @@ export async function verifySecondFactor(
       : await useRecoveryCode(deps, userId, input.code, now);
   if (!proven) {
     await store.countChallengeFailure(tokenHash, now, MAX_WRONG_CODES_PER_TOKEN);
-    await store.recordFailure(userId, input.method, now, LOCK_AFTER_FAILURES);
+    const state = await store.recordFailure(userId, input.method, now, LOCK_AFTER_FAILURES);
+    if (state.lockedAt !== null && state.consecutive === LOCK_AFTER_FAILURES) {
+      const user = await deps.stores.users.findById(userId);
+      if (user) await mailFactorEvent(deps, user, "locked");
+    }
     await deps.audit({
       type: "mfa.failure",
       outcome: "failure",
