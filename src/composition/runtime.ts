@@ -38,7 +38,7 @@ import {
 import { migrateToLatest } from "../storage/migrate.js";
 import { startPurgeJob } from "../storage/purge.js";
 import { createStores } from "../storage/stores/index.js";
-import { SIGN_IN_GATES } from "./sign-in-methods.js";
+import { METHOD_PURGES, SIGN_IN_GATES } from "./sign-in-methods.js";
 
 export interface RuntimeOptions {
   logger: Logger;
@@ -202,7 +202,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
             clock,
             purgeEvery,
             (error) => logger.error({ err: error }, "purge of expired rows failed"),
-            { auditRetentionSeconds: config.auditRetention },
+            { auditRetentionSeconds: config.auditRetention, methods: METHOD_PURGES },
           )
         : undefined;
     return {

@@ -7,6 +7,7 @@ import { passwordSignIn } from "../methods/password/index.js";
 import type { SignInMethod } from "../methods/sign-in-method.js";
 import { secondFactorSignIn } from "../methods/totp/index.js";
 import { registerMethodStores } from "../storage/method-stores.js";
+import type { MethodPurge } from "../storage/purge.js";
 
 /** The ways in that this server offers: adding one is a line here (README, "Architecture"). */
 export const SIGN_IN_METHODS: readonly SignInMethod[] = [
@@ -26,6 +27,11 @@ export const OPERATIONS: Operations = Object.assign(
   {},
   CORE_OPERATIONS,
   ...SIGN_IN_METHODS.map((method) => method.operations ?? {}),
+);
+
+/** Each method's housekeeping, beside the core's purge of expired rows. */
+export const METHOD_PURGES: readonly MethodPurge[] = SIGN_IN_METHODS.flatMap(
+  (method) => method.purges ?? [],
 );
 
 /** Asked in turn before any sign-in step issues a session. */

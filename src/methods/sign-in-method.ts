@@ -6,6 +6,7 @@ import type { App, AppDeps } from "../http/types.js";
 import type { MethodMessages } from "../i18n/translate.js";
 import type { PageEnv } from "../pages/context.js";
 import type { MethodStoreFactories } from "../storage/method-stores.js";
+import type { MethodPurge } from "../storage/purge.js";
 
 /**
  * One way of signing in, all in its folder under src/methods/: its domain rules, routes and
@@ -27,6 +28,8 @@ export interface SignInMethod {
   readonly pages?: (pages: App, env: PageEnv) => void;
   /** Its stores, over its own tables (storage/method-stores.ts); in every transaction too. */
   readonly stores?: MethodStoreFactories;
+  /** Its housekeeping, run with the purge of expired rows (every 10 minutes, and the CLI's). */
+  readonly purges?: readonly MethodPurge[];
   /** Its `latchkey` commands, by name. */
   readonly commands?: Readonly<Record<string, Command>>;
   /** Asks for more proof before a session is issued: a second factor (sign-in-step.ts). */

@@ -6,6 +6,15 @@ export interface PurgeReport {
   keys: number;
   audit: number;
   mail: number;
+  /** Rows the sign-in methods' own purges removed, by what they are (when any were asked). */
+  methods?: Record<string, number>;
+}
+
+/** A sign-in method's own housekeeping (SignInMethod.purges): rows removed. */
+export interface MethodPurge {
+  /** What it removes, as the report names it ("expired mfa challenges"). */
+  name: string;
+  run(stores: Stores, now: Date): Promise<number>;
 }
 
 // Sent mail keeps only its envelope (bodies are erased on sending); a week of it answers
@@ -15,6 +24,7 @@ const SENT_MAIL_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 export interface PurgeOptions {
   /** Audit events older than this many seconds go; unset keeps them all. */
   auditRetentionSeconds?: number;
+  methods?: readonly MethodPurge[];
 }
 
 /**
@@ -36,7 +46,11 @@ export async function purgeExpired(
           new Date(now.getTime() - options.auditRetentionSeconds * 1000),
         );
   const mail = await stores.outbox.purgeSent(new Date(now.getTime() - SENT_MAIL_RETENTION_MS));
-  return { codes, sessions, keys, audit, mail };
+  const report: PurgeReport = { codes, sessions, keys, audit, mail };
+  if (!options.methods) return report;
+  const methods: Record<string, number> = {};
+  for (const purge of options.methods) methods[purge.name] = await purge.run(stores, now);
+  return { ...report, methods };
 }
 
 export function startPurgeJob(

@@ -1,6 +1,8 @@
 import { Secret } from "otpauth";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { METHOD_PURGES } from "../../src/composition/sign-in-methods.js";
 import { codeAt } from "../../src/methods/totp/totp.js";
+import { purgeExpired } from "../../src/storage/purge.js";
 import { extractCode } from "../helpers/smtp-capture.js";
 import { describeEachStore } from "../helpers/stores.js";
 import { startTestServer, type TestServer } from "../helpers/test-server.js";
@@ -369,5 +371,21 @@ describeEachStore("second factors: TOTP and recovery codes", (store) => {
     expect(
       await server.runtime.deps.stores.sessions.listLiveForUser(user.userId, server.clock()),
     ).toEqual(live);
+  });
+
+  it("the purge drops unconfirmed authenticators after 15 minutes and expired challenges", async () => {
+    const user = await withAuthenticator("purge");
+    const enrol = await call(server, "POST", "/auth/mfa/totp", user.confirmed.accessToken, {});
+    expect(enrol.status).toBe(201);
+    await challenge(user.email, user.password);
+    server.clock.advance(16 * 60);
+    const report = await purgeExpired(server.runtime.deps.stores, server.clock(), {
+      methods: METHOD_PURGES,
+    });
+    expect(report.methods?.["unconfirmed second factors"]).toBeGreaterThanOrEqual(1);
+    expect(report.methods?.["expired second-factor challenges"]).toBeGreaterThanOrEqual(1);
+    const factors = server.runtime.deps.stores.secondFactors;
+    expect(await factors.findFactor(user.userId, enrol.body.factorId)).toBeNull();
+    expect(await factors.findFactor(user.userId, user.factorId)).not.toBeNull();
   });
 });

@@ -1,3 +1,4 @@
+import { METHOD_PURGES } from "../../composition/sign-in-methods.js";
 import { purgeExpired } from "../../storage/purge.js";
 import { withStores } from "../open.js";
 import { noPositionals } from "../options.js";
@@ -17,10 +18,14 @@ the same purge every 10 minutes; this is for cron jobs and maintenance windows.`
     return withStores(settings, async (stores) => {
       const report = await purgeExpired(stores, new Date(), {
         auditRetentionSeconds: settings.auditRetention,
+        methods: METHOD_PURGES,
       });
       console.log(
         `purged ${report.codes} codes, ${report.sessions} sessions, ${report.keys} keys, ${report.audit} audit events, ${report.mail} sent mails`,
       );
+      for (const [what, count] of Object.entries(report.methods ?? {})) {
+        if (count > 0) console.log(`purged ${count} ${what}`);
+      }
       return 0;
     });
   },

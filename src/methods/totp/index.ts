@@ -34,4 +34,14 @@ export const secondFactorSignIn: SignInMethod = {
   stores: secondFactorStores,
   gate: secondFactorGate,
   commands: { "reset-mfa": resetMfaCommand },
+  purges: [
+    {
+      name: "unconfirmed second factors",
+      run: (stores, now) => stores.secondFactors.dropStaleUnconfirmed(now),
+    },
+    {
+      name: "expired second-factor challenges",
+      run: (stores, now) => stores.secondFactors.purgeExpiredChallenges(now),
+    },
+  ],
 };
