@@ -93,6 +93,15 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   const clock = options.clock ?? (() => new Date());
   const metrics = options.metrics ?? createMetrics();
   const target = options.database ?? databaseTarget(config);
+  if (config.encryptionKey === undefined && target.kind === "postgres") {
+    logger.warn(
+      "ENCRYPTION_KEY is unset: second-factor secrets are sealed with a key kept in DATA_DIR; instances that do not share that folder would each make their own, so set ENCRYPTION_KEY (crypto/encryption-key.ts)",
+    );
+  }
+  // Before anything is opened: a missing or damaged key stops the start with nothing to close.
+  const secrets = createSecretBox(
+    await loadEncryptionKey({ configured: config.encryptionKey, dataDir: config.dataDir }),
+  );
   const database = await openDatabase(target, { preparedStatements: PREPARED_STATEMENTS });
   try {
     const migrated = await migrateToLatest(database.db);
@@ -134,14 +143,6 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       keyRing,
       onUnknownKid: keyRefresher?.onUnknownKid,
     });
-    if (config.encryptionKey === undefined && target.kind === "postgres") {
-      logger.warn(
-        "ENCRYPTION_KEY is unset: second-factor secrets are sealed with a key kept in DATA_DIR; instances that do not share that folder would each make their own, so set ENCRYPTION_KEY (crypto/encryption-key.ts)",
-      );
-    }
-    const secrets = createSecretBox(
-      await loadEncryptionKey({ configured: config.encryptionKey, dataDir: config.dataDir }),
-    );
     const limits = instrumentLimits(
       config.rateLimitEnabled
         ? createRateLimits(
