@@ -16,6 +16,7 @@ export const ERROR_CODES = {
   EMAIL_NOT_VERIFIED: { status: 403, message: "Verify your email address before signing in." },
   ACCOUNT_BLOCKED: { status: 403, message: "This account is blocked." },
   FORBIDDEN: { status: 403, message: "You are not allowed to do this." },
+  MFA_REQUIRED: { status: 403, message: "Confirm it is you with your second factor first." },
   NOT_FOUND: { status: 404, message: "Not found." },
   USER_NOT_FOUND: { status: 404, message: "No such user." },
   EMAIL_TAKEN: { status: 409, message: "An account with this email already exists." },

@@ -4,6 +4,7 @@ import type { UserRecord } from "../storage/ports.js";
 import type { ClientContext } from "./client.js";
 import type { Deps } from "./deps.js";
 import { queueMail } from "./email-codes.js";
+import { assertSteppedUp } from "./sign-in/step-up.js";
 import { acceptablePassword, presentedPassword } from "./validate.js";
 
 /** The user behind a verified access token, as the database has them now. */
@@ -27,6 +28,7 @@ export async function changePassword(
   client: ClientContext,
 ): Promise<void> {
   const user = await getCurrentUser(deps, claims);
+  await assertSteppedUp(deps, claims);
   const current = presentedPassword(input.currentPassword, "currentPassword");
   const next = await acceptablePassword(deps, input.newPassword, user, "newPassword");
   const verified = await deps.hasher.verify(user.passwordHash, current);

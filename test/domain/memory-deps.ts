@@ -92,6 +92,7 @@ export function memoryDeps(
     },
     limits: NO_LIMITS,
     signInGates: options.gates ?? [],
+    secondFactorChecks: [],
   };
   return { deps, users, sessions, audit };
 }

@@ -388,4 +388,58 @@ describeEachStore("second factors: TOTP and recovery codes", (store) => {
     expect(await factors.findFactor(user.userId, enrol.body.factorId)).toBeNull();
     expect(await factors.findFactor(user.userId, user.factorId)).not.toBeNull();
   });
+
+  it("an aal1 session of a user with MFA must step up (403 MFA_REQUIRED): a reset finished with a recovery code", async () => {
+    const user = await withAuthenticator("step-up");
+    const seen = new Set(server.smtp.mails);
+    const mail = server.smtp.waitForMail(
+      (m) => !seen.has(m) && m.to.includes(user.email) && /reset/i.test(m.subject),
+    );
+    expect(
+      (await server.post("/auth/forgot-password", { email: user.email, method: "code" })).status,
+    ).toBe(202);
+    const reset = await server.post("/auth/reset-password", {
+      email: user.email,
+      code: extractCode(await mail),
+      password: NEW_PASSWORD,
+    });
+    const [code] = user.confirmed.recoveryCodes as string[];
+    const session = await server.post("/auth/mfa/verify", {
+      mfaToken: reset.body.mfaToken,
+      method: "recovery_code",
+      code,
+    });
+    expect(session.body).toMatchObject({ aal: "aal1", amr: ["email", "recovery_code"] });
+    const token = session.body.accessToken as string;
+
+    const change = { currentPassword: NEW_PASSWORD, newPassword: "yet another passphrase" };
+    expectError(
+      await call(server, "POST", "/auth/change-password", token, change),
+      403,
+      "MFA_REQUIRED",
+    );
+    expectError(
+      await call(server, "DELETE", `/auth/mfa/factors/${user.factorId}`, token),
+      403,
+      "MFA_REQUIRED",
+    );
+    expectError(await call(server, "POST", "/auth/mfa/recovery-codes", token), 403, "MFA_REQUIRED");
+    expectError(await call(server, "POST", "/auth/mfa/totp", token, {}), 403, "MFA_REQUIRED");
+
+    server.clock.advance(30);
+    const stepped = await server.post("/auth/mfa/verify", {
+      mfaToken: await challenge(user.email, NEW_PASSWORD),
+      method: "totp",
+      code: appCode(user.secret),
+    });
+    expect(stepped.body.aal).toBe("aal2");
+    const changed = await call(
+      server,
+      "POST",
+      "/auth/change-password",
+      stepped.body.accessToken,
+      change,
+    );
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+  });
 });

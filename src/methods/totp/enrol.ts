@@ -4,12 +4,12 @@ import type { ClientContext } from "../../domain/client.js";
 import type { Deps } from "../../domain/deps.js";
 import type { Proof } from "../../domain/sign-in/assurance.js";
 import { issueSession, type TokenBundle } from "../../domain/sign-in/issue-session.js";
+import { assertSteppedUp } from "../../domain/sign-in/step-up.js";
 import { AuthError } from "../../errors.js";
 import { mailFactorEvent } from "./mail.js";
 import { qrSvg } from "./qr.js";
 import { newRecoveryCodes, storedHashOf } from "./recovery-codes.js";
 import { sealContext } from "./seal-context.js";
-import { assertSteppedUp } from "./step-up.js";
 import { base32Of, matchingStep, newTotpSecret, otpauthUrl } from "./totp.js";
 
 export interface TotpEnrolment {

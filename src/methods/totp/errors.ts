@@ -6,10 +6,6 @@ export const SECOND_FACTOR_ERRORS = {
     status: 401,
     message: "The sign-in has expired or was already finished. Sign in again.",
   },
-  MFA_REQUIRED: {
-    status: 403,
-    message: "Confirm it is you with your second factor first.",
-  },
   FACTOR_NOT_FOUND: { status: 404, message: "No such factor." },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -1,10 +1,10 @@
 import type { AccessClaims } from "../../crypto/access-tokens.js";
 import type { ClientContext } from "../../domain/client.js";
 import type { Deps } from "../../domain/deps.js";
+import { assertSteppedUp } from "../../domain/sign-in/step-up.js";
 import { AuthError } from "../../errors.js";
 import { mailFactorEvent } from "./mail.js";
 import { newRecoveryCodes, storedHashOf } from "./recovery-codes.js";
-import { assertSteppedUp } from "./step-up.js";
 
 export interface FactorView {
   id: string;
