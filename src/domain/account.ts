@@ -6,6 +6,7 @@ import type { Deps } from "./deps.js";
 import { queueMail } from "./email-codes.js";
 import { assertSteppedUp } from "./sign-in/step-up.js";
 import { acceptablePassword, presentedPassword } from "./validate.js";
+import type { Aal, AuthMethod } from "./vocabulary.js";
 
 /** The user behind a verified access token, as the database has them now. */
 export async function getCurrentUser(deps: Deps, claims: AccessClaims): Promise<UserRecord> {
@@ -94,6 +95,8 @@ export interface SessionView {
   userAgent: string | null;
   ip: string | null;
   current: boolean;
+  aal: Aal;
+  amr: AuthMethod[];
 }
 
 /** The user's live sessions; a session is a refresh-token family, named by its id. */
@@ -106,6 +109,8 @@ export async function listSessions(deps: Deps, claims: AccessClaims): Promise<Se
     userAgent: session.userAgent,
     ip: session.ip,
     current: session.familyId === claims.sid,
+    aal: session.assurance.aal,
+    amr: [...session.assurance.amr],
   }));
 }
 

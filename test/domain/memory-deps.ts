@@ -63,6 +63,7 @@ export function memoryDeps(
         replacedBy: null,
         userAgent: session.userAgent,
         ip: session.ip,
+        assurance: session.assurance ?? { aal: "aal1", amr: ["pwd"] },
       };
     },
   };

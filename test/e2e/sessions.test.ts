@@ -158,8 +158,10 @@ describeEachStore("sessions: logout, logout-all, change-password, /auth/sessions
     expect(sessions).toHaveLength(2); // registration and A; B was signed out
     for (const session of sessions) {
       expect(Object.keys(session).sort()).toEqual(
-        ["createdAt", "current", "id", "ip", "lastUsedAt", "userAgent"].sort(),
+        ["aal", "amr", "createdAt", "current", "id", "ip", "lastUsedAt", "userAgent"].sort(),
       );
+      // Issue 15: the list shows how each session was proven.
+      expect(session).toMatchObject({ aal: "aal1", amr: ["pwd"] });
       expect(new Date(session.createdAt as string).toISOString()).toBe(session.createdAt);
       expect(new Date(session.lastUsedAt as string).toISOString()).toBe(session.lastUsedAt);
       expect(session.ip).toBe("127.0.0.1");

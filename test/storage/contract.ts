@@ -482,6 +482,8 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStores>
           replacedBy: null,
           userAgent: "vitest",
           ip: "127.0.0.1",
+          // Issue 15: a session says how it was proven (a new session without one: a password).
+          assurance: { aal: "aal1", amr: ["pwd"] },
         });
         expect(await stores.sessions.findByTokenHash(input.tokenHash)).toEqual(created);
         expect(await stores.sessions.findByTokenHash("unknown")).toBeNull();

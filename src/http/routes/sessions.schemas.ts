@@ -1,5 +1,5 @@
 import { Type } from "typebox";
-import { SuccessFields } from "../envelope.js";
+import { AssuranceFields, SuccessFields } from "../envelope.js";
 
 export const RefreshBody = Type.Object(
   {
@@ -17,6 +17,7 @@ export const SessionSchema = Type.Object({
   userAgent: Type.Union([Type.String(), Type.Null()]),
   ip: Type.Union([Type.String(), Type.Null()]),
   current: Type.Boolean({ description: "The session of the access token making the request." }),
+  ...AssuranceFields,
 });
 
 export const SessionsReply = Type.Object({ ...SuccessFields, sessions: Type.Array(SessionSchema) });

@@ -2,6 +2,8 @@ import type { Assurance } from "../../domain/vocabulary.js";
 import type { UserRecord } from "./users.js";
 
 export interface SessionRecord {
+  /** How the session was proven; kept through every refresh. */
+  assurance: Assurance;
   id: string;
   familyId: string;
   userId: string;

@@ -46,5 +46,6 @@ export function toSessionRecord(row: SessionRow): SessionRecord {
     replacedBy: row.replaced_by,
     userAgent: row.user_agent,
     ip: row.ip,
+    assurance: toAssurance(row),
   };
 }
