@@ -3,11 +3,16 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { METHOD_PURGES } from "../../src/composition/sign-in-methods.js";
 import { codeAt } from "../../src/methods/totp/totp.js";
 import { purgeExpired } from "../../src/storage/purge.js";
-import { extractCode } from "../helpers/smtp-capture.js";
 import { describeEachStore } from "../helpers/stores.js";
 import { startTestServer, type TestServer } from "../helpers/test-server.js";
 import { call } from "./admin-support.js";
-import { expectError, expectTokenBundle, loginOk, registerActive } from "./support.js";
+import {
+  expectError,
+  expectTokenBundle,
+  loginOk,
+  registerActive,
+  resetWithMailedCode,
+} from "./support.js";
 
 const NEW_PASSWORD = "a brand new passphrase";
 
@@ -231,18 +236,7 @@ describeEachStore("second factors: TOTP and recovery codes", (store) => {
 
   it("a password reset asks for the factor too (ASVS 5.0 6.4.3), after changing the password", async () => {
     const user = await withAuthenticator("reset");
-    const seen = new Set(server.smtp.mails);
-    const mail = server.smtp.waitForMail(
-      (m) => !seen.has(m) && m.to.includes(user.email) && /reset/i.test(m.subject),
-    );
-    expect(
-      (await server.post("/auth/forgot-password", { email: user.email, method: "code" })).status,
-    ).toBe(202);
-    const res = await server.post("/auth/reset-password", {
-      email: user.email,
-      code: extractCode(await mail),
-      password: NEW_PASSWORD,
-    });
+    const res = await resetWithMailedCode(server, user.email, NEW_PASSWORD);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ mfaRequired: true });
     expect(res.body.accessToken).toBeUndefined();
@@ -391,18 +385,7 @@ describeEachStore("second factors: TOTP and recovery codes", (store) => {
 
   it("an aal1 session of a user with MFA must step up (403 MFA_REQUIRED): a reset finished with a recovery code", async () => {
     const user = await withAuthenticator("step-up");
-    const seen = new Set(server.smtp.mails);
-    const mail = server.smtp.waitForMail(
-      (m) => !seen.has(m) && m.to.includes(user.email) && /reset/i.test(m.subject),
-    );
-    expect(
-      (await server.post("/auth/forgot-password", { email: user.email, method: "code" })).status,
-    ).toBe(202);
-    const reset = await server.post("/auth/reset-password", {
-      email: user.email,
-      code: extractCode(await mail),
-      password: NEW_PASSWORD,
-    });
+    const reset = await resetWithMailedCode(server, user.email, NEW_PASSWORD);
     const [code] = user.confirmed.recoveryCodes as string[];
     const session = await server.post("/auth/mfa/verify", {
       mfaToken: reset.body.mfaToken,

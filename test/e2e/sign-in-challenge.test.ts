@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SignInGate } from "../../src/domain/deps.js";
-import { extractCode } from "../helpers/smtp-capture.js";
 import { pglite } from "../helpers/stores.js";
 import { startTestServer, type TestServer } from "../helpers/test-server.js";
-import { expectError, expectTokenBundle, registerActive } from "./support.js";
+import { expectError, expectTokenBundle, registerActive, resetWithMailedCode } from "./support.js";
 
 const NEW_PASSWORD = "a brand new passphrase";
 
@@ -54,22 +53,7 @@ describe("a sign-in step that must ask for more proof", () => {
 
   it("a reset by code changes the password, then asks too (ASVS 5.0 6.4.3)", async () => {
     const gated = await registerActive(server, "gated-reset");
-    const seen = new Set(server.smtp.mails);
-    const mail = server.smtp.waitForMail(
-      (m) => !seen.has(m) && m.to.includes(gated.email) && /reset/i.test(m.subject),
-    );
-    const forgot = await server.post("/auth/forgot-password", {
-      email: gated.email,
-      method: "code",
-    });
-    expect(forgot.status).toBe(202);
-    const code = extractCode(await mail);
-
-    const res = await server.post("/auth/reset-password", {
-      email: gated.email,
-      code,
-      password: NEW_PASSWORD,
-    });
+    const res = await resetWithMailedCode(server, gated.email, NEW_PASSWORD);
     expectChallenge(res, gated.userId);
     expect(asked.at(-1)).toEqual({ email: gated.email, methods: ["email"] });
     // The new password is the one that now gets as far as the challenge.

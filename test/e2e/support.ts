@@ -240,3 +240,18 @@ export function expectTokenBundle(res: JsonResponse, expiresIn = 900): void {
   expect(res.headers.get("cache-control")).toBe("no-store");
   expect(JSON.stringify(res.body)).not.toContain("$argon2");
 }
+
+/** Forgot-password by code, then the reset with that code: the reset's answer. */
+export async function resetWithMailedCode(
+  server: TestServer,
+  email: string,
+  password: string,
+): Promise<JsonResponse> {
+  const seen = new Set(server.smtp.mails);
+  const mail = server.smtp.waitForMail(
+    (m) => !seen.has(m) && m.to.includes(email) && /reset/i.test(m.subject),
+  );
+  const forgot = await server.post("/auth/forgot-password", { email, method: "code" });
+  expect(forgot.status).toBe(202);
+  return server.post("/auth/reset-password", { email, code: extractCode(await mail), password });
+}
