@@ -1,6 +1,7 @@
-import { Kysely, PostgresDialect } from "kysely";
+import { Kysely } from "kysely";
 import pg from "pg";
 import type { Database } from "../schema.js";
+import { CurrentSchemaDialect } from "./current-schema-dialect.js";
 import { type PreparedStatements, prepareStatements } from "./prepared-statements.js";
 
 export type { PreparedStatements } from "./prepared-statements.js";
@@ -40,7 +41,7 @@ export async function openPostgres(options: PostgresOptions): Promise<PostgresHa
     client.on("error", ignore);
     if (prepared) prepareStatements(client, prepared);
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new CurrentSchemaDialect({ pool }) });
   return { db, close: () => db.destroy() };
 }
 
