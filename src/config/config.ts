@@ -49,6 +49,7 @@ export type DomainConfig = Pick<
   | "bootstrapAdminPassword"
   | "codeMaxAttempts"
   | "emailCodeTtl"
+  | "mfaTokenTtl"
   | "pagesEnabled"
   | "passwordMinLength"
   | "publicUrl"

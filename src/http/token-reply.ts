@@ -2,7 +2,7 @@ import type { FastifyReply } from "fastify";
 import type { Config } from "../config/config.js";
 import type { TokenBundle } from "../domain/sign-in/issue-session.js";
 import type { SignInResult } from "../domain/sign-in/sign-in-step.js";
-import { setSessionCookies } from "./cookies.js";
+import { MFA_API_PATH, setMfaCookie, setSessionCookies } from "./cookies.js";
 import { ok } from "./envelope.js";
 
 /** The API reference's token bundle, with its two cookies set on the reply. */
@@ -31,7 +31,8 @@ export function tokenReply(
 
 /**
  * The answer of a sign-in step: the token bundle with its cookies, or, when the user must
- * prove a second factor, the challenge alone (no token, no cookie).
+ * prove a second factor, the challenge alone: no token and no session cookie, only the
+ * mfaToken's, which goes nowhere but the second step's routes.
  */
 export function signInReply(
   reply: FastifyReply,
@@ -40,6 +41,7 @@ export function signInReply(
   message: string,
 ) {
   if (result.challenge) {
+    setMfaCookie(reply, config, result.challenge, MFA_API_PATH);
     return ok("Confirm it is you with your second factor.", {
       mfaRequired: true as const,
       ...result.challenge,

@@ -4,7 +4,7 @@ import { authenticateAccess } from "../domain/access.js";
 import type { Deps } from "../domain/deps.js";
 import type { SignInResult } from "../domain/sign-in/sign-in-step.js";
 import { AuthError } from "../errors.js";
-import { ACCESS_COOKIE, setSessionCookies } from "../http/cookies.js";
+import { ACCESS_COOKIE, setMfaCookie, setSessionCookies } from "../http/cookies.js";
 import { href, type PageContext } from "./context.js";
 import type { Html } from "./html.js";
 
@@ -36,8 +36,7 @@ export function redirect(reply: FastifyReply, location: string): FastifyReply {
  */
 /** The page a sign-in that asks for a second factor goes on at (a second factor's pages). */
 export const SECOND_FACTOR_PAGE = "/sign-in/second-factor";
-/** Holds the mfaToken between the two steps; sent only to the second factor's page. */
-export const MFA_COOKIE = "lk_mfa";
+export { MFA_COOKIE } from "../http/cookies.js";
 
 /**
  * Ends a sign-in step on the pages: a session sets the session cookies and goes `next`; a
@@ -52,13 +51,7 @@ export function finishSignIn(
 ): string {
   const { config } = ctx;
   if (result.challenge) {
-    reply.setCookie(MFA_COOKIE, result.challenge.mfaToken, {
-      httpOnly: true,
-      secure: config.cookieSecure,
-      sameSite: "strict",
-      path: SECOND_FACTOR_PAGE,
-      maxAge: result.challenge.expiresIn,
-    });
+    setMfaCookie(reply, config, result.challenge, SECOND_FACTOR_PAGE);
     return href(ctx, SECOND_FACTOR_PAGE);
   }
   setSessionCookies(reply, config, result.session);

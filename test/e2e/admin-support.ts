@@ -18,13 +18,17 @@ export const bearer = (token: string): Record<string, string> => ({
 });
 
 /** A server whose first admin came from BOOTSTRAP_ADMIN_*, as main.ts makes it at start. */
-export async function startAdminServer(store: StoreUnderTest): Promise<TestServer> {
+export async function startAdminServer(
+  store: StoreUnderTest,
+  env: Record<string, string> = {},
+): Promise<TestServer> {
   const server = await startTestServer({
     store,
     env: {
       APP_URL,
       BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
       BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      ...env,
     },
   });
   // The harness builds the app without main.ts, so the bootstrap step runs here.

@@ -1,13 +1,13 @@
-import { Secret } from "otpauth";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { METHOD_PURGES } from "../../src/composition/sign-in-methods.js";
-import { codeAt } from "../../src/methods/totp/totp.js";
 import { purgeExpired } from "../../src/storage/purge.js";
 import { describeEachStore } from "../helpers/stores.js";
 import { startTestServer, type TestServer } from "../helpers/test-server.js";
 import { call } from "./admin-support.js";
+import { appCode as codeOf, enrolAuthenticator } from "./second-factor-support.js";
 import {
   expectError,
+  expectOnlyMfaCookie,
   expectTokenBundle,
   loginOk,
   registerActive,
@@ -23,28 +23,14 @@ describeEachStore("second factors: TOTP and recovery codes", (store) => {
   });
   afterAll(() => server?.close());
 
-  /** The user's app: the code for the server's clock, `steps` periods on. */
-  const appCode = (secret: string, steps = 0) =>
-    codeAt(Secret.fromBase32(secret).bytes, new Date(server.clock().getTime() + steps * 30_000));
+  const appCode = (secret: string, steps = 0) => codeOf(server, secret, steps);
 
   /** An active user with a confirmed authenticator: its secret, recovery codes, aal2 session. */
   async function withAuthenticator(tag: string) {
     const user = await registerActive(server, tag);
     const session = (await loginOk(server, user.email)).body;
-    const enrol = await call(server, "POST", "/auth/mfa/totp", session.accessToken, {
-      name: "phone",
-    });
-    expect(enrol.status, JSON.stringify(enrol.body)).toBe(201);
-    const { factorId, secret } = enrol.body;
-    const confirmed = await call(
-      server,
-      "POST",
-      `/auth/mfa/totp/${factorId}/confirm`,
-      session.accessToken,
-      { code: appCode(secret) },
-    );
-    expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
-    return { ...user, secret, factorId, old: session, confirmed: confirmed.body };
+    const app = await enrolAuthenticator(server, session.accessToken, "phone");
+    return { ...user, ...app, old: session };
   }
 
   /** Waits for the mail with this subject to this address. */
@@ -99,7 +85,7 @@ describeEachStore("second factors: TOTP and recovery codes", (store) => {
     );
   });
 
-  it("login asks for the factor (no token, no cookie); a TOTP finishes it at aal2, and refresh keeps aal2", async () => {
+  it("login asks for the factor (no token, no session cookie); a TOTP finishes it at aal2, and refresh keeps aal2", async () => {
     const user = await withAuthenticator("verify");
     const res = await server.post("/auth/login", { email: user.email, password: user.password });
     expect(res.body).toMatchObject({
@@ -108,7 +94,7 @@ describeEachStore("second factors: TOTP and recovery codes", (store) => {
       expiresIn: 300,
     });
     expect(res.body.accessToken).toBeUndefined();
-    expect(res.headers.get("set-cookie")).toBeNull();
+    expectOnlyMfaCookie(res);
 
     server.clock.advance(30);
     const done = await server.post("/auth/mfa/verify", {

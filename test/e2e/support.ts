@@ -226,6 +226,21 @@ export function expectSessionCookies(res: JsonResponse, secure: boolean): void {
   expect(refresh?.attributes.has("secure")).toBe(secure);
 }
 
+/**
+ * A sign-in that asked for a second factor: no session cookie, only the mfaToken's, HttpOnly
+ * and sent nowhere but the second step's routes, for as long as the token lives.
+ */
+export function expectOnlyMfaCookie(res: JsonResponse): void {
+  const cookies = setCookies(res);
+  expect([...cookies.keys()]).toEqual(["lk_mfa"]);
+  const mfa = cookies.get("lk_mfa");
+  expect(mfa?.value).toBe(res.body.mfaToken);
+  expect(mfa?.attributes.get("httponly")).toBe(true);
+  expect(mfa?.attributes.get("samesite")).toBe("Strict");
+  expect(mfa?.attributes.get("path")).toBe("/auth/mfa");
+  expect(mfa?.attributes.get("max-age")).toBe(String(res.body.expiresIn));
+}
+
 /** The API reference's token bundle, answered as personal (no-store) data. */
 export function expectTokenBundle(res: JsonResponse, expiresIn = 900): void {
   expect(res.body.success).toBe(true);

@@ -97,6 +97,8 @@ describe("loadConfig defaults", () => {
       brandColor: "#1f6feb",
       brandLogoUrl: undefined,
       encryptionKey: undefined,
+      mfaTokenTtl: 300,
+      adminRequireMfa: false,
       rateLimits: {
         registerIp: { points: 20, duration: 3600 },
         registerAccount: { points: 5, duration: 3600 },
@@ -295,6 +297,9 @@ describe("loadConfig errors", () => {
     ["MAIL_FROM", { MAIL_FROM: "Foo, Bar <a@b.c>" }, "is not an address"],
     ["MAIL_FROM", { MAIL_FROM: "Foo <>" }, "is not an address"],
     ["JWT_SECRET", { JWT_SECRET: "x".repeat(31) }, "at least 32 characters"],
+    ["MFA_TOKEN_TTL", { MFA_TOKEN_TTL: "0" }, "must be longer than zero"],
+    ["MFA_TOKEN_TTL", { MFA_TOKEN_TTL: "soon" }, "is not a duration"],
+    ["ADMIN_REQUIRE_MFA", { ADMIN_REQUIRE_MFA: "maybe" }, "is not a boolean"],
     ["ENCRYPTION_KEY", { ENCRYPTION_KEY: "ab".repeat(31) }, "is 31 bytes of hex; must be 32 bytes"],
     ["ENCRYPTION_KEY", { ENCRYPTION_KEY: "ab".repeat(33) }, "is 33 bytes of hex"],
     ["ENCRYPTION_KEY", { ENCRYPTION_KEY: KEY.subarray(1).toString("base64") }, "not decode to 32"],
@@ -401,7 +406,7 @@ describe("ENV_SCHEMA", () => {
       "HASH_CONCURRENCY HASH_QUEUE_MAX " +
       "TRUST_PROXY CORS_ORIGINS AUDIT_RETENTION HIBP_ENABLED HIBP_TIMEOUT_MS RATE_LIMIT_ENABLED " +
       "MAIL_MAX_ATTEMPTS MAIL_POLL_INTERVAL MAIL_LEASE KEY_RELOAD_INTERVAL HEADERS_TIMEOUT REQUEST_TIMEOUT SHUTDOWN_TIMEOUT METRICS_TOKEN METRICS_PORT METRICS_HOST " +
-      "PAGES_ENABLED BRAND_NAME BRAND_COLOR BRAND_LOGO_URL ENCRYPTION_KEY"
+      "PAGES_ENABLED BRAND_NAME BRAND_COLOR BRAND_LOGO_URL ENCRYPTION_KEY MFA_TOKEN_TTL ADMIN_REQUIRE_MFA"
     ).split(" ");
     expect(ENV_VARS.map((spec) => spec.name)).toEqual(documented);
     const allNames = ENV_VARS.flatMap((spec) => [spec.name, ...spec.aliases]);

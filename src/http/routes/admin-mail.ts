@@ -1,10 +1,9 @@
 import { Type } from "typebox";
 import { listDeadMail, requeueMail } from "../../domain/admin-mail.js";
-import type { Deps } from "../../domain/deps.js";
 import type { OutboxEntry } from "../../storage/ports.js";
 import { ErrorBody, ok, SIGNED_IN, SuccessFields } from "../envelope.js";
 import { adminActor, requireAdmin } from "../plugins/require-admin.js";
-import type { App } from "../types.js";
+import type { App, AppDeps } from "../types.js";
 
 const DeadMail = Type.Object({
   id: Type.String(),
@@ -24,7 +23,7 @@ const ADMIN = { tags: ["admin"], security: SIGNED_IN };
 const REFUSALS = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
 
 /** Dead letters of the mail outbox: list them, and send one again once the cause is fixed. */
-export function registerAdminMailRoutes(app: App, deps: Deps): void {
+export function registerAdminMailRoutes(app: App, deps: AppDeps): void {
   const preHandler = requireAdmin(deps);
   app.get(
     "/admin/mail/dead",

@@ -1,9 +1,8 @@
 import { Type } from "typebox";
-import type { Deps } from "../../domain/deps.js";
 import { getAccountStats } from "../../domain/stats.js";
 import { ErrorBody, ok, SIGNED_IN, SuccessFields } from "../envelope.js";
 import { requireAdmin } from "../plugins/require-admin.js";
-import type { App } from "../types.js";
+import type { App, AppDeps } from "../types.js";
 
 const Count = Type.Integer({ minimum: 0 });
 
@@ -25,7 +24,7 @@ const StatsReply = Type.Object({
 });
 
 /** Counts of users, legacy hashes and sessions: what an operator checks after an import. */
-export function registerAdminStatsRoutes(app: App, deps: Deps): void {
+export function registerAdminStatsRoutes(app: App, deps: AppDeps): void {
   app.get(
     "/admin/stats",
     {

@@ -7,12 +7,11 @@ import {
   sendPasswordReset,
   updateUser,
 } from "../../domain/admin.js";
-import type { Deps } from "../../domain/deps.js";
 import { toPublicUser } from "../../domain/public-user.js";
 import type { AuditEvent } from "../../storage/ports.js";
 import { ok, SIGNED_IN } from "../envelope.js";
 import { adminActor, requireAdmin } from "../plugins/require-admin.js";
-import type { App } from "../types.js";
+import type { App, AppDeps } from "../types.js";
 import {
   AuditListQuery,
   AuditListReply,
@@ -33,7 +32,7 @@ const ON_USER = { ...REFUSALS, 404: ErrorBody };
 const ADMIN = { tags: ["admin"], security: SIGNED_IN };
 
 /** The admin API (README, API reference): an active admin, checked against the database. */
-export function registerAdminRoutes(app: App, deps: Deps): void {
+export function registerAdminRoutes(app: App, deps: AppDeps): void {
   const preHandler = requireAdmin(deps);
 
   app.get(

@@ -3,8 +3,6 @@ import { randomToken } from "../../crypto/random.js";
 import type { SignInGate } from "../../domain/deps.js";
 import { assuranceOf } from "../../domain/sign-in/assurance.js";
 
-/** How long a half-finished sign-in waits for its second factor (MFA_TOKEN_TTL's default). */
-export const MFA_TOKEN_TTL_SECONDS = 5 * 60;
 /** The ways to finish that this method offers; passkeys add theirs. */
 export const SECOND_FACTOR_METHODS = ["totp", "recovery_code"] as const;
 export type SecondFactorMethod = (typeof SECOND_FACTOR_METHODS)[number];
@@ -20,14 +18,15 @@ export const secondFactorGate: SignInGate = async (deps, user, proofs) => {
   if (!(await deps.stores.secondFactors.hasConfirmedFactor(user.id))) return null;
   const mfaToken = randomToken();
   const now = deps.clock();
+  const ttl = deps.config.mfaTokenTtl;
   await deps.stores.secondFactors.createChallenge({
     tokenHash: sha256(mfaToken),
     userId: user.id,
     proofs: proofs.map((proof) => proof.method),
     ip: null,
     userAgent: null,
-    expiresAt: new Date(now.getTime() + MFA_TOKEN_TTL_SECONDS * 1000),
+    expiresAt: new Date(now.getTime() + ttl * 1000),
     now,
   });
-  return { mfaToken, methods: [...SECOND_FACTOR_METHODS], expiresIn: MFA_TOKEN_TTL_SECONDS };
+  return { mfaToken, methods: [...SECOND_FACTOR_METHODS], expiresIn: ttl };
 };

@@ -1,4 +1,5 @@
 import { clientContext } from "../../http/client-context.js";
+import { clearMfaCookie, MFA_API_PATH, MFA_COOKIE } from "../../http/cookies.js";
 import { ErrorBody, ok, SIGNED_IN } from "../../http/envelope.js";
 import { authenticate, requireAuth } from "../../http/plugins/authenticate.js";
 import { tokenBody, tokenReply } from "../../http/token-reply.js";
@@ -36,7 +37,13 @@ export function registerSecondFactorRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      const tokens = await verifySecondFactor(deps, request.body, clientContext(request));
+      const mfaToken = request.body.mfaToken ?? request.cookies[MFA_COOKIE];
+      const tokens = await verifySecondFactor(
+        deps,
+        { ...request.body, mfaToken },
+        clientContext(request),
+      );
+      clearMfaCookie(reply, deps.config, MFA_API_PATH);
       return tokenReply(reply, deps.config, tokens, "Signed in.");
     },
   );

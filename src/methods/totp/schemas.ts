@@ -34,7 +34,13 @@ export const ConfirmReply = Type.Object({
 
 export const VerifyBody = Type.Object(
   {
-    mfaToken: Type.String({ maxLength: 128, description: "From the sign-in's challenge." }),
+    mfaToken: Type.Optional(
+      Type.String({
+        maxLength: 128,
+        description:
+          "From the sign-in's challenge; a browser client may leave it to the lk_mfa cookie.",
+      }),
+    ),
     method: Type.Enum(SECOND_FACTOR_METHODS),
     code: Code,
   },
