@@ -1,4 +1,4 @@
-import type { SecondFactorCheck, SignInGate } from "../domain/deps.js";
+import type { SignInGate } from "../domain/deps.js";
 import { registerErrorCodes } from "../errors.js";
 import { CORE_OPERATIONS, type Operations } from "../http/openapi-operations.js";
 import { registerMessages } from "../i18n/translate.js";
@@ -32,11 +32,6 @@ export const OPERATIONS: Operations = Object.assign(
 /** Each method's housekeeping, beside the core's purge of expired rows. */
 export const METHOD_PURGES: readonly MethodPurge[] = SIGN_IN_METHODS.flatMap(
   (method) => method.purges ?? [],
-);
-
-/** Whether a user has a second factor, of any method: aal1 sessions must then step up. */
-export const SECOND_FACTOR_CHECKS: readonly SecondFactorCheck[] = SIGN_IN_METHODS.flatMap(
-  (method) => (method.hasSecondFactor ? [method.hasSecondFactor] : []),
 );
 
 /** Asked in turn before any sign-in step issues a session. */

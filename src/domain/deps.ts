@@ -28,8 +28,6 @@ export interface Deps {
   readonly limits: RateLimits;
   /** Asked in turn before a sign-in step issues a session (sign-in-step.ts). */
   readonly signInGates: readonly SignInGate[];
-  /** Each answers whether the user has a second factor of its method (sign-in/step-up.ts). */
-  readonly secondFactorChecks: readonly SecondFactorCheck[];
 }
 
 /**
@@ -41,6 +39,3 @@ export type SignInGate = (
   user: UserRecord,
   proofs: readonly Proof[],
 ) => Promise<SignInChallenge | null>;
-
-/** Whether the user has a second factor, so that an aal1 session must step up. */
-export type SecondFactorCheck = (deps: Deps, userId: string) => Promise<boolean>;

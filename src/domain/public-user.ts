@@ -10,6 +10,7 @@ export interface PublicUser {
   status: UserStatus;
   role: UserRole;
   emailVerified: boolean;
+  mfaEnabled: boolean;
   createdAt: string;
 }
 
@@ -22,6 +23,7 @@ export function toPublicUser(user: UserRecord): PublicUser {
     status: user.status,
     role: user.role,
     emailVerified: user.emailVerifiedAt !== null,
+    mfaEnabled: user.mfaEnabled,
     createdAt: user.createdAt.toISOString(),
   };
 }

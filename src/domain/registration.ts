@@ -111,6 +111,7 @@ function signUpView(email: string, signUp: SignUpData, now: Date): UserRecord {
     updatedAt: now,
     legacyId: null,
     locale: signUp.locale,
+    mfaEnabled: false,
   };
 }
 

@@ -33,6 +33,7 @@ export const UserSchema = Type.Object(
     status: StatusSchema,
     role: RoleSchema,
     emailVerified: Type.Boolean(),
+    mfaEnabled: Type.Boolean({ description: "A second factor is confirmed: sign-ins ask for it." }),
     createdAt: Type.String({ format: "date-time" }),
   },
   { description: "A user. Never carries a password hash or a token." },

@@ -1,5 +1,5 @@
 import type { Command } from "../cli/usage.js";
-import type { SecondFactorCheck, SignInGate } from "../domain/deps.js";
+import type { SignInGate } from "../domain/deps.js";
 import type { ErrorSpec } from "../errors.js";
 import type { OperationEntry } from "../http/openapi-operations.js";
 import type { App, AppDeps } from "../http/types.js";
@@ -32,8 +32,6 @@ export interface SignInMethod {
   readonly purges?: readonly MethodPurge[];
   /** Its `latchkey` commands, by name. */
   readonly commands?: Readonly<Record<string, Command>>;
-  /** Whether a user has a second factor of this method: then aal1 sessions must step up. */
-  readonly hasSecondFactor?: SecondFactorCheck;
   /** Asks for more proof before a session is issued: a second factor (sign-in-step.ts). */
   readonly gate?: SignInGate;
 }

@@ -1,4 +1,11 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
+import {
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+  type MigrationResultSet,
+  Migrator,
+  sql,
+} from "kysely";
 import * as secondFactors from "../methods/totp/migration.js";
 import * as init from "./migrations/0001-init.js";
 import * as auditEvents from "./migrations/0002-audit-events.js";
@@ -6,6 +13,7 @@ import * as usersLegacyLocale from "./migrations/0003-users-legacy-locale.js";
 import * as mailOutbox from "./migrations/0004-mail-outbox.js";
 import * as pendingSignUps from "./migrations/0005-pending-sign-ups.js";
 import * as sessionAssurance from "./migrations/0006-session-assurance.js";
+import * as secondFactorCount from "./migrations/0008-second-factor-count.js";
 import type { Database } from "./schema.js";
 
 /** Migrations are compiled in, not read from disk, so both drivers and the CLI run the same set. */
@@ -17,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0005-pending-sign-ups": pendingSignUps,
   "0006-session-assurance": sessionAssurance,
   "0007-second-factors": secondFactors,
+  "0008-second-factor-count": secondFactorCount,
 };
 
 const provider: MigrationProvider = {
@@ -27,7 +36,19 @@ export interface MigrationReport {
   applied: string[];
 }
 
-export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationReport> {
+export function migrateToLatest(db: Kysely<Database>): Promise<MigrationReport> {
+  return migrate(db, (migrator) => migrator.migrateToLatest());
+}
+
+/** Up to and including `name`: how a test makes a database as an older version left it. */
+export function migrateTo(db: Kysely<Database>, name: string): Promise<MigrationReport> {
+  return migrate(db, (migrator) => migrator.migrateTo(name));
+}
+
+async function migrate(
+  db: Kysely<Database>,
+  run: (migrator: Migrator) => Promise<MigrationResultSet>,
+): Promise<MigrationReport> {
   // Kysely looks for its bookkeeping tables in every schema unless told which one; with
   // several schemas in one database (tests, or tenants) it would find another's.
   const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
@@ -37,7 +58,7 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationRe
     provider,
     ...(migrationTableSchema ? { migrationTableSchema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await run(migrator);
   if (error) throw error;
   return {
     applied: (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName),

@@ -22,6 +22,8 @@ export interface UsersTable {
   updated_at: Timestamp;
   legacy_id: ColumnType<string | null, string | null | undefined, string | null>;
   locale: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Confirmed second factors of every method (0008-second-factor-count.ts). */
+  second_factors: Generated<number>;
 }
 
 /**
@@ -148,6 +150,7 @@ export const USER_COLUMN_NAMES = Object.keys({
   updated_at: true,
   legacy_id: true,
   locale: true,
+  second_factors: true,
 } satisfies Record<keyof UserRow, true>) as (keyof UserRow)[];
 export type CodeRow = Selectable<VerificationCodesTable>;
 export type SessionRow = Selectable<RefreshSessionsTable>;

@@ -93,7 +93,6 @@ export function memoryDeps(
     },
     limits: NO_LIMITS,
     signInGates: options.gates ?? [],
-    secondFactorChecks: [],
   };
   return { deps, users, sessions, audit };
 }
@@ -114,6 +113,7 @@ export function userWith(fields: Partial<UserRecord> & { password?: string }): U
     updatedAt: NOW,
     legacyId: null,
     locale: null,
+    mfaEnabled: false,
     ...rest,
   };
 }

@@ -67,6 +67,8 @@ describeEachStore("second factors: TOTP and recovery codes", (store) => {
     });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ aal: "aal2", amr: ["pwd", "otp"] });
+    expect(ok.body.user.mfaEnabled).toBe(true);
+    expect(session.user.mfaEnabled).toBe(false);
     expect(ok.body.recoveryCodes).toHaveLength(10);
     await mailed(user.email, "A second factor was added to your Latchkey account");
     expectError(await call(server, "GET", "/auth/me", session.accessToken), 401, "UNAUTHORIZED");
@@ -250,7 +252,10 @@ describeEachStore("second factors: TOTP and recovery codes", (store) => {
       factors: [],
       recoveryCodesLeft: 0,
     });
-    expectTokenBundle(await loginOk(server, user.email));
+    expect((await call(server, "GET", "/auth/me", token)).body.user.mfaEnabled).toBe(false);
+    const after = await loginOk(server, user.email);
+    expectTokenBundle(after);
+    expect(after.body.user.mfaEnabled).toBe(false);
   });
 
   it("new recovery codes replace the old set", async () => {

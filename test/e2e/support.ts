@@ -13,6 +13,7 @@ export const USER_FIELDS = [
   "email",
   "emailVerified",
   "id",
+  "mfaEnabled",
   "name",
   "role",
   "status",

@@ -80,9 +80,20 @@ describeEachStore("second factors store", (store) => {
   /** A confirmed factor whose last accepted step is `step`. */
   const confirmedFactor = async (user: UserRecord, step = 1000) => {
     const factor = await addFactor(user);
-    expect(await mfa.confirmFactor(user.id, factor.id, step, NOW)).toBe(true);
+    expect(await mfa.confirmFactor(user.id, factor.id, step, NOW)).not.toBeNull();
     return factor;
   };
+
+  /** users.second_factors, as the row holds it. */
+  const secondFactorCount = async (user: UserRecord) =>
+    (
+      await db
+        .selectFrom("users")
+        .select("second_factors")
+        .where("id", "=", user.id)
+        .executeTakeFirstOrThrow()
+    ).second_factors;
+  const mfaEnabled = async (user: UserRecord) => (await stores.users.findById(user.id))?.mfaEnabled;
 
   const codes = (n: number) => Array.from({ length: n }, () => sha256(randomUUID()));
 
@@ -102,12 +113,14 @@ describeEachStore("second factors store", (store) => {
       expect(await mfa.claimStep(factor.id, 5, NOW)).toBe(false);
 
       const other = await makeUser();
-      expect(await mfa.confirmFactor(other.id, factor.id, 7, NOW)).toBe(false);
+      expect(await mfa.confirmFactor(other.id, factor.id, 7, NOW)).toBeNull();
       expect(await mfa.findFactor(other.id, factor.id)).toBeNull();
       expect(await mfa.findFactor(user.id, "not-a-uuid")).toBeNull();
 
-      expect(await mfa.confirmFactor(user.id, factor.id, 7, at(MINUTE))).toBe(true);
-      expect(await mfa.confirmFactor(user.id, factor.id, 8, at(MINUTE))).toBe(false);
+      expect(await mfaEnabled(user)).toBe(false);
+      expect(await mfa.confirmFactor(user.id, factor.id, 7, at(MINUTE))).toEqual({ factors: 1 });
+      expect(await mfa.confirmFactor(user.id, factor.id, 8, at(MINUTE))).toBeNull();
+      expect(await mfaEnabled(user)).toBe(true);
       const listed = await mfa.listFactors(user.id);
       expect(listed).toEqual([
         { ...factor, confirmedAt: at(MINUTE), lastStep: 7, lastUsedAt: at(MINUTE) },
@@ -115,9 +128,9 @@ describeEachStore("second factors store", (store) => {
       expect(await mfa.hasConfirmedFactor(user.id)).toBe(true);
 
       const late = await addFactor(user);
-      expect(await mfa.confirmFactor(user.id, late.id, 9, at(UNCONFIRMED_FACTOR_TTL_MS))).toBe(
-        false,
-      );
+      expect(
+        await mfa.confirmFactor(user.id, late.id, 9, at(UNCONFIRMED_FACTOR_TTL_MS)),
+      ).toBeNull();
       expect((await mfa.findFactor(user.id, late.id))?.confirmedAt).toBeNull();
     });
 
@@ -130,6 +143,18 @@ describeEachStore("second factors store", (store) => {
         ),
       );
       expect(winners(answers)).toBe(1);
+      expect(await secondFactorCount(user)).toBe(1);
+    });
+
+    it("two factors confirmed at once: counted 1 and 2 under the user's lock, never both first", async () => {
+      const user = await makeUser();
+      const [one, two] = [await addFactor(user), await addFactor(user)];
+      const answers = await Promise.all([
+        mfa.confirmFactor(user.id, one.id, 1, NOW),
+        mfa.confirmFactor(user.id, two.id, 2, NOW),
+      ]);
+      expect(answers.map((a) => a?.factors).sort()).toEqual([1, 2]);
+      expect(await secondFactorCount(user)).toBe(2);
     });
 
     it("the purge drops unconfirmed factors older than 15 minutes, nothing else", async () => {
@@ -217,8 +242,20 @@ describeEachStore("second factors store", (store) => {
       expect(await mfa.deleteFactor(user.id, one.id)).toBe(false);
       expect(await mfa.deleteFactor(user.id, "not-a-uuid")).toBe(false);
       expect(await mfa.countRecoveryCodesLeft(user.id)).toBe(10);
+      expect(await secondFactorCount(user)).toBe(1);
       expect(await mfa.deleteFactor(user.id, two.id)).toBe(true);
       expect(await mfa.countRecoveryCodesLeft(user.id)).toBe(0);
+      expect(await mfaEnabled(user)).toBe(false);
+    });
+
+    it("removing an unconfirmed factor leaves the count alone; concurrent removals count each once", async () => {
+      const user = await makeUser();
+      const confirmed = await Promise.all([confirmedFactor(user), confirmedFactor(user)]);
+      const unconfirmed = await addFactor(user);
+      expect(await mfa.deleteFactor(user.id, unconfirmed.id)).toBe(true);
+      expect(await secondFactorCount(user)).toBe(2);
+      await Promise.all(confirmed.map((factor) => mfa.deleteFactor(user.id, factor.id)));
+      expect(await secondFactorCount(user)).toBe(0);
     });
 
     it("an admin's reset removes factors, codes and the failure locks", async () => {
@@ -229,6 +266,7 @@ describeEachStore("second factors store", (store) => {
       await mfa.recordFailure(user.id, "totp", NOW, 1);
       expect(await mfa.deleteAllFactors(user.id)).toBe(2);
       expect(await mfa.hasConfirmedFactor(user.id)).toBe(false);
+      expect(await mfaEnabled(user)).toBe(false);
       expect(await mfa.countRecoveryCodesLeft(user.id)).toBe(0);
       expect(await mfa.failureState(user.id, "totp")).toEqual({
         consecutive: 0,

@@ -9,7 +9,7 @@ import type { UserRecord } from "../../storage/ports.js";
 import { decodeExtendedJson, ExtendedJsonError, ObjectId } from "./extended-json.js";
 
 /** A user as the import makes it: a stored user without the ids and times we assign. */
-export type ImportedUser = Omit<UserRecord, "id" | "updatedAt">;
+export type ImportedUser = Omit<UserRecord, "id" | "updatedAt" | "mfaEnabled">;
 
 export type MapResult = { ok: true; user: ImportedUser } | { ok: false; problems: string[] };
 

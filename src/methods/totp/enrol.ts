@@ -67,12 +67,11 @@ export async function confirmTotpFactor(
   const secret = deps.secrets.open(factor.secretSealed, sealContext(factor.id));
   const step = secret ? matchingStep(secret, code, now) : null;
   if (step === null) throw new AuthError("INVALID_CODE");
-  const first = !(await store.hasConfirmedFactor(claims.sub));
   // Unconfirmed, and made within the last 15 minutes: else it is gone for the user too.
-  if (!(await store.confirmFactor(claims.sub, factorId, step, now))) {
-    throw new AuthError("FACTOR_NOT_FOUND");
-  }
-  const recoveryCodes = first ? newRecoveryCodes() : null;
+  const confirmed = await store.confirmFactor(claims.sub, factorId, step, now);
+  if (!confirmed) throw new AuthError("FACTOR_NOT_FOUND");
+  // Counted under the user's lock: of two confirms at once, only one is the first.
+  const recoveryCodes = confirmed.factors === 1 ? newRecoveryCodes() : null;
   if (recoveryCodes) {
     await store.replaceRecoveryCodes(claims.sub, recoveryCodes.map(storedHashOf), now);
   }

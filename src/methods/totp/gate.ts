@@ -15,7 +15,7 @@ export type SecondFactorMethod = (typeof SECOND_FACTOR_METHODS)[number];
  */
 export const secondFactorGate: SignInGate = async (deps, user, proofs) => {
   if (assuranceOf(proofs).aal === "aal2") return null;
-  if (!(await deps.stores.secondFactors.hasConfirmedFactor(user.id))) return null;
+  if (!user.mfaEnabled) return null;
   const mfaToken = randomToken();
   const now = deps.clock();
   const ttl = deps.config.mfaTokenTtl;

@@ -33,7 +33,6 @@ export const secondFactorSignIn: SignInMethod = {
   pages: registerSecondFactorPages,
   stores: secondFactorStores,
   gate: secondFactorGate,
-  hasSecondFactor: (deps, userId) => deps.stores.secondFactors.hasConfirmedFactor(userId),
   commands: { "reset-mfa": resetMfaCommand },
   purges: [
     {

@@ -81,9 +81,16 @@ export interface SecondFactorStore {
   listFactors(userId: string): Promise<SecondFactor[]>;
   /**
    * Confirms an unconfirmed factor created within UNCONFIRMED_FACTOR_TTL_MS, recording `step`
-   * as its last accepted one (so the confirming code cannot be replayed). False otherwise.
+   * as its last accepted one (so the confirming code cannot be replayed). Answers how many
+   * confirmed second factors, of every method, the user has now; null when nothing was
+   * confirmed.
    */
-  confirmFactor(userId: string, factorId: string, step: number, now: Date): Promise<boolean>;
+  confirmFactor(
+    userId: string,
+    factorId: string,
+    step: number,
+    now: Date,
+  ): Promise<{ factors: number } | null>;
   /**
    * Removes the factor; when it was the user's last confirmed one, the recovery codes go too
    * (the HTTP contract, DELETE /auth/mfa/factors/:id). False when there was no such factor.

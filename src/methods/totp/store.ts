@@ -1,7 +1,8 @@
-import { type Kysely, type Selectable, sql } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import { isUuid } from "../../crypto/random.js";
 import type { MethodStoreFactories } from "../../storage/method-stores.js";
 import type { Database } from "../../storage/schema.js";
+import { countSecondFactors, inUserLock } from "../../storage/user-lock.js";
 import { createChallengeStore, createFailureStore } from "./store-limits.js";
 import {
   type SecondFactor,
@@ -77,21 +78,26 @@ export function createSecondFactorStore(db: Kysely<Database>): SecondFactorStore
       return rows.map(toFactor);
     },
 
-    async confirmFactor(userId, factorId, step, now) {
-      if (!isUuid(factorId)) return false;
-      // The confirming code's step becomes the last accepted one, in the same statement:
-      // the code that confirmed cannot sign in afterwards (ASVS 5.0 6.5.1).
-      const row = await own
-        .updateTable("mfa_factors")
-        .set({ confirmed_at: now, last_step: step, last_used_at: now })
-        .where("id", "=", factorId)
-        .where("user_id", "=", userId)
-        .where("confirmed_at", "is", null)
-        .where("created_at", ">", new Date(now.getTime() - UNCONFIRMED_FACTOR_TTL_MS))
-        .returning("id")
-        .executeTakeFirst();
-      return row !== undefined;
-    },
+    confirmFactor: async (userId, factorId, step, now) =>
+      !isUuid(factorId)
+        ? null
+        : // Under the user's lock, as removals are: a confirm and a concurrent removal of the
+          // last factor are ordered, and the count of factors moves with each.
+          inUserLock(own, userId, async (trx) => {
+            // The confirming code's step becomes the last accepted one, in the same statement:
+            // the code that confirmed cannot sign in afterwards (ASVS 5.0 6.5.1).
+            const row = await trx
+              .updateTable("mfa_factors")
+              .set({ confirmed_at: now, last_step: step, last_used_at: now })
+              .where("id", "=", factorId)
+              .where("user_id", "=", userId)
+              .where("confirmed_at", "is", null)
+              .where("created_at", ">", new Date(now.getTime() - UNCONFIRMED_FACTOR_TTL_MS))
+              .returning("id")
+              .executeTakeFirst();
+            if (!row) return null;
+            return { factors: await countSecondFactors(trx, userId, 1) };
+          }),
 
     deleteFactor: async (userId, factorId) =>
       isUuid(factorId) &&
@@ -103,6 +109,7 @@ export function createSecondFactorStore(db: Kysely<Database>): SecondFactorStore
           .returning("confirmed_at")
           .executeTakeFirst();
         if (!gone) return false;
+        if (gone.confirmed_at !== null) await countSecondFactors(trx, userId, -1);
         // Under the user's lock, so two removals of the last two factors cannot each see
         // the other and leave codes behind with no factor.
         await trx
@@ -126,11 +133,14 @@ export function createSecondFactorStore(db: Kysely<Database>): SecondFactorStore
       inUserLock(own, userId, async (trx) => {
         await trx.deleteFrom("mfa_recovery_codes").where("user_id", "=", userId).execute();
         await trx.deleteFrom("mfa_failures").where("user_id", "=", userId).execute();
-        const result = await trx
+        const gone = await trx
           .deleteFrom("mfa_factors")
           .where("user_id", "=", userId)
-          .executeTakeFirst();
-        return Number(result.numDeletedRows);
+          .returning("confirmed_at")
+          .execute();
+        const confirmed = gone.filter((factor) => factor.confirmed_at !== null).length;
+        await countSecondFactors(trx, userId, -confirmed);
+        return gone.length;
       }),
 
     async hasConfirmedFactor(userId) {
@@ -215,19 +225,6 @@ export function createSecondFactorStore(db: Kysely<Database>): SecondFactorStore
 
 /** For the method's index: `stores: secondFactorStores`. */
 export const secondFactorStores: MethodStoreFactories = { secondFactors: createSecondFactorStore };
-
-/**
- * Runs fn in a transaction (or the surrounding one) holding the user's row, as the session
- * store's revocations do: writes that must see each other's result queue here, and each
- * statement after the lock takes a fresh snapshot (READ COMMITTED).
- */
-function inUserLock<T>(db: Own, userId: string, fn: (trx: Own) => Promise<T>): Promise<T> {
-  const locked = async (trx: Own) => {
-    await sql`select id from users where id = ${userId} for no key update`.execute(trx);
-    return fn(trx);
-  };
-  return db.isTransaction ? locked(db) : db.transaction().execute(locked);
-}
 
 function toFactor(row: Selectable<SecondFactorTables["mfa_factors"]>): SecondFactor {
   return {

@@ -15,6 +15,8 @@ export interface UserRecord {
   /** The user's id in the system they were imported from. */
   legacyId: string | null;
   locale: string | null;
+  /** A confirmed second factor of some method: one-factor sign-ins then ask for it. */
+  mfaEnabled: boolean;
 }
 
 export type NewUser = Pick<

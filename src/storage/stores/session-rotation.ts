@@ -120,5 +120,6 @@ function userColumns(row: RotatedRow): UserRow {
     updated_at: row.user_updated_at,
     legacy_id: row.user_legacy_id,
     locale: row.user_locale,
+    second_factors: row.user_second_factors,
   };
 }

@@ -201,6 +201,7 @@ export function toUserRecord(row: UserRow): UserRecord {
     updatedAt: row.updated_at,
     legacyId: row.legacy_id,
     locale: row.locale,
+    mfaEnabled: row.second_factors > 0,
   };
 }
 

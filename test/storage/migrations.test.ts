@@ -1,0 +1,46 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { type DatabaseHandle, openDatabase } from "../../src/storage/database.js";
+import { migrateTo, migrateToLatest } from "../../src/storage/migrate.js";
+import { createStores } from "../../src/storage/stores/index.js";
+import { describeEachStore } from "../helpers/stores.js";
+
+describeEachStore("migrations over a database an older version left", (store) => {
+  let handle: DatabaseHandle;
+  const made = store.target();
+  beforeAll(async () => {
+    handle = await openDatabase(made);
+  });
+  afterAll(async () => {
+    await handle?.close();
+    await store.cleanup(made);
+  });
+
+  it("0008 counts each user's confirmed second factors onto the user's row", async () => {
+    const { db } = handle;
+    await migrateTo(db, "0007-second-factors");
+    const [ada, bob] = [randomUUID(), randomUUID()];
+    for (const [id, email] of [
+      [ada, "ada@example.test"],
+      [bob, "bob@example.test"],
+    ]) {
+      await sql`insert into users (id, email, password_hash, status, role, created_at, updated_at)
+        values (${id}, ${email}, 'h', 'active', 'user', now(), now())`.execute(db);
+    }
+    for (const confirmed of [true, true, false]) {
+      await sql`insert into mfa_factors (id, user_id, type, secret_sealed, confirmed_at, created_at)
+        values (${randomUUID()}, ${ada}, 'totp', 's', ${confirmed ? new Date() : null}, now())`.execute(
+        db,
+      );
+    }
+    expect((await migrateToLatest(db)).applied).toContain("0008-second-factor-count");
+    const users = createStores(db).users;
+    expect((await users.findById(ada))?.mfaEnabled).toBe(true);
+    expect((await users.findById(bob))?.mfaEnabled).toBe(false);
+    const { rows } = await sql<{
+      n: number;
+    }>`select second_factors as n from users where id = ${ada}`.execute(db);
+    expect(rows[0]?.n).toBe(2);
+  });
+});
