@@ -25,7 +25,7 @@ export const SECOND_FACTOR_MESSAGES = {
     "mfa.remove": "Remove",
     "mfa.codesLeft": "Recovery codes left: {count}",
     "mfa.regenerate": "Get new recovery codes",
-    "mfa.regenerateHint": "The recovery codes you have now stop working.",
+    "mfa.regenerateHint": "New recovery codes replace the ones you have now: those stop working.",
     "mfa.stepUp":
       "To change your two-step verification, sign out and sign in again with your authenticator app.",
     "mfa.setup.scan": "Scan this QR code with your authenticator app.",
@@ -88,7 +88,8 @@ export const SECOND_FACTOR_MESSAGES = {
     "mfa.remove": "Quitar",
     "mfa.codesLeft": "Códigos de recuperación restantes: {count}",
     "mfa.regenerate": "Obtener nuevos códigos de recuperación",
-    "mfa.regenerateHint": "Los códigos de recuperación que tienes ahora dejarán de funcionar.",
+    "mfa.regenerateHint":
+      "Los nuevos códigos de recuperación sustituyen a los que tienes ahora: esos dejan de funcionar.",
     "mfa.stepUp":
       "Para cambiar tu verificación en dos pasos, cierra sesión y vuelve a iniciarla con tu app de autenticación.",
     "mfa.setup.scan": "Escanea este código QR con tu app de autenticación.",
@@ -152,7 +153,8 @@ export const SECOND_FACTOR_MESSAGES = {
     "mfa.remove": "Entfernen",
     "mfa.codesLeft": "Verbleibende Wiederherstellungscodes: {count}",
     "mfa.regenerate": "Neue Wiederherstellungscodes erzeugen",
-    "mfa.regenerateHint": "Ihre bisherigen Wiederherstellungscodes funktionieren dann nicht mehr.",
+    "mfa.regenerateHint":
+      "Neue Wiederherstellungscodes ersetzen Ihre bisherigen: Diese funktionieren dann nicht mehr.",
     "mfa.stepUp":
       "Um Ihre Bestätigung in zwei Schritten zu ändern, melden Sie sich ab und mit Ihrer Authenticator-App erneut an.",
     "mfa.setup.scan": "Scannen Sie diesen QR-Code mit Ihrer Authenticator-App.",
