@@ -92,6 +92,7 @@ describe("the account page's authenticator app and recovery codes", () => {
     const done = await postForm(server, "/account/mfa/totp/confirm", { factorId, code }, { jar });
     expect(done.status).toBe(200);
     expect(heading(done.html)).toBe("Save your recovery codes");
+    expect(done.headers.get("cache-control")).toContain("no-store");
     const codes = shownCodes(done.html);
     expect(codes).toHaveLength(10);
     expect(codes[0]).toMatch(/^[0-9A-Z]{5}(-[0-9A-Z]{5}){4}$/);
@@ -115,7 +116,7 @@ describe("the account page's authenticator app and recovery codes", () => {
     expect(listed.html).toContain('Remove<span class="visually-hidden"> (Authenticator app)');
   });
 
-  it("regenerates the recovery codes, then removes the app", async () => {
+  it("regenerates the recovery codes, adds a second app, then removes both", async () => {
     const address = await signUpWithPages(server, email("manage"));
     const jar = await signInWithPages(server, address);
     const { done } = await setUp(jar);
@@ -129,21 +130,32 @@ describe("the account page's authenticator app and recovery codes", () => {
     expect(second).toHaveLength(10);
     expect(second).not.toContain(first[0]);
 
-    const account = await getPage(server, "/account", { jar });
-    const factorId = /name="id" value="([^"]+)"><button[^>]*>Remove/.exec(account.html)?.[1];
-    expect(factorId).toBeTruthy();
-    const removed = await postForm(
-      server,
-      "/account/mfa/factors/remove",
-      { id: factorId ?? "" },
-      { jar },
-    );
-    expect(removed.status).toBe(303);
-    expect(removed.location).toBe("/account?notice=mfa-removed");
-    const after = await getPage(server, removed.location ?? "", { jar });
+    // A second app: no new codes, back to /account with a notice.
+    const { done: added } = await setUp(jar);
+    expect(added.status).toBe(303);
+    expect(added.location).toBe("/account?notice=mfa-added");
+    const account = await getPage(server, added.location ?? "", { jar });
+    expect(account.html).toContain("Your authenticator app is set up.");
+    const factorIds = [...account.html.matchAll(/name="id" value="([^"]+)"><button[^>]*>Remove/g)];
+    expect(factorIds).toHaveLength(2);
+
+    for (const [, id = ""] of factorIds) {
+      const removed = await postForm(server, "/account/mfa/factors/remove", { id }, { jar });
+      expect(removed.status).toBe(303);
+      expect(removed.location).toBe("/account?notice=mfa-removed");
+    }
+    const after = await getPage(server, "/account?notice=mfa-removed", { jar });
     expect(after.html).toContain("The authenticator app was removed.");
     expect(after.html).toContain("Set up an authenticator app");
     expect(after.html).not.toContain("Recovery codes left");
+    const gone = await postForm(
+      server,
+      "/account/mfa/factors/remove",
+      { id: factorIds[0]?.[1] ?? "" },
+      { jar },
+    );
+    expect(gone.status).toBe(404);
+    expect(gone.html).toContain("No such second factor.");
     // Signing in asks for the password alone again.
     await signInWithPages(server, address);
   });
