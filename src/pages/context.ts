@@ -1,10 +1,12 @@
 import type { FastifyRequest } from "fastify";
 import type { Config } from "../config/config.js";
+import type { AccessClaims } from "../crypto/access-tokens.js";
 import type { AppDeps } from "../http/types.js";
 import { DEFAULT_LOCALE, type Locale, negotiateLocale, parseLocaleTag } from "../i18n/locales.js";
-import { type Translate, translator } from "../i18n/translate.js";
+import { type MessageKey, type Translate, translator } from "../i18n/translate.js";
 import type { PageAssets } from "./assets.js";
 import { type Brand, brandOf } from "./brand.js";
+import type { Html } from "./html.js";
 
 /** Everything a page template needs besides its own data. */
 export interface PageContext {
@@ -19,9 +21,22 @@ export interface PageContext {
   config: Config;
 }
 
+/**
+ * A part of /account that a sign-in method draws (its factors, its linked identities), so
+ * the core page shows it without naming the method. Its forms post to the method's pages.
+ */
+export interface AccountSection {
+  /** Drawn between the session list and the change-password form. */
+  render: (ctx: PageContext, claims: AccessClaims, deps: AppDeps) => Promise<Html>;
+  /** The `?notice=` values its forms redirect to /account with, and their words. */
+  notices?: Readonly<Record<string, MessageKey>>;
+}
+
 export interface PageEnv {
   deps: AppDeps;
   assets: PageAssets;
+  /** The sign-in methods' parts of /account, in the order the methods are listed. */
+  accountSections: readonly AccountSection[];
 }
 
 /** A string field of a query or a urlencoded form; anything else (absent, repeated) is "". */
@@ -57,7 +72,10 @@ const FORM_PAGES: Readonly<Record<string, string>> = {
 
 function currentPage(request: FastifyRequest): string {
   const [path = "/", search = ""] = request.url.split("?", 2);
-  if (request.method !== "GET") return FORM_PAGES[path] ?? path;
+  if (request.method !== "GET") {
+    // A method's account forms (/account/mfa/...) are parts of /account too.
+    return FORM_PAGES[path] ?? (path.startsWith("/account/") ? "/account" : path);
+  }
   const params = new URLSearchParams(search);
   params.delete("lang");
   const query = params.toString();

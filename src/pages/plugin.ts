@@ -22,7 +22,11 @@ export function registerPages(app: App, deps: AppDeps, methods: readonly SignInM
   app.register(async (pages) => {
     const { config } = deps;
     const assets = await loadPageAssets(config);
-    const env: PageEnv = { deps, assets };
+    const env: PageEnv = {
+      deps,
+      assets,
+      accountSections: methods.flatMap((method) => method.accountSection ?? []),
+    };
     const logoOrigin = config.brandLogoUrl ? new URL(config.brandLogoUrl).origin : undefined;
     // helmet's headers (security-headers.ts), worked out once; the CSP and Referrer-Policy
     // are the pages' own, the rest as the API's.

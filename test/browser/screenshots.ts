@@ -4,7 +4,9 @@
  */
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { Secret } from "otpauth";
 import type { Browser, Page } from "playwright-core";
+import { codeAt } from "../../src/methods/totp/totp.js";
 import { extractCode, extractLink } from "../helpers/smtp-capture.js";
 import { pglite } from "../helpers/stores.js";
 import type { TestServer } from "../helpers/test-server.js";
@@ -75,7 +77,74 @@ const SCENES: Scene[] = [
       await submit(page, "Sign in");
     },
   },
+  {
+    name: "account-mfa-setup",
+    async show(page, s) {
+      await signIn(page, s, await verifiedUser(s));
+      await submit(page, "Set up an authenticator app");
+    },
+  },
+  {
+    name: "account-recovery-codes",
+    async show(page, s) {
+      await signIn(page, s, await verifiedUser(s));
+      await setUpAuthenticator(page, s);
+    },
+  },
+  {
+    name: "account-mfa",
+    async show(page, s) {
+      await signIn(page, s, await verifiedUser(s));
+      await setUpAuthenticator(page, s);
+      await page.getByRole("link", { name: "I have saved them" }).click();
+      await page.waitForURL(`${s.url}/account`);
+    },
+  },
+  {
+    name: "second-factor",
+    async show(page, s) {
+      const email = await verifiedUser(s);
+      await enrolThroughApi(s, email);
+      await signIn(page, s, email);
+    },
+  },
 ];
+
+const appCode = (secret: string, server: TestServer) =>
+  codeAt(Secret.fromBase32(secret).bytes, server.clock());
+
+let users = 0;
+/** A new verified user for a scene that changes its account (each scene runs per width). */
+async function verifiedUser(server: TestServer): Promise<string> {
+  const email = `mfa-${++users}@example.com`;
+  const registered = await server.post("/auth/register", { email, password: PASSWORD });
+  const code = extractCode(await server.smtp.waitForMail((m) => m.to.includes(email)));
+  await server.post("/auth/verify-email", { userId: registered.body.userId, code });
+  return email;
+}
+
+async function signIn(page: Page, server: TestServer, email: string): Promise<void> {
+  await go(page, `${server.url}/sign-in`);
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await submit(page, "Sign in");
+}
+
+/** From /account: set up, typing the key shown on the page; ends on the recovery codes. */
+async function setUpAuthenticator(page: Page, server: TestServer): Promise<void> {
+  await submit(page, "Set up an authenticator app");
+  const secret = ((await page.locator("code.secret").textContent()) ?? "").replace(/\s/g, "");
+  await page.getByLabel("6-digit code").fill(appCode(secret, server));
+  await submit(page, "Confirm");
+}
+
+async function enrolThroughApi(server: TestServer, email: string): Promise<void> {
+  const login = await server.post("/auth/login", { email, password: PASSWORD });
+  const bearer = { authorization: `Bearer ${login.body.accessToken}` };
+  const enrol = await server.post("/auth/mfa/totp", {}, bearer);
+  const code = appCode(enrol.body.secret, server);
+  await server.post(`/auth/mfa/totp/${enrol.body.factorId}/confirm`, { code }, bearer);
+}
 
 async function go(page: Page, url: string): Promise<void> {
   await page.goto(url);

@@ -135,9 +135,10 @@ function rasterize(svg: string) {
   const scale = 4;
   const width = size * scale;
   const data = new Uint8Array(width * width * 4).fill(255);
-  for (const [, x, y] of svg.matchAll(/<rect x="(\d+)" y="(\d+)"/g)) {
+  // qrSvg draws each run of dark modules in a row as `M{x} {y}h{length}v1h-{length}z`.
+  for (const [, x, y, length] of svg.matchAll(/M(\d+) (\d+)h(\d+)v1/g)) {
     for (let dy = 0; dy < scale; dy++) {
-      for (let dx = 0; dx < scale; dx++) {
+      for (let dx = 0; dx < Number(length) * scale; dx++) {
         const at = ((Number(y) * scale + dy) * width + Number(x) * scale + dx) * 4;
         data.fill(0, at, at + 3);
       }

@@ -37,6 +37,30 @@ export async function startTotpEnrolment(
     secretSealed: deps.secrets.seal(secret, sealContext(factorId)),
     now: deps.clock(),
   });
+  return enrolmentOf(deps, claims, factorId, secret);
+}
+
+/**
+ * An enrolment not yet confirmed, shown again (the hosted page after a wrong code): the
+ * same secret, so the app already set up keeps working. Null when there is none to show.
+ */
+export async function resumeTotpEnrolment(
+  deps: Deps,
+  claims: AccessClaims,
+  factorId: string,
+): Promise<TotpEnrolment | null> {
+  const factor = await deps.stores.secondFactors.findFactor(claims.sub, factorId);
+  if (!factor || factor.confirmedAt) return null;
+  const secret = deps.secrets.open(factor.secretSealed, sealContext(factor.id));
+  return secret ? enrolmentOf(deps, claims, factorId, secret) : null;
+}
+
+function enrolmentOf(
+  deps: Deps,
+  claims: AccessClaims,
+  factorId: string,
+  secret: Uint8Array,
+): TotpEnrolment {
   const url = otpauthUrl(secret, { issuer: deps.config.brandName, account: claims.email });
   return { factorId, secret: base32Of(secret), otpauthUrl: url, qrSvg: qrSvg(url) };
 }

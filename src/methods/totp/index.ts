@@ -1,5 +1,6 @@
 import { LIMITED } from "../../http/openapi-operations.js";
 import type { SignInMethod } from "../sign-in-method.js";
+import { secondFactorAccountSection } from "./account-section.js";
 import { registerSecondFactorAdminRoutes } from "./admin-routes.js";
 import { SECOND_FACTOR_ERRORS } from "./errors.js";
 import { secondFactorGate } from "./gate.js";
@@ -31,6 +32,7 @@ export const secondFactorSignIn: SignInMethod = {
   errors: SECOND_FACTOR_ERRORS,
   messages: SECOND_FACTOR_MESSAGES,
   pages: registerSecondFactorPages,
+  accountSection: secondFactorAccountSection,
   stores: secondFactorStores,
   gate: secondFactorGate,
   commands: { "reset-mfa": resetMfaCommand },

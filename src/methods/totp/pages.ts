@@ -12,13 +12,18 @@ import {
   sendHtml,
   sendRefused,
 } from "../../pages/respond.js";
+import { registerAccountMfaPages } from "./account-pages.js";
 import type { SecondFactorMethod } from "./gate.js";
 import { secondFactorPage } from "./second-factor-page.js";
 import { verifySecondFactor } from "./verify.js";
 
-/** The sign-in's second step on the hosted pages, reached with the mfaToken's cookie. */
+/**
+ * The sign-in's second step on the hosted pages, reached with the mfaToken's cookie, and
+ * the forms of the method's /account section.
+ */
 export function registerSecondFactorPages(app: App, env: PageEnv): void {
   const { deps } = env;
+  registerAccountMfaPages(app, env);
   const methodOf = (source: unknown): SecondFactorMethod =>
     field(source, "method") === "recovery_code" ? "recovery_code" : "totp";
 

@@ -61,6 +61,39 @@
     });
   }
 
+  // Recovery codes, shown once: copy them, or save them as a file, built from the page.
+  const tools = document.querySelector("[data-code-tools]");
+  if (tools) {
+    const status = tools.querySelector("[data-code-status]");
+    const codesOf = (id) =>
+      [...document.querySelectorAll(`#${id} li`)].map((item) => item.textContent.trim()).join("\n");
+    for (const button of tools.querySelectorAll("[data-copy]")) {
+      button.addEventListener("click", () => {
+        const text = codesOf(button.dataset.copy);
+        const done = () => {
+          status.textContent = button.dataset.done;
+        };
+        // The Clipboard API only in secure contexts: elsewhere, select the codes for Ctrl+C.
+        if (navigator.clipboard) navigator.clipboard.writeText(text).then(done, () => {});
+        else {
+          getSelection().selectAllChildren(document.getElementById(button.dataset.copy));
+          if (document.execCommand("copy")) done();
+        }
+      });
+    }
+    for (const button of tools.querySelectorAll("[data-download]")) {
+      button.addEventListener("click", () => {
+        const text = `${codesOf(button.dataset.download)}\n`;
+        const link = document.createElement("a");
+        link.href = URL.createObjectURL(new Blob([text], { type: "text/plain" }));
+        link.download = button.dataset.filename;
+        link.click();
+        setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+      });
+    }
+    tools.hidden = false;
+  }
+
   // The API's own calls, sent with the page's Origin so they pass its same-origin rule for
   // cookies (said again here: the page's own policy already does).
   const api = (path) =>

@@ -18,12 +18,14 @@ import { renderLayout } from "./layout.js";
 export interface AccountView {
   user: UserRecord;
   sessions: readonly SessionView[];
+  /** The sign-in methods' own sections (context.ts, AccountSection), drawn already. */
+  sections: readonly Html[];
   errors: readonly FormError[];
   notice?: string | undefined;
 }
 
 /** A moment in UTC; the script rewrites it in the reader's own time zone. */
-function time(ctx: PageContext, iso: string): Html {
+export function time(ctx: PageContext, iso: string): Html {
   const text = formatDateTime(ctx.locale, new Date(iso), "short");
   return `<time${attributes({ datetime: iso })}>${escapeHtml(text)}</time>`;
 }
@@ -104,6 +106,7 @@ export function accountPage(ctx: PageContext, view: AccountView): Html {
 <ul class="sessions">${currentFirst(view.sessions)
       .map((s) => sessionItem(ctx, s))
       .join("\n")}</ul></section>`,
+    ...view.sections,
     `<section aria-labelledby="password-title"><h2 id="password-title">${escapeHtml(t("account.changePassword"))}</h2>
 <p class="hint">${escapeHtml(t("account.changePasswordHint"))}</p>
 ${form(ctx, { action: "/account/password", body: passwordFields, submit: t("account.changeSubmit") })}</section>`,
