@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
+import * as passkeys from "../methods/passkey/migration.js";
 import * as secondFactors from "../methods/totp/migration.js";
 import * as init from "./migrations/0001-init.js";
 import * as auditEvents from "./migrations/0002-audit-events.js";
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0005-pending-sign-ups": pendingSignUps,
   "0006-session-assurance": sessionAssurance,
   "0007-second-factors": secondFactors,
+  "0008-passkeys": passkeys,
 };
 
 const provider: MigrationProvider = {
