@@ -167,10 +167,14 @@ describeEachStore("passkeys (WebAuthn)", (store) => {
   });
 
   it("refuses a replayed assertion, a stale challenge, another origin, another RP ID and no UP", async () => {
-    const { device } = await withPasskey("pk-refused");
+    const { device, userId } = await withPasskey("pk-refused");
     const options = await loginOptions();
     const response = device.assert(options);
-    expectTokenBundle(await server.post("/auth/passkeys/login", { response }));
+    // Sent ten times at once: its challenge answers exactly one.
+    const raced = await Promise.all(
+      Array.from({ length: 10 }, () => server.post("/auth/passkeys/login", { response })),
+    );
+    expect(raced.map((res) => res.status).sort()).toEqual([200, ...Array(9).fill(401)]);
     // The very same response again: its challenge is used up.
     expectError(await server.post("/auth/passkeys/login", { response }), 401, "INVALID_PASSKEY");
 
@@ -190,6 +194,15 @@ describeEachStore("passkeys (WebAuthn)", (store) => {
     ]) {
       expectError(await passkeyLogin(device, overrides), 401, "INVALID_PASSKEY");
     }
+    // Each was refused by the checks of the response itself, not for want of a challenge.
+    const failures = await server.runtime.deps.stores.audit.list({
+      type: "passkey.failure",
+      limit: 500,
+    });
+    const reasons = failures
+      .filter((event) => event.userId === userId)
+      .map((event) => (event.details as { reason?: string } | null)?.reason);
+    expect(reasons.filter((reason) => reason === "response")).toHaveLength(5);
     // A challenge that was never issued.
     const forged = { challenge: Buffer.alloc(32, 7).toString("base64url") };
     expectError(
