@@ -340,6 +340,13 @@ describeEachStore("passkeys (WebAuthn)", (store) => {
     expectTokenBundle(await passkeyLogin(other.device));
   });
 
+  it("tells a blocked account so only after its passkey is proven", async () => {
+    const { device, userId } = await withPasskey("pk-blocked");
+    await server.runtime.deps.stores.users.update(userId, { status: "blocked" }, server.clock());
+    expectError(await passkeyLogin(authenticator()), 401, "INVALID_PASSKEY");
+    expectError(await passkeyLogin(device), 403, "ACCOUNT_BLOCKED");
+  });
+
   it("purges expired challenges with the method's purge", async () => {
     await loginOptions();
     server.clock.advance(5 * 60 + 1);
