@@ -3,6 +3,7 @@ import { registerErrorCodes } from "../errors.js";
 import { CORE_OPERATIONS, type Operations } from "../http/openapi-operations.js";
 import { registerMessages } from "../i18n/translate.js";
 import { emailCodeSignIn } from "../methods/email-code/index.js";
+import { passkeySignIn } from "../methods/passkey/index.js";
 import { passwordSignIn } from "../methods/password/index.js";
 import type { SignInMethod } from "../methods/sign-in-method.js";
 import { secondFactorSignIn } from "../methods/totp/index.js";
@@ -14,6 +15,7 @@ export const SIGN_IN_METHODS: readonly SignInMethod[] = [
   passwordSignIn,
   emailCodeSignIn,
   secondFactorSignIn,
+  passkeySignIn,
 ];
 
 for (const method of SIGN_IN_METHODS) {

@@ -30,6 +30,12 @@ interface DerivedConfig {
   readonly hashQueueMax: number;
   /** Defaults to none: same origin only. */
   readonly corsOrigins: readonly string[];
+  /** Defaults to publicUrl's host. */
+  readonly webauthnRpId: string;
+  /** Defaults to brandName. */
+  readonly webauthnRpName: string;
+  /** Defaults to [publicUrl's origin]. */
+  readonly webauthnOrigins: readonly string[];
   readonly rateLimits: Readonly<Record<RateLimitName, RateLimitRule>>;
 }
 
@@ -57,4 +63,7 @@ export type DomainConfig = Pick<
   | "requireEmailVerification"
   | "resendCooldown"
   | "resetTokenTtl"
+  | "webauthnOrigins"
+  | "webauthnRpId"
+  | "webauthnRpName"
 >;

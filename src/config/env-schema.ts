@@ -4,6 +4,7 @@ import { DATABASE_VARS } from "./vars/database.js";
 import { MAIL_VARS } from "./vars/mail.js";
 import { METRICS_VARS } from "./vars/metrics.js";
 import { PAGE_VARS } from "./vars/pages.js";
+import { PASSKEY_VARS } from "./vars/passkeys.js";
 import { PASSWORD_VARS } from "./vars/passwords.js";
 import { RATE_LIMIT_SCHEMA, RATE_LIMIT_VARS } from "./vars/rate-limits.js";
 import { TUNING_VARS, V8_FLAGS } from "./vars/runtime-tuning.js";
@@ -30,6 +31,7 @@ const CONFIG_VARS = [
   ...RATE_LIMIT_VARS,
   ...METRICS_VARS,
   ...PAGE_VARS,
+  ...PASSKEY_VARS,
 ];
 
 /** The variables that fill Config, one field each, by name. */
@@ -52,6 +54,7 @@ const ORDER = [
   "MAIL_POLL_INTERVAL", "MAIL_LEASE", "KEY_RELOAD_INTERVAL", "HEADERS_TIMEOUT", "REQUEST_TIMEOUT",
   "SHUTDOWN_TIMEOUT", "METRICS_TOKEN", "METRICS_PORT", "METRICS_HOST", "PAGES_ENABLED",
   "BRAND_NAME", "BRAND_COLOR", "BRAND_LOGO_URL", "ENCRYPTION_KEY", "MFA_TOKEN_TTL", "ADMIN_REQUIRE_MFA",
+  "WEBAUTHN_RP_ID", "WEBAUTHN_RP_NAME", "WEBAUTHN_ORIGINS",
 ] as const satisfies readonly (keyof EnvSchema)[];
 
 type Unordered = Exclude<keyof EnvSchema, (typeof ORDER)[number]>;

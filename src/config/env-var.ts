@@ -17,6 +17,7 @@ export const GROUPS = {
   passwords: "Passwords",
   mail: "Mail",
   security: "Security",
+  passkeys: "Passkeys (WebAuthn)",
   "rate limits": "Rate limits",
   metrics: "Metrics",
   pages: "Hosted pages and branding",

@@ -3,6 +3,7 @@ import type { Config, DeclaredConfig, RateLimitName, RateLimitRule } from "./con
 import { ENV_VARS, RATE_LIMIT_SCHEMA } from "./env-schema.js";
 import type { ConfigOf, DefaultedEnvVar, EnvVar, OptionalEnvVar } from "./env-var.js";
 import { countPasswordLength } from "./vars/accounts.js";
+import { originFitsRpId } from "./vars/passkeys.js";
 import { RATE_LIMIT_NAMES } from "./vars/rate-limits.js";
 import { TUNING_VARS } from "./vars/runtime-tuning.js";
 
@@ -101,6 +102,7 @@ export function loadConfig(env: Env): Config {
 
   const publicUrl = declared.publicUrl ?? `http://localhost:${port}`;
   const hashConcurrency = declared.hashConcurrency ?? availableParallelism();
+  const webauthn = relyingParty(declared, publicUrl);
   return Object.freeze({
     ...declared,
     publicUrl,
@@ -109,8 +111,34 @@ export function loadConfig(env: Env): Config {
     hashConcurrency,
     hashQueueMax: declared.hashQueueMax ?? HASH_QUEUE_PER_SLOT * hashConcurrency,
     corsOrigins: Object.freeze(declared.corsOrigins ?? []),
+    ...webauthn,
     rateLimits,
   });
+}
+
+/**
+ * Passkeys' relying party, by default PUBLIC_URL's host and origin. A page may use the
+ * passkeys of its own host or a parent domain only (WebAuthn Level 3 §5.1.4.1 step 8), so an
+ * origin outside the RP ID would fail every ceremony: refused at start, when either was set.
+ */
+function relyingParty(declared: DeclaredConfig, publicUrl: string) {
+  const url = new URL(publicUrl);
+  const webauthnRpId = declared.webauthnRpId ?? url.hostname;
+  const webauthnOrigins = Object.freeze(declared.webauthnOrigins ?? [url.origin]);
+  if (declared.webauthnRpId !== undefined || declared.webauthnOrigins !== undefined) {
+    const stray = webauthnOrigins.find((origin) => !originFitsRpId(origin, webauthnRpId));
+    if (stray !== undefined) {
+      throw new ConfigError(
+        declared.webauthnOrigins === undefined ? "WEBAUTHN_RP_ID" : "WEBAUTHN_ORIGINS",
+        `origin ${stray} is not on ${webauthnRpId} or a subdomain of it`,
+      );
+    }
+  }
+  return {
+    webauthnRpId,
+    webauthnRpName: declared.webauthnRpName ?? declared.brandName,
+    webauthnOrigins,
+  };
 }
 
 function readRateLimits(env: Env): Config["rateLimits"] {

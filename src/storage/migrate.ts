@@ -6,6 +6,7 @@ import {
   Migrator,
   sql,
 } from "kysely";
+import * as passkeys from "../methods/passkey/migration.js";
 import * as secondFactors from "../methods/totp/migration.js";
 import * as init from "./migrations/0001-init.js";
 import * as auditEvents from "./migrations/0002-audit-events.js";
@@ -13,7 +14,7 @@ import * as usersLegacyLocale from "./migrations/0003-users-legacy-locale.js";
 import * as mailOutbox from "./migrations/0004-mail-outbox.js";
 import * as pendingSignUps from "./migrations/0005-pending-sign-ups.js";
 import * as sessionAssurance from "./migrations/0006-session-assurance.js";
-import * as secondFactorCount from "./migrations/0008-second-factor-count.js";
+import * as secondFactorCount from "./migrations/0009-second-factor-count.js";
 import type { Database } from "./schema.js";
 
 /** Migrations are compiled in, not read from disk, so both drivers and the CLI run the same set. */
@@ -25,7 +26,8 @@ const MIGRATIONS: Record<string, Migration> = {
   "0005-pending-sign-ups": pendingSignUps,
   "0006-session-assurance": sessionAssurance,
   "0007-second-factors": secondFactors,
-  "0008-second-factor-count": secondFactorCount,
+  "0008-passkeys": passkeys,
+  "0009-second-factor-count": secondFactorCount,
 };
 
 const provider: MigrationProvider = {

@@ -22,7 +22,7 @@ export interface UsersTable {
   updated_at: Timestamp;
   legacy_id: ColumnType<string | null, string | null | undefined, string | null>;
   locale: ColumnType<string | null, string | null | undefined, string | null>;
-  /** Confirmed second factors of every method (0008-second-factor-count.ts). */
+  /** Confirmed second factors of every method (0009-second-factor-count.ts). */
   second_factors: Generated<number>;
 }
 

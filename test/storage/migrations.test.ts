@@ -17,9 +17,9 @@ describeEachStore("migrations over a database an older version left", (store) =>
     await store.cleanup(made);
   });
 
-  it("0008 counts each user's confirmed second factors onto the user's row", async () => {
+  it("0009 counts each user's confirmed second factors, of both methods, onto the user's row", async () => {
     const { db } = handle;
-    await migrateTo(db, "0007-second-factors");
+    await migrateTo(db, "0008-passkeys");
     const [ada, bob] = [randomUUID(), randomUUID()];
     for (const [id, email] of [
       [ada, "ada@example.test"],
@@ -34,10 +34,15 @@ describeEachStore("migrations over a database an older version left", (store) =>
         db,
       );
     }
-    expect((await migrateToLatest(db)).applied).toContain("0008-second-factor-count");
+    await sql`insert into passkey_credentials
+        (id, user_id, credential_id, public_key, counter, transports, device_type, backed_up, created_at)
+      values (${randomUUID()}, ${bob}, 'cred', 'key', 0, '[]', 'singleDevice', false, now())`.execute(
+      db,
+    );
+    expect((await migrateToLatest(db)).applied).toContain("0009-second-factor-count");
     const users = createStores(db).users;
     expect((await users.findById(ada))?.mfaEnabled).toBe(true);
-    expect((await users.findById(bob))?.mfaEnabled).toBe(false);
+    expect((await users.findById(bob))?.mfaEnabled).toBe(true);
     const { rows } = await sql<{
       n: number;
     }>`select second_factors as n from users where id = ${ada}`.execute(db);

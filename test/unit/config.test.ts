@@ -99,6 +99,9 @@ describe("loadConfig defaults", () => {
       encryptionKey: undefined,
       mfaTokenTtl: 300,
       adminRequireMfa: false,
+      webauthnRpId: "localhost",
+      webauthnRpName: "Latchkey",
+      webauthnOrigins: ["http://localhost:3000"],
       rateLimits: {
         registerIp: { points: 20, duration: 3600 },
         registerAccount: { points: 5, duration: 3600 },
@@ -300,6 +303,18 @@ describe("loadConfig errors", () => {
     ["MFA_TOKEN_TTL", { MFA_TOKEN_TTL: "0" }, "must be longer than zero"],
     ["MFA_TOKEN_TTL", { MFA_TOKEN_TTL: "soon" }, "is not a duration"],
     ["ADMIN_REQUIRE_MFA", { ADMIN_REQUIRE_MFA: "maybe" }, "is not a boolean"],
+    ["WEBAUTHN_RP_ID", { WEBAUTHN_RP_ID: "https://example.com" }, "not a domain name"],
+    ["WEBAUTHN_RP_ID", { WEBAUTHN_RP_ID: "10.0.0.1" }, "not a domain name"],
+    ["WEBAUTHN_RP_ID", { WEBAUTHN_RP_ID: "example.com" }, "http://localhost:3000 is not on"],
+    ["WEBAUTHN_RP_NAME", { WEBAUTHN_RP_NAME: "a\nb" }, "control characters"],
+    ["WEBAUTHN_ORIGINS", { WEBAUTHN_ORIGINS: "http://app.example.com" }, "must be https://"],
+    ["WEBAUTHN_ORIGINS", { WEBAUTHN_ORIGINS: "https://x.com/path" }, "is not an origin"],
+    ["WEBAUTHN_ORIGINS", { WEBAUTHN_ORIGINS: " , " }, "at least one origin"],
+    [
+      "WEBAUTHN_ORIGINS",
+      { WEBAUTHN_RP_ID: "example.com", WEBAUTHN_ORIGINS: "https://example.org" },
+      "https://example.org is not on example.com",
+    ],
     ["ENCRYPTION_KEY", { ENCRYPTION_KEY: "ab".repeat(31) }, "is 31 bytes of hex; must be 32 bytes"],
     ["ENCRYPTION_KEY", { ENCRYPTION_KEY: "ab".repeat(33) }, "is 33 bytes of hex"],
     ["ENCRYPTION_KEY", { ENCRYPTION_KEY: KEY.subarray(1).toString("base64") }, "not decode to 32"],
@@ -406,7 +421,8 @@ describe("ENV_SCHEMA", () => {
       "HASH_CONCURRENCY HASH_QUEUE_MAX " +
       "TRUST_PROXY CORS_ORIGINS AUDIT_RETENTION HIBP_ENABLED HIBP_TIMEOUT_MS RATE_LIMIT_ENABLED " +
       "MAIL_MAX_ATTEMPTS MAIL_POLL_INTERVAL MAIL_LEASE KEY_RELOAD_INTERVAL HEADERS_TIMEOUT REQUEST_TIMEOUT SHUTDOWN_TIMEOUT METRICS_TOKEN METRICS_PORT METRICS_HOST " +
-      "PAGES_ENABLED BRAND_NAME BRAND_COLOR BRAND_LOGO_URL ENCRYPTION_KEY MFA_TOKEN_TTL ADMIN_REQUIRE_MFA"
+      "PAGES_ENABLED BRAND_NAME BRAND_COLOR BRAND_LOGO_URL ENCRYPTION_KEY MFA_TOKEN_TTL " +
+      "ADMIN_REQUIRE_MFA WEBAUTHN_RP_ID WEBAUTHN_RP_NAME WEBAUTHN_ORIGINS"
     ).split(" ");
     expect(ENV_VARS.map((spec) => spec.name)).toEqual(documented);
     const allNames = ENV_VARS.flatMap((spec) => [spec.name, ...spec.aliases]);
@@ -453,6 +469,23 @@ describe("security settings", () => {
       "127.0.0.1",
     ]);
     expect(() => loadConfig({ TRUST_PROXY: "everyone" })).toThrow(/^TRUST_PROXY: /);
+  });
+
+  it("derives the passkeys' relying party from PUBLIC_URL and BRAND_NAME, or takes it as set", () => {
+    const derived = loadConfig({ PUBLIC_URL: "https://auth.example.com/base", BRAND_NAME: "Acme" });
+    expect(derived.webauthnRpId).toBe("auth.example.com");
+    expect(derived.webauthnRpName).toBe("Acme");
+    expect(derived.webauthnOrigins).toEqual(["https://auth.example.com"]);
+    const set = loadConfig({
+      WEBAUTHN_RP_ID: "Example.com",
+      WEBAUTHN_RP_NAME: "Acme sign-in",
+      WEBAUTHN_ORIGINS: "https://example.com, https://app.example.com/",
+    });
+    expect(set.webauthnRpId).toBe("example.com");
+    expect(set.webauthnRpName).toBe("Acme sign-in");
+    expect(set.webauthnOrigins).toEqual(["https://example.com", "https://app.example.com"]);
+    // A PUBLIC_URL on an IP address still starts: passkeys simply cannot work there.
+    expect(loadConfig({ PUBLIC_URL: "http://10.0.0.1:3000" }).webauthnRpId).toBe("10.0.0.1");
   });
 
   it("parses CORS_ORIGINS as origins", () => {

@@ -109,23 +109,13 @@ export function createSecondFactorStore(db: Kysely<Database>): SecondFactorStore
           .returning("confirmed_at")
           .executeTakeFirst();
         if (!gone) return false;
-        if (gone.confirmed_at !== null) await countSecondFactors(trx, userId, -1);
+        if (gone.confirmed_at === null) return true;
         // Under the user's lock, so two removals of the last two factors cannot each see
-        // the other and leave codes behind with no factor.
-        await trx
-          .deleteFrom("mfa_recovery_codes")
-          .where("user_id", "=", userId)
-          .where(({ not, exists, selectFrom }) =>
-            not(
-              exists(
-                selectFrom("mfa_factors")
-                  .select("id")
-                  .where("user_id", "=", userId)
-                  .where("confirmed_at", "is not", null),
-              ),
-            ),
-          )
-          .execute();
+        // the other and leave codes behind with no factor, of this method or another.
+        const left = await countSecondFactors(trx, userId, -1);
+        if (left === 0) {
+          await trx.deleteFrom("mfa_recovery_codes").where("user_id", "=", userId).execute();
+        }
         return true;
       }),
 

@@ -7,8 +7,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`alter table users add column second_factors integer not null default 0
     constraint users_second_factors_not_negative check (second_factors >= 0)`.execute(db);
   await sql`update users u set second_factors = f.n
-    from (select user_id, count(*)::int as n from mfa_factors
-          where confirmed_at is not null group by user_id) f
+    from (select user_id, count(*)::int as n
+            from (select user_id from mfa_factors where confirmed_at is not null
+                  union all select user_id from passkey_credentials) factors
+          group by user_id) f
     where f.user_id = u.id`.execute(db);
 }
 

@@ -1,0 +1,34 @@
+import { LIMITED } from "../../http/openapi-operations.js";
+import type { SignInMethod } from "../sign-in-method.js";
+import { PASSKEY_ERRORS } from "./errors.js";
+import { PASSKEY_MESSAGES } from "./messages.js";
+import { registerPasskeyRoutes } from "./routes.js";
+import { passkeyStores } from "./store.js";
+
+/**
+ * Passkeys (WebAuthn), README "Passkeys": a sign-in of their own, usernameless, at aal2 when
+ * the authenticator verified the user. A user with a passkey has MFA, so aal1 sessions of
+ * theirs step up before changing what protects the account.
+ */
+export const passkeySignIn: SignInMethod = {
+  id: "passkey",
+  routes: registerPasskeyRoutes,
+  operations: {
+    "POST /auth/passkeys/register/options": { operationId: "passkeyRegistrationOptions" },
+    "POST /auth/passkeys/register": { operationId: "registerPasskey" },
+    "POST /auth/passkeys/login/options": { operationId: "passkeyLoginOptions", answers: LIMITED },
+    "POST /auth/passkeys/login": { operationId: "passkeyLogin", answers: LIMITED },
+    "GET /auth/passkeys": { operationId: "listPasskeys" },
+    "PATCH /auth/passkeys/:id": { operationId: "renamePasskey" },
+    "DELETE /auth/passkeys/:id": { operationId: "removePasskey" },
+  },
+  errors: PASSKEY_ERRORS,
+  messages: PASSKEY_MESSAGES,
+  stores: passkeyStores,
+  purges: [
+    {
+      name: "expired passkey challenges",
+      run: (stores, now) => stores.passkeys.purgeExpiredChallenges(now),
+    },
+  ],
+};

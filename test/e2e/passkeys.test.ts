@@ -1,0 +1,358 @@
+import { Secret } from "otpauth";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { METHOD_PURGES } from "../../src/composition/sign-in-methods.js";
+import { codeAt } from "../../src/methods/totp/totp.js";
+import { purgeExpired } from "../../src/storage/purge.js";
+import {
+  type AuthenticatorOptions,
+  type Overrides,
+  SoftwareAuthenticator,
+} from "../helpers/software-authenticator.js";
+import { describeEachStore } from "../helpers/stores.js";
+import { startTestServer, type TestServer } from "../helpers/test-server.js";
+import { call, expectOk } from "./admin-support.js";
+import { expectError, expectTokenBundle, loginOk, signedIn, uniqueEmail } from "./support.js";
+
+const RP_ID = "latchkey.test";
+const ORIGIN = "https://app.latchkey.test";
+
+describeEachStore("passkeys (WebAuthn)", (store) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({
+      store,
+      env: { WEBAUTHN_RP_ID: RP_ID, WEBAUTHN_ORIGINS: `https://${RP_ID},${ORIGIN}` },
+    });
+  });
+  afterAll(() => server?.close());
+
+  const authenticator = (options: Partial<AuthenticatorOptions> = {}) =>
+    new SoftwareAuthenticator({ origin: ORIGIN, rpId: RP_ID, ...options });
+
+  const registrationOptions = (token: string) =>
+    call(server, "POST", "/auth/passkeys/register/options", token);
+
+  /** Options, then the authenticator's answer to them: the raw register response. */
+  async function addPasskey(
+    token: string,
+    device: SoftwareAuthenticator,
+    name?: string,
+    overrides: Overrides = {},
+  ) {
+    const options = expectOk(await registrationOptions(token));
+    return call(server, "POST", "/auth/passkeys/register", token, {
+      response: device.register(options, overrides),
+      ...(name ? { name } : {}),
+    });
+  }
+
+  const loginOptions = async (body: object = {}) =>
+    expectOk(await server.post("/auth/passkeys/login/options", body));
+
+  async function passkeyLogin(device: SoftwareAuthenticator, overrides: Overrides = {}) {
+    const options = await loginOptions();
+    return server.post("/auth/passkeys/login", { response: device.assert(options, overrides) });
+  }
+
+  /** An active user with one passkey ("laptop") and an aal2 session from signing in with it. */
+  async function withPasskey(tag: string, options: Partial<AuthenticatorOptions> = {}) {
+    const user = await signedIn(server, tag);
+    const device = authenticator(options);
+    const added = await addPasskey(user.accessToken, device, "laptop");
+    expect(added.status, JSON.stringify(added.body)).toBe(201);
+    const session = await passkeyLogin(device);
+    expectTokenBundle(session);
+    return { ...user, device, passkey: added.body.passkey, session: session.body };
+  }
+
+  const mailed = (email: string, subject: string) =>
+    server.smtp.waitForMail((mail) => mail.to.includes(email) && mail.subject === subject);
+
+  it("registers with creation options fit for a passkey, then signs in without a username at aal2", async () => {
+    const user = await signedIn(server, "pk-register");
+    const options = expectOk(await registrationOptions(user.accessToken));
+    expect(options).toMatchObject({
+      rp: { id: RP_ID, name: "Latchkey" },
+      user: { name: user.email },
+      attestation: "none",
+      timeout: 300_000,
+      authenticatorSelection: { residentKey: "preferred", userVerification: "preferred" },
+      excludeCredentials: [],
+    });
+    expect(options.challenge).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const algorithms = options.pubKeyCredParams.map((param: { alg: number }) => param.alg);
+    expect(algorithms.sort((a: number, b: number) => a - b)).toEqual([-257, -8, -7]);
+    // The user handle is random: neither the id nor the email, in any encoding.
+    const handle = Buffer.from(options.user.id, "base64url");
+    expect(handle).toHaveLength(32);
+    expect(handle.toString("utf8")).not.toContain(user.userId);
+    expect(handle.toString("utf8")).not.toContain(user.email);
+
+    const device = authenticator();
+    const added = await call(server, "POST", "/auth/passkeys/register", user.accessToken, {
+      response: device.register(options),
+      name: "laptop",
+    });
+    expect(added.status, JSON.stringify(added.body)).toBe(201);
+    expect(added.body.passkey).toEqual({
+      id: expect.any(String),
+      name: "laptop",
+      createdAt: expect.any(String),
+      lastUsedAt: null,
+      backedUp: false,
+    });
+    await mailed(user.email, "A passkey was added to your Latchkey account");
+
+    const login = await passkeyLogin(device);
+    expectTokenBundle(login);
+    expect(login.body).toMatchObject({ aal: "aal2", amr: ["passkey"] });
+    expect(login.body.user.email).toBe(user.email);
+    const me = await call(server, "GET", "/auth/me", login.body.accessToken);
+    expect(me.body).toMatchObject({ aal: "aal2", amr: ["passkey"] });
+
+    // A second registration excludes the first, and the same authenticator cannot add it twice.
+    const again = expectOk(await registrationOptions(login.body.accessToken));
+    expect(again.excludeCredentials).toEqual([
+      { id: device.credentialId, type: "public-key", transports: ["internal", "hybrid"] },
+    ]);
+    expect(again.user.id).toBe(options.user.id);
+    expectError(
+      await call(server, "POST", "/auth/passkeys/register", login.body.accessToken, {
+        response: device.register(again),
+      }),
+      400,
+      "INVALID_PASSKEY",
+    );
+  });
+
+  it("accepts EdDSA and RS256 passkeys, and refuses an algorithm outside ES256, EdDSA and RS256", async () => {
+    for (const algorithm of ["EdDSA", "RS256"] as const) {
+      const user = await withPasskey(`pk-${algorithm}`, { algorithm });
+      expect(user.session).toMatchObject({ aal: "aal2", amr: ["passkey"] });
+    }
+    const user = await signedIn(server, "pk-es384");
+    expectError(
+      await addPasskey(user.accessToken, authenticator({ algorithm: "ES384" })),
+      400,
+      "INVALID_PASSKEY",
+    );
+  });
+
+  it("refuses a registration from another origin, for another RP ID, without UP, or on another user's challenge", async () => {
+    const user = await signedIn(server, "pk-reg-refused");
+    for (const overrides of [
+      { origin: "https://evil.test" },
+      { rpId: "evil.test" },
+      { userPresent: false },
+    ]) {
+      expectError(
+        await addPasskey(user.accessToken, authenticator(), undefined, overrides),
+        400,
+        "INVALID_PASSKEY",
+      );
+    }
+    // A registration challenge is bound to the user it was made for.
+    const other = await signedIn(server, "pk-reg-other");
+    const theirs = expectOk(await registrationOptions(other.accessToken));
+    expectError(
+      await call(server, "POST", "/auth/passkeys/register", user.accessToken, {
+        response: authenticator().register(theirs),
+      }),
+      400,
+      "INVALID_PASSKEY",
+    );
+    expect(
+      expectOk(await call(server, "GET", "/auth/passkeys", user.accessToken)).passkeys,
+    ).toEqual([]);
+  });
+
+  it("refuses a replayed assertion, a stale challenge, another origin, another RP ID and no UP", async () => {
+    const { device, userId } = await withPasskey("pk-refused");
+    const options = await loginOptions();
+    const response = device.assert(options);
+    // Sent ten times at once: its challenge answers exactly one.
+    const raced = await Promise.all(
+      Array.from({ length: 10 }, () => server.post("/auth/passkeys/login", { response })),
+    );
+    expect(raced.map((res) => res.status).sort()).toEqual([200, ...Array(9).fill(401)]);
+    // The very same response again: its challenge is used up.
+    expectError(await server.post("/auth/passkeys/login", { response }), 401, "INVALID_PASSKEY");
+
+    const stale = await loginOptions();
+    server.clock.advance(5 * 60 + 1);
+    expectError(
+      await server.post("/auth/passkeys/login", { response: device.assert(stale) }),
+      401,
+      "INVALID_PASSKEY",
+    );
+    for (const overrides of [
+      { origin: "https://evil.test" },
+      { origin: "https://app.latchkey.test.evil.test" },
+      { rpId: "evil.test" },
+      { userPresent: false },
+      { type: "webauthn.create" },
+    ]) {
+      expectError(await passkeyLogin(device, overrides), 401, "INVALID_PASSKEY");
+    }
+    // Each was refused by the checks of the response itself, not for want of a challenge.
+    const failures = await server.runtime.deps.stores.audit.list({
+      type: "passkey.failure",
+      limit: 500,
+    });
+    const reasons = failures
+      .filter((event) => event.userId === userId)
+      .map((event) => (event.details as { reason?: string } | null)?.reason);
+    expect(reasons.filter((reason) => reason === "response")).toHaveLength(5);
+    // A challenge that was never issued.
+    const forged = { challenge: Buffer.alloc(32, 7).toString("base64url") };
+    expectError(
+      await server.post("/auth/passkeys/login", { response: device.assert(forged) }),
+      401,
+      "INVALID_PASSKEY",
+    );
+    // An unknown credential.
+    expectError(await passkeyLogin(authenticator()), 401, "INVALID_PASSKEY");
+  });
+
+  it("refuses a counter that goes backwards, and audits it", async () => {
+    const { device, userId } = await withPasskey("pk-counter");
+    expectTokenBundle(await passkeyLogin(device, { counter: 10 }));
+    expectError(await passkeyLogin(device, { counter: 10 }), 401, "INVALID_PASSKEY");
+    expectError(await passkeyLogin(device, { counter: 5 }), 401, "INVALID_PASSKEY");
+    const events = await server.runtime.deps.stores.audit.list({
+      type: "passkey.counter_regressed",
+      limit: 500,
+    });
+    const mine = events.filter((event) => event.userId === userId);
+    expect(mine).toHaveLength(2);
+    expect(mine.map((event) => event.details)).toContainEqual(
+      expect.objectContaining({ stored: 10, presented: 5 }),
+    );
+    expectTokenBundle(await passkeyLogin(device, { counter: 11 }));
+  });
+
+  it("without UV a passkey is one factor: aal1, or the second-factor challenge when the user has TOTP", async () => {
+    const { device } = await withPasskey("pk-no-uv");
+    const aal1 = await passkeyLogin(device, { userVerified: false });
+    expectTokenBundle(aal1);
+    expect(aal1.body).toMatchObject({ aal: "aal1", amr: ["passkey"] });
+
+    // A user with an authenticator app first, then a passkey.
+    const user = await signedIn(server, "pk-no-uv-totp");
+    const enrol = await call(server, "POST", "/auth/mfa/totp", user.accessToken, {});
+    const code = (steps = 0) =>
+      codeAt(
+        Secret.fromBase32(enrol.body.secret).bytes,
+        new Date(server.clock().getTime() + steps * 30_000),
+      );
+    const confirmed = await call(
+      server,
+      "POST",
+      `/auth/mfa/totp/${enrol.body.factorId}/confirm`,
+      user.accessToken,
+      { code: code() },
+    );
+    expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+    const laptop = authenticator();
+    const added = await addPasskey(confirmed.body.accessToken, laptop);
+    expect(added.status, JSON.stringify(added.body)).toBe(201);
+
+    const challenged = await passkeyLogin(laptop, { userVerified: false });
+    expect(challenged.status).toBe(200);
+    expect(challenged.body).toMatchObject({ mfaRequired: true, expiresIn: 300 });
+    expect(challenged.body.methods).toContain("totp");
+    expect(challenged.body.accessToken).toBeUndefined();
+    expect(challenged.headers.get("set-cookie")).toBeNull();
+    const done = await server.post("/auth/mfa/verify", {
+      mfaToken: challenged.body.mfaToken,
+      method: "totp",
+      code: code(1),
+    });
+    expectTokenBundle(done);
+    expect(done.body).toMatchObject({ aal: "aal2", amr: ["passkey", "otp"] });
+    // With UV the passkey is enough by itself, TOTP or not.
+    expect((await passkeyLogin(laptop)).body).toMatchObject({ aal: "aal2", amr: ["passkey"] });
+  });
+
+  it("answers sign-in options of one shape for a known email, an unknown one and none", async () => {
+    const { email } = await withPasskey("pk-options");
+    const known = await loginOptions({ email });
+    const unknown = await loginOptions({ email: uniqueEmail("pk-nobody") });
+    const none = await loginOptions();
+    const shape = (body: Record<string, unknown>) => Object.keys(body).sort();
+    expect(shape(known)).toEqual(shape(unknown));
+    expect(shape(known)).toEqual(shape(none));
+    expect(known.allowCredentials).toBeUndefined();
+    expect(known).toMatchObject({ rpId: RP_ID, userVerification: "preferred", timeout: 300_000 });
+    expect(known.challenge).not.toBe(unknown.challenge);
+  });
+
+  it("a user with a passkey has MFA: an aal1 session must step up to manage passkeys", async () => {
+    const user = await withPasskey("pk-step-up");
+    const aal1 = (await loginOk(server, user.email)).body;
+    expect(aal1.aal).toBe("aal1");
+    expectError(await registrationOptions(aal1.accessToken), 403, "MFA_REQUIRED");
+    expectError(
+      await call(server, "POST", "/auth/passkeys/register", aal1.accessToken, {
+        response: authenticator().register(
+          expectOk(await registrationOptions(user.session.accessToken)),
+        ),
+      }),
+      403,
+      "MFA_REQUIRED",
+    );
+    const path = `/auth/passkeys/${user.passkey.id}`;
+    expectError(
+      await call(server, "PATCH", path, aal1.accessToken, { name: "x" }),
+      403,
+      "MFA_REQUIRED",
+    );
+    expectError(await call(server, "DELETE", path, aal1.accessToken), 403, "MFA_REQUIRED");
+    // Other MFA-guarded routes see the passkey too.
+    expectError(
+      await call(server, "POST", "/auth/mfa/totp", aal1.accessToken, {}),
+      403,
+      "MFA_REQUIRED",
+    );
+  });
+
+  it("lists, renames and removes the user's own passkeys; another user's is not found", async () => {
+    const user = await withPasskey("pk-manage");
+    const token = user.session.accessToken;
+    const listed = expectOk(await call(server, "GET", "/auth/passkeys", token)).passkeys;
+    expect(listed).toEqual([{ ...user.passkey, lastUsedAt: expect.any(String) }]);
+    const path = `/auth/passkeys/${user.passkey.id}`;
+    const renamed = expectOk(await call(server, "PATCH", path, token, { name: "work laptop" }));
+    expect(renamed.passkey).toMatchObject({ id: user.passkey.id, name: "work laptop" });
+
+    const other = await withPasskey("pk-manage-other");
+    const theirs = other.session.accessToken;
+    expectError(await call(server, "PATCH", path, theirs, { name: "mine" }), 404, "NOT_FOUND");
+    expectError(await call(server, "DELETE", path, theirs), 404, "NOT_FOUND");
+    expectError(await call(server, "DELETE", "/auth/passkeys/not-a-uuid", token), 404, "NOT_FOUND");
+
+    expectOk(await call(server, "DELETE", path, token));
+    await mailed(user.email, "A passkey was removed from your Latchkey account");
+    expect(expectOk(await call(server, "GET", "/auth/passkeys", token)).passkeys).toEqual([]);
+    expectError(await call(server, "DELETE", path, token), 404, "NOT_FOUND");
+    expectError(await passkeyLogin(user.device), 401, "INVALID_PASSKEY");
+    // The other user's passkey is untouched.
+    expectTokenBundle(await passkeyLogin(other.device));
+  });
+
+  it("tells a blocked account so only after its passkey is proven", async () => {
+    const { device, userId } = await withPasskey("pk-blocked");
+    await server.runtime.deps.stores.users.update(userId, { status: "blocked" }, server.clock());
+    expectError(await passkeyLogin(authenticator()), 401, "INVALID_PASSKEY");
+    expectError(await passkeyLogin(device), 403, "ACCOUNT_BLOCKED");
+  });
+
+  it("purges expired challenges with the method's purge", async () => {
+    await loginOptions();
+    server.clock.advance(5 * 60 + 1);
+    const report = await purgeExpired(server.runtime.deps.stores, server.clock(), {
+      methods: METHOD_PURGES,
+    });
+    expect(report.methods?.["expired passkey challenges"]).toBeGreaterThanOrEqual(1);
+  });
+});
