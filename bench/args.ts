@@ -51,7 +51,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --mail smtp|file     in-process SMTP sink (default) or the file transport
   --mixed-rate N       /auth/me requests per second in the mixed scenario (default 200)
   --mfa-rate N         requests a second pre-made for mfa-verify and mfa-confirm, each
-                       (default 2500; a run that uses them all up stops early, and says so)
+                       (default 1500; a run that uses them all up stops early, and says so)
   --hash-samples N     sequential hashes timed for the hash bound (default 40)
   --cpu-prof DIR       run the server under node --cpu-prof, writing the profile to DIR
   --env KEY=VALUE      extra server environment, repeatable (HASH_CONCURRENCY=2...)
@@ -90,7 +90,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
     scenarios: scenarioList(values.scenarios),
     mail,
     mixedRate: positive("mixed-rate", values["mixed-rate"], 200),
-    mfaRate: positive("mfa-rate", values["mfa-rate"], 2500),
+    mfaRate: positive("mfa-rate", values["mfa-rate"], 1500),
     hashSamples: positive("hash-samples", values["hash-samples"], 40),
     cpuProf: values["cpu-prof"],
     serverEnv: Object.fromEntries((values.env ?? []).map(keyValue)),
