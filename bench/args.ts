@@ -8,6 +8,8 @@ export const SCENARIO_NAMES = [
   "login",
   "register",
   "mixed",
+  "mfa-verify",
+  "mfa-confirm",
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
@@ -23,6 +25,11 @@ export interface BenchOptions {
   mail: "smtp" | "file";
   /** /auth/me requests per second sent by the probe of the mixed scenario. */
   mixedRate: number;
+  /**
+   * The second-factor scenarios' requests are made before the server starts (one user each):
+   * this many a second of warm-up and of measured run. A run that uses them all stops early.
+   */
+  mfaRate: number;
   /** Sequential hashes timed in the bench process for the hash bound. */
   hashSamples: number;
   /** Folder for the server's .cpuprofile (node --cpu-prof); unset: no profile. */
@@ -43,6 +50,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --scenarios LIST     comma-separated subset of ${SCENARIO_NAMES.join(",")}
   --mail smtp|file     in-process SMTP sink (default) or the file transport
   --mixed-rate N       /auth/me requests per second in the mixed scenario (default 200)
+  --mfa-rate N         requests a second pre-made for mfa-verify and mfa-confirm, each
+                       (default 1500; a run that uses them all up stops early, and says so)
   --hash-samples N     sequential hashes timed for the hash bound (default 40)
   --cpu-prof DIR       run the server under node --cpu-prof, writing the profile to DIR
   --env KEY=VALUE      extra server environment, repeatable (HASH_CONCURRENCY=2...)
@@ -60,6 +69,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
       scenarios: { type: "string" },
       mail: { type: "string" },
       "mixed-rate": { type: "string" },
+      "mfa-rate": { type: "string" },
       "hash-samples": { type: "string" },
       "cpu-prof": { type: "string" },
       env: { type: "string", multiple: true },
@@ -80,6 +90,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
     scenarios: scenarioList(values.scenarios),
     mail,
     mixedRate: positive("mixed-rate", values["mixed-rate"], 200),
+    mfaRate: positive("mfa-rate", values["mfa-rate"], 1500),
     hashSamples: positive("hash-samples", values["hash-samples"], 40),
     cpuProf: values["cpu-prof"],
     serverEnv: Object.fromEntries((values.env ?? []).map(keyValue)),

@@ -28,6 +28,8 @@ declare module "autocannon" {
     pipelining?: number;
     timeout?: number;
     overallRate?: number;
+    /** Requests sent in all before the run stops, even before its duration is up. */
+    maxOverallRequests?: number;
     requests?: Request[];
   }
 

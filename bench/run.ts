@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { availableParallelism, cpus, tmpdir, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -5,8 +6,9 @@ import { startSmtpCapture } from "../test/helpers/smtp-capture.js";
 import { parseBenchArgs, USAGE } from "./args.js";
 import { type BenchDatabase, createBenchDatabase } from "./database.js";
 import { measureHashBound } from "./hash-bound.js";
+import { type MfaSeed, seedMfa } from "./mfa-seed.js";
 import { checkTargets, formatResults, formatTargets } from "./report.js";
-import { runScenario, type ScenarioContext, type ScenarioResult } from "./scenarios.js";
+import { Pool, runScenario, type ScenarioContext, type ScenarioResult } from "./scenarios.js";
 import { seedUsers } from "./seed.js";
 import { REPO_ROOT, startServer } from "./server.js";
 
@@ -54,6 +56,8 @@ async function main(): Promise<number> {
         return value ? [[name, value]] : [];
       }),
     );
+    // Set rather than generated into DATA_DIR, so the bench can seal the seeded factors' seeds.
+    const encryptionKey = randomBytes(32);
     const serverEnv: Record<string, string> = {
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "",
@@ -63,11 +67,41 @@ async function main(): Promise<number> {
       RATE_LIMIT_ENABLED: "false",
       REQUIRE_EMAIL_VERIFICATION: "false",
       COOKIE_SECURE: "false",
+      ENCRYPTION_KEY: encryptionKey.toString("hex"),
       ...(smtp ? { SMTP_URL: smtp.url } : {}),
       ...(database ? { DATABASE_URL: database.url } : {}),
       ...passedThrough,
       ...options.serverEnv,
     };
+    if (serverEnv.ENCRYPTION_KEY !== encryptionKey.toString("hex")) {
+      throw new Error("--env ENCRYPTION_KEY is not supported: the bench seals seeds with its own");
+    }
+    const params = {
+      memoryKib: Number(serverEnv.ARGON2_MEMORY_KIB ?? 19_456),
+      iterations: Number(serverEnv.ARGON2_ITERATIONS ?? 2),
+    };
+
+    // Before the server opens the database: PGlite admits one process at a time.
+    let mfa: MfaSeed | undefined;
+    const mfaCount = (name: "mfa-verify" | "mfa-confirm") =>
+      options.scenarios.includes(name)
+        ? Math.ceil(options.mfaRate * (options.warmup + options.duration))
+        : 0;
+    if (mfaCount("mfa-verify") + mfaCount("mfa-confirm") > 0) {
+      log(
+        `seeding ${mfaCount("mfa-verify")} users with a challenge and ${mfaCount("mfa-confirm")} with an enrolment`,
+      );
+      mfa = await seedMfa({
+        target: database
+          ? { kind: "postgres", url: database.url }
+          : { kind: "pglite", dir: join(dataDir, "db") },
+        encryptionKey,
+        hashParams: params,
+        verifyCount: mfaCount("mfa-verify"),
+        confirmCount: mfaCount("mfa-confirm"),
+      });
+    }
+
     const nodeFlags = options.cpuProf
       ? ["--cpu-prof", `--cpu-prof-dir=${resolve(options.cpuProf)}`]
       : [];
@@ -80,10 +114,6 @@ async function main(): Promise<number> {
     const users = await seedUsers(server.url, seedCount);
     smtp?.clear();
 
-    const params = {
-      memoryKib: Number(serverEnv.ARGON2_MEMORY_KIB ?? 19_456),
-      iterations: Number(serverEnv.ARGON2_ITERATIONS ?? 2),
-    };
     log(`timing ${options.hashSamples} sequential hashes for the hash bound`);
     const boundBefore = await measureHashBound(params, options.hashSamples);
 
@@ -96,6 +126,10 @@ async function main(): Promise<number> {
       mixedRate: options.mixedRate,
       users,
       refreshTokens: users.map((user) => user.refreshToken),
+      mfaRate: options.mfaRate,
+      mfaVerify: new Pool(mfa?.verify ?? []),
+      mfaConfirm: new Pool(mfa?.confirm ?? []),
+      mfaSeededAt: mfa?.seededAt ?? null,
     };
     const results: ScenarioResult[] = [];
     for (const name of options.scenarios) {
@@ -142,7 +176,10 @@ async function main(): Promise<number> {
       options: { ...options, databaseUrl: options.databaseUrl ? "(set)" : undefined },
       serverEnv: Object.fromEntries(
         Object.entries(serverEnv).filter(
-          ([name]) => !["PATH", "HOME", "DATA_DIR", "SMTP_URL", "DATABASE_URL"].includes(name),
+          ([name]) =>
+            !["PATH", "HOME", "DATA_DIR", "SMTP_URL", "DATABASE_URL", "ENCRYPTION_KEY"].includes(
+              name,
+            ),
         ),
       ),
       hashBound: {

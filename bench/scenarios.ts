@@ -1,6 +1,9 @@
 import { performance } from "node:perf_hooks";
 import autocannon, { type Options, type Request, type Result } from "autocannon";
+import { UNCONFIRMED_FACTOR_TTL_MS } from "../src/methods/totp/store-port.js";
+import { codeAt } from "../src/methods/totp/totp.js";
 import type { ScenarioName } from "./args.js";
+import { type ConfirmItem, mintAccessTokens, type VerifyItem } from "./mfa-seed.js";
 import { BENCH_PASSWORD, benchEmail, type SeededUser } from "./seed.js";
 import { cpuSeconds, sampleRss } from "./server.js";
 
@@ -14,6 +17,42 @@ export interface ScenarioContext {
   users: readonly SeededUser[];
   /** Unspent refresh tokens; each refresh chain takes one and follows it. */
   refreshTokens: string[];
+  /** Requests a second pre-made for each second-factor scenario (--mfa-rate). */
+  mfaRate: number;
+  /** The second-factor scenarios' pre-made requests (bench/mfa-seed.ts), each used once. */
+  mfaVerify: Pool<VerifyItem>;
+  mfaConfirm: Pool<ConfirmItem>;
+  /** When those were written: an unconfirmed factor can be confirmed for 15 minutes. */
+  mfaSeededAt: Date | null;
+}
+
+/**
+ * Requests that can be sent once each (a challenge, an enrolment), taken in order by every
+ * connection of the warm-up and then of the measured run. A run is sent at most what is left
+ * (autocannon's maxOverallRequests), so it stops early rather than send a spent one.
+ */
+export class Pool<T> {
+  private next = 0;
+  /** Requests built past the end: each resent a spent item (a 4xx). Should stay 0. */
+  overdrawn = 0;
+
+  constructor(private readonly items: readonly T[]) {}
+
+  get remaining(): number {
+    return Math.max(0, this.items.length - this.next);
+  }
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  take(): T {
+    const item = this.items[this.next] ?? this.items[this.items.length - 1];
+    if (this.next >= this.items.length) this.overdrawn++;
+    this.next++;
+    if (item === undefined) throw new Error("an empty pool: were the second factors seeded?");
+    return item;
+  }
 }
 
 export interface Measured {
@@ -45,12 +84,19 @@ export interface ScenarioResult extends Measured {
   serverCores: number;
   /** Mixed only: the login load that kept the cores busy while /auth/me was measured. */
   background?: Measured;
+  /**
+   * Second-factor scenarios: the measured run sent every request made for it and stopped
+   * before --duration (req/s then counts the last second's idle tail; CPU/request holds).
+   */
+  ranOut?: boolean;
 }
 
 interface Scenario {
   description: string;
-  /** The autocannon runs, started together; the first is the one reported. */
-  load(context: ScenarioContext): Omit<Options, "url" | "duration">[];
+  /** Before the warm-up, not measured: what the scenario's requests need from the server. */
+  prepare?(context: ScenarioContext): Promise<void>;
+  /** The autocannon runs of `seconds`, started together; the first is the one reported. */
+  load(context: ScenarioContext, seconds: number): Omit<Options, "url" | "duration">[];
 }
 
 const JSON_HEADERS = { "content-type": "application/json" };
@@ -119,6 +165,61 @@ function refreshChain(context: ScenarioContext): Request {
   };
 }
 
+/**
+ * At most what the pool has left, and what --mfa-rate sized it for: the warm-up cannot use
+ * the measured run's share. Fewer than one request a connection is a setup error (autocannon
+ * reads a per-connection share of 0 as "no limit").
+ */
+function oncePerRequest<T>(
+  name: ScenarioName,
+  pool: Pool<T>,
+  context: ScenarioContext,
+  seconds: number,
+  request: Request,
+): Omit<Options, "url" | "duration"> {
+  const limit = Math.min(pool.remaining, Math.ceil(context.mfaRate * seconds));
+  if (limit < context.connections) {
+    throw new Error(
+      `${name}: ${pool.remaining} of ${pool.size} pre-made requests left for ${context.connections} connections; raise --mfa-rate`,
+    );
+  }
+  return { connections: context.connections, maxOverallRequests: limit, requests: [request] };
+}
+
+/** A sign-in's second step: a fresh challenge each time, with its user's current code. */
+function mfaVerify(context: ScenarioContext): Request {
+  return {
+    method: "POST",
+    path: "/auth/mfa/verify",
+    headers: JSON_HEADERS,
+    setupRequest: (request) => {
+      const item = context.mfaVerify.take();
+      const code = codeAt(item.secret, new Date());
+      return {
+        ...request,
+        body: JSON.stringify({ mfaToken: item.mfaToken, method: "totp", code }),
+      };
+    },
+  };
+}
+
+/** A first authenticator confirmed: each request another user's enrolment and session. */
+function mfaConfirm(context: ScenarioContext): Request {
+  return {
+    method: "POST",
+    headers: JSON_HEADERS,
+    setupRequest: (request) => {
+      const item = context.mfaConfirm.take();
+      return {
+        ...request,
+        path: `/auth/mfa/totp/${item.factorId}/confirm`,
+        headers: { ...request.headers, authorization: `Bearer ${item.accessToken ?? "unset"}` },
+        body: JSON.stringify({ code: codeAt(item.secret, new Date()) }),
+      };
+    },
+  };
+}
+
 let signups = 0;
 
 function register(): Request {
@@ -168,6 +269,34 @@ export const SCENARIOS: Record<ScenarioName, Scenario> = {
       { connections: context.connections, requests: [login(context)] },
     ],
   },
+  "mfa-verify": {
+    description:
+      "POST /auth/mfa/verify with a TOTP code: each request a new user's live challenge (made before the server started) and the current code",
+    load: (context, seconds) => [
+      oncePerRequest("mfa-verify", context.mfaVerify, context, seconds, mfaVerify(context)),
+    ],
+  },
+  "mfa-confirm": {
+    description:
+      "POST /auth/mfa/totp/:factorId/confirm: each request a new user's first, unconfirmed authenticator and the current code",
+    prepare: async (context) => {
+      const age = context.mfaSeededAt ? Date.now() - context.mfaSeededAt.getTime() : 0;
+      // Confirming needs a factor made within the last 15 minutes (store-port.ts).
+      if (age + (context.warmup + context.duration + 60) * 1000 > UNCONFIRMED_FACTOR_TTL_MS) {
+        throw new Error("mfa-confirm: the enrolments were seeded too long ago; run it alone");
+      }
+      // Access tokens last 15 minutes too: minted now, from the seeded sessions.
+      const items: ConfirmItem[] = [];
+      for (let left = context.mfaConfirm.remaining; left > 0; left--) {
+        items.push(context.mfaConfirm.take());
+      }
+      await mintAccessTokens(context.url, items);
+      context.mfaConfirm = new Pool(items);
+    },
+    load: (context, seconds) => [
+      oncePerRequest("mfa-confirm", context.mfaConfirm, context, seconds, mfaConfirm(context)),
+    ],
+  },
 };
 
 /** A warm-up (not recorded), then the measured run, with the server's RSS polled throughout. */
@@ -176,18 +305,23 @@ export async function runScenario(
   context: ScenarioContext,
 ): Promise<ScenarioResult> {
   const scenario = SCENARIOS[name];
+  await scenario.prepare?.(context);
   const rss = sampleRss(context.pid);
-  if (context.warmup > 0) await runAll(context, scenario.load(context), context.warmup);
+  if (context.warmup > 0) {
+    await runAll(context, scenario.load(context, context.warmup), context.warmup);
+  }
+  const loads = scenario.load(context, context.duration);
   const cpuBefore = cpuSeconds(context.pid);
   const loopBefore = cpuSeconds(context.pid, "main");
   const startedAt = performance.now();
-  const [main, background] = await runAll(context, scenario.load(context), context.duration);
+  const [main, background] = await runAll(context, loads, context.duration);
   const cpu = cpuSeconds(context.pid) - cpuBefore;
   const loop = cpuSeconds(context.pid, "main") - loopBefore;
   const wall = (performance.now() - startedAt) / 1000;
   const memory = rss.stop();
   if (!main) throw new Error(`scenario ${name} produced no result`);
   const requests = Math.max(1, main.requests + (background ? background.requests : 0));
+  const limit = loads[0]?.maxOverallRequests;
   return {
     name,
     description: scenario.description,
@@ -198,6 +332,7 @@ export async function runScenario(
     loopCpuMsPerRequest: (loop * 1000) / requests,
     serverCores: cpu / wall,
     ...(background ? { background } : {}),
+    ...(limit !== undefined ? { ranOut: main.requests >= limit } : {}),
   };
 }
 
