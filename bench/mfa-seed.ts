@@ -2,7 +2,7 @@ import { sha256 } from "../src/crypto/digest.js";
 import { createPasswordHasher, type PasswordHashParams } from "../src/crypto/password.js";
 import { randomId, randomToken } from "../src/crypto/random.js";
 import { createSecretBox } from "../src/crypto/secret-box.js";
-import { MFA_TOKEN_TTL_SECONDS } from "../src/methods/totp/gate.js";
+
 import { sealContext } from "../src/methods/totp/seal-context.js";
 import type { SecondFactorTables } from "../src/methods/totp/store-port.js";
 import { newTotpSecret } from "../src/methods/totp/totp.js";
@@ -51,7 +51,7 @@ const CHUNK = 1000;
  * argon2 per account, no login per challenge, and nothing of it in the measured runs.
  * Every user is new and has one factor, so no request meets another's replay guard or
  * failure count. Challenges are made as the gate makes them (gate.ts): the SHA-256 of a
- * random mfaToken, proofs {pwd}; they live an hour rather than MFA_TOKEN_TTL_SECONDS so a
+ * random mfaToken, proofs {pwd}; they live an hour rather than MFA_TOKEN_TTL so a
  * long run of the other scenarios first does not expire them.
  */
 export async function seedMfa(options: MfaSeedOptions): Promise<MfaSeed> {
@@ -59,7 +59,7 @@ export async function seedMfa(options: MfaSeedOptions): Promise<MfaSeed> {
   const hasher = await createPasswordHasher(options.hashParams);
   const passwordHash = await hasher.hash(BENCH_PASSWORD);
   const now = new Date();
-  const challengeExpiry = new Date(now.getTime() + Math.max(3600, MFA_TOKEN_TTL_SECONDS) * 1000);
+  const challengeExpiry = new Date(now.getTime() + 3600 * 1000);
   const handle = await openDatabase(options.target);
   try {
     await migrateToLatest(handle.db);

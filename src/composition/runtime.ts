@@ -38,7 +38,7 @@ import {
 import { migrateToLatest } from "../storage/migrate.js";
 import { startPurgeJob } from "../storage/purge.js";
 import { createStores } from "../storage/stores/index.js";
-import { METHOD_PURGES, SIGN_IN_GATES } from "./sign-in-methods.js";
+import { METHOD_PURGES, SECOND_FACTORS, SIGN_IN_GATES } from "./sign-in-methods.js";
 
 export interface RuntimeOptions {
   logger: Logger;
@@ -194,6 +194,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       audit: instrumentAudit(createAuditLog(stores.audit, clock, logger), metrics),
       limits,
       signInGates: options.signInGates ?? SIGN_IN_GATES,
+      secondFactors: SECOND_FACTORS,
     };
     const purgeEvery = options.purgeIntervalMs ?? DEFAULT_PURGE_INTERVAL_MS;
     const purge =

@@ -1,4 +1,5 @@
-import type { SignInGate } from "../domain/deps.js";
+import type { SecondFactor, SignInGate } from "../domain/deps.js";
+import { SECOND_FACTOR_METHODS } from "../domain/vocabulary.js";
 import { registerErrorCodes } from "../errors.js";
 import { CORE_OPERATIONS, type Operations } from "../http/openapi-operations.js";
 import { registerMessages } from "../i18n/translate.js";
@@ -40,3 +41,8 @@ export const METHOD_PURGES: readonly MethodPurge[] = SIGN_IN_METHODS.flatMap(
 export const SIGN_IN_GATES: readonly SignInGate[] = SIGN_IN_METHODS.flatMap((method) =>
   method.gate ? [method.gate] : [],
 );
+
+/** Every method's ways to finish a second-factor challenge, in the order a challenge lists them. */
+export const SECOND_FACTORS: readonly SecondFactor[] = SIGN_IN_METHODS.flatMap(
+  (method) => method.secondFactors ?? [],
+).sort((a, b) => SECOND_FACTOR_METHODS.indexOf(a.method) - SECOND_FACTOR_METHODS.indexOf(b.method));

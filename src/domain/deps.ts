@@ -7,8 +7,10 @@ import type { RateLimits } from "../limits/rate-limits.js";
 import type { Mailer } from "../mail/mailer.js";
 import type { Stores, UserRecord } from "../storage/ports.js";
 import type { AuditLog } from "./audit.js";
+import type { ClientContext } from "./client.js";
 import type { Proof } from "./sign-in/assurance.js";
 import type { SignInChallenge } from "./sign-in/challenge.js";
+import type { AuthMethod, SecondFactorMethod } from "./vocabulary.js";
 
 /** Everything a domain function may touch. No request, no SQL, no environment. */
 export interface Deps {
@@ -28,6 +30,8 @@ export interface Deps {
   readonly limits: RateLimits;
   /** Asked in turn before a sign-in step issues a session (sign-in-step.ts). */
   readonly signInGates: readonly SignInGate[];
+  /** The ways to finish a sign-in that asked for a second factor, of every method. */
+  readonly secondFactors: readonly SecondFactor[];
 }
 
 /**
@@ -39,3 +43,44 @@ export type SignInGate = (
   user: UserRecord,
   proofs: readonly Proof[],
 ) => Promise<SignInChallenge | null>;
+
+/** What a client sends to POST /auth/mfa/verify besides the mfaToken and the method. */
+export interface SecondFactorAnswer {
+  /** A code: from an authenticator app, or a recovery code. */
+  code?: string | undefined;
+  /** A passkey's AuthenticationResponseJSON. */
+  response?: unknown;
+}
+
+/**
+ * One way to finish a sign-in that asked for a second factor. A sign-in method brings its
+ * own (SignInMethod.secondFactors); the challenge offers those the user has, and POST
+ * /auth/mfa/verify hands the answer to the one named by `method`.
+ */
+export interface SecondFactor {
+  readonly method: SecondFactorMethod;
+  /** What it adds to the session's `amr` once verified. */
+  readonly proves: AuthMethod;
+  /** The error a wrong answer gets (400 INVALID_CODE, 401 INVALID_PASSKEY). */
+  readonly wrongAnswer: "INVALID_CODE" | "INVALID_PASSKEY";
+  /**
+   * A wrong answer may be a guess (a 6-digit or recovery code): failures then count per
+   * user, with a growing delay and a lock after 100 (NIST SP 800-63B-4 §3.2.2). A signature
+   * cannot be guessed; its failures count only against the mfaToken.
+   */
+  readonly guessable: boolean;
+  /** Whether the user can answer this way now (a confirmed app, a passkey, codes left). */
+  offered(deps: Deps, userId: string): Promise<boolean>;
+  /** What the client needs before it can answer (a passkey's request options). */
+  options?(deps: Deps, userId: string): Promise<object>;
+  /**
+   * Whether the answer proves this factor for this user. A single-use answer is used up
+   * here, once, whatever the concurrency.
+   */
+  verify(
+    deps: Deps,
+    userId: string,
+    answer: SecondFactorAnswer,
+    client: ClientContext,
+  ): Promise<boolean>;
+}

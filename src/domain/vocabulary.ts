@@ -16,6 +16,13 @@ export type UserRole = (typeof USER_ROLES)[number];
 export const AUTH_METHODS = ["pwd", "otp", "recovery_code", "passkey", "oauth", "email"] as const;
 export type AuthMethod = (typeof AUTH_METHODS)[number];
 
+/**
+ * The ways to finish a sign-in that asked for a second factor (POST /auth/mfa/verify's
+ * `method`), in the order a challenge lists them.
+ */
+export const SECOND_FACTOR_METHODS = ["totp", "passkey", "recovery_code"] as const;
+export type SecondFactorMethod = (typeof SECOND_FACTOR_METHODS)[number];
+
 /** NIST SP 800-63B-4 §2: aal1 is one factor, aal2 two distinct ones. */
 export const AALS = ["aal1", "aal2"] as const;
 export type Aal = (typeof AALS)[number];

@@ -1,5 +1,5 @@
 import type { Command } from "../cli/usage.js";
-import type { SignInGate } from "../domain/deps.js";
+import type { SecondFactor, SignInGate } from "../domain/deps.js";
 import type { ErrorSpec } from "../errors.js";
 import type { OperationEntry } from "../http/openapi-operations.js";
 import type { App, AppDeps } from "../http/types.js";
@@ -36,4 +36,6 @@ export interface SignInMethod {
   readonly commands?: Readonly<Record<string, Command>>;
   /** Asks for more proof before a session is issued: a second factor (sign-in-step.ts). */
   readonly gate?: SignInGate;
+  /** Its ways to finish a sign-in that asked for a second factor (POST /auth/mfa/verify). */
+  readonly secondFactors?: readonly SecondFactor[];
 }

@@ -93,6 +93,7 @@ export function memoryDeps(
     },
     limits: NO_LIMITS,
     signInGates: options.gates ?? [],
+    secondFactors: [],
   };
   return { deps, users, sessions, audit };
 }

@@ -1,7 +1,5 @@
-import { Secret } from "otpauth";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { METHOD_PURGES } from "../../src/composition/sign-in-methods.js";
-import { codeAt } from "../../src/methods/totp/totp.js";
 import { purgeExpired } from "../../src/storage/purge.js";
 import {
   type AuthenticatorOptions,
@@ -11,7 +9,14 @@ import {
 import { describeEachStore } from "../helpers/stores.js";
 import { startTestServer, type TestServer } from "../helpers/test-server.js";
 import { call, expectOk } from "./admin-support.js";
-import { expectError, expectTokenBundle, loginOk, signedIn, uniqueEmail } from "./support.js";
+import { appCode, enrolAuthenticator } from "./second-factor-support.js";
+import {
+  expectError,
+  expectOnlyMfaCookie,
+  expectTokenBundle,
+  signedIn,
+  uniqueEmail,
+} from "./support.js";
 
 const RP_ID = "latchkey.test";
 const ORIGIN = "https://app.latchkey.test";
@@ -231,47 +236,139 @@ describeEachStore("passkeys (WebAuthn)", (store) => {
     expectTokenBundle(await passkeyLogin(device, { counter: 11 }));
   });
 
-  it("without UV a passkey is one factor: aal1, or the second-factor challenge when the user has TOTP", async () => {
+  it("without UV a passkey is one factor: refused for a passkey-only user, the challenge (TOTP, codes) for one with an app", async () => {
     const { device } = await withPasskey("pk-no-uv");
-    const aal1 = await passkeyLogin(device, { userVerified: false });
-    expectTokenBundle(aal1);
-    expect(aal1.body).toMatchObject({ aal: "aal1", amr: ["passkey"] });
+    // The user has MFA (the passkey), and the passkey again would not make two factors.
+    expectError(await passkeyLogin(device, { userVerified: false }), 403, "MFA_REQUIRED");
 
     // A user with an authenticator app first, then a passkey.
     const user = await signedIn(server, "pk-no-uv-totp");
-    const enrol = await call(server, "POST", "/auth/mfa/totp", user.accessToken, {});
-    const code = (steps = 0) =>
-      codeAt(
-        Secret.fromBase32(enrol.body.secret).bytes,
-        new Date(server.clock().getTime() + steps * 30_000),
-      );
-    const confirmed = await call(
-      server,
-      "POST",
-      `/auth/mfa/totp/${enrol.body.factorId}/confirm`,
-      user.accessToken,
-      { code: code() },
-    );
-    expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+    const app = await enrolAuthenticator(server, user.accessToken);
     const laptop = authenticator();
-    const added = await addPasskey(confirmed.body.accessToken, laptop);
+    const added = await addPasskey(app.confirmed.accessToken, laptop);
     expect(added.status, JSON.stringify(added.body)).toBe(201);
 
     const challenged = await passkeyLogin(laptop, { userVerified: false });
     expect(challenged.status).toBe(200);
-    expect(challenged.body).toMatchObject({ mfaRequired: true, expiresIn: 300 });
-    expect(challenged.body.methods).toContain("totp");
+    expect(challenged.body).toMatchObject({
+      mfaRequired: true,
+      methods: ["totp", "recovery_code"],
+      expiresIn: 300,
+    });
     expect(challenged.body.accessToken).toBeUndefined();
-    expect(challenged.headers.get("set-cookie")).toBeNull();
+    expectOnlyMfaCookie(challenged);
     const done = await server.post("/auth/mfa/verify", {
       mfaToken: challenged.body.mfaToken,
       method: "totp",
-      code: code(1),
+      code: appCode(server, app.secret, 1),
     });
     expectTokenBundle(done);
     expect(done.body).toMatchObject({ aal: "aal2", amr: ["passkey", "otp"] });
     // With UV the passkey is enough by itself, TOTP or not.
     expect((await passkeyLogin(laptop)).body).toMatchObject({ aal: "aal2", amr: ["passkey"] });
+  });
+
+  it("a passkey as the second factor: password login offers it, the options list the user's own, verify gives aal2", async () => {
+    const user = await withPasskey("pk-mfa");
+    const login = await server.post("/auth/login", { email: user.email, password: user.password });
+    expect(login.body).toMatchObject({ mfaRequired: true, methods: ["passkey"] });
+    const { mfaToken } = login.body;
+
+    const options = expectOk(await server.post("/auth/mfa/passkey/options", { mfaToken }));
+    expect(options).toMatchObject({ rpId: RP_ID, userVerification: "preferred" });
+    expect(options.allowCredentials.map((c: { id: string }) => c.id)).toEqual([
+      user.device.credentialId,
+    ]);
+    // Another user's passkey cannot answer this user's challenge.
+    const stranger = await withPasskey("pk-mfa-stranger");
+    expectError(
+      await server.post("/auth/mfa/verify", {
+        mfaToken,
+        method: "passkey",
+        response: stranger.device.assert(options),
+      }),
+      401,
+      "INVALID_PASSKEY",
+    );
+    // Neither can a sign-in challenge's answer, nor a response of the wrong shape.
+    expectError(
+      await server.post("/auth/mfa/verify", {
+        mfaToken,
+        method: "passkey",
+        response: user.device.assert(await loginOptions()),
+      }),
+      401,
+      "INVALID_PASSKEY",
+    );
+    expectError(
+      await server.post("/auth/mfa/verify", { mfaToken, method: "passkey", response: { id: 1 } }),
+      401,
+      "INVALID_PASSKEY",
+    );
+    const fresh = expectOk(await server.post("/auth/mfa/passkey/options", { mfaToken }));
+    const answer = user.device.assert(fresh);
+    const done = await server.post("/auth/mfa/verify", {
+      mfaToken,
+      method: "passkey",
+      response: answer,
+    });
+    expectTokenBundle(done);
+    expect(done.body).toMatchObject({ aal: "aal2", amr: ["pwd", "passkey"] });
+    // The mfaToken is used up, and its passkey challenge with it.
+    expectError(
+      await server.post("/auth/mfa/passkey/options", { mfaToken }),
+      401,
+      "INVALID_MFA_TOKEN",
+    );
+    expectError(
+      await server.post("/auth/mfa/verify", { mfaToken, method: "passkey", response: answer }),
+      401,
+      "INVALID_MFA_TOKEN",
+    );
+  });
+
+  it("wrong passkey answers count against the mfaToken (5 kill it), not as guesses per user", async () => {
+    const user = await withPasskey("pk-mfa-wrong");
+    const login = await server.post("/auth/login", { email: user.email, password: user.password });
+    const { mfaToken } = login.body;
+    const other = authenticator();
+    for (let i = 0; i < 5; i++) {
+      const options = expectOk(await server.post("/auth/mfa/passkey/options", { mfaToken }));
+      expectError(
+        await server.post("/auth/mfa/verify", {
+          mfaToken,
+          method: "passkey",
+          response: other.assert(options),
+        }),
+        401,
+        "INVALID_PASSKEY",
+      );
+    }
+    expectError(
+      await server.post("/auth/mfa/passkey/options", { mfaToken }),
+      401,
+      "INVALID_MFA_TOKEN",
+    );
+    // No delay was built up for the user: a new sign-in finishes at once.
+    const again = await server.post("/auth/login", { email: user.email, password: user.password });
+    const options = expectOk(
+      await server.post("/auth/mfa/passkey/options", { mfaToken: again.body.mfaToken }),
+    );
+    expectTokenBundle(
+      await server.post("/auth/mfa/verify", {
+        mfaToken: again.body.mfaToken,
+        method: "passkey",
+        response: user.device.assert(options),
+      }),
+    );
+  });
+
+  it("a user with an app and a passkey is offered all three, in the contract's order", async () => {
+    const user = await signedIn(server, "pk-mfa-all");
+    const app = await enrolAuthenticator(server, user.accessToken);
+    expect((await addPasskey(app.confirmed.accessToken, authenticator())).status).toBe(201);
+    const login = await server.post("/auth/login", { email: user.email, password: user.password });
+    expect(login.body.methods).toEqual(["totp", "passkey", "recovery_code"]);
   });
 
   it("answers sign-in options of one shape for a known email, an unknown one and none", async () => {
@@ -288,9 +385,15 @@ describeEachStore("passkeys (WebAuthn)", (store) => {
   });
 
   it("a user with a passkey has MFA: an aal1 session must step up to manage passkeys", async () => {
-    const user = await withPasskey("pk-step-up");
-    const aal1 = (await loginOk(server, user.email)).body;
-    expect(aal1.aal).toBe("aal1");
+    // A session from before the passkey was added stays aal1.
+    const before = await signedIn(server, "pk-step-up");
+    const device = authenticator();
+    const added = await addPasskey(before.accessToken, device, "laptop");
+    expect(added.status).toBe(201);
+    const me = await call(server, "GET", "/auth/me", before.accessToken);
+    expect(me.body).toMatchObject({ aal: "aal1", user: { mfaEnabled: true } });
+    const aal1 = { accessToken: before.accessToken };
+    const user = { passkey: added.body.passkey, session: (await passkeyLogin(device)).body };
     expectError(await registrationOptions(aal1.accessToken), 403, "MFA_REQUIRED");
     expectError(
       await call(server, "POST", "/auth/passkeys/register", aal1.accessToken, {

@@ -3,6 +3,7 @@ import type { SignInMethod } from "../sign-in-method.js";
 import { PASSKEY_ERRORS } from "./errors.js";
 import { PASSKEY_MESSAGES } from "./messages.js";
 import { registerPasskeyRoutes } from "./routes.js";
+import { passkeyFactor } from "./second-factor.js";
 import { passkeyStores } from "./store.js";
 
 /**
@@ -21,10 +22,12 @@ export const passkeySignIn: SignInMethod = {
     "GET /auth/passkeys": { operationId: "listPasskeys" },
     "PATCH /auth/passkeys/:id": { operationId: "renamePasskey" },
     "DELETE /auth/passkeys/:id": { operationId: "removePasskey" },
+    "POST /auth/mfa/passkey/options": { operationId: "passkeySecondFactorOptions" },
   },
   errors: PASSKEY_ERRORS,
   messages: PASSKEY_MESSAGES,
   stores: passkeyStores,
+  secondFactors: [passkeyFactor],
   purges: [
     {
       name: "expired passkey challenges",

@@ -37,7 +37,7 @@ const RegistrationResponse = Type.Object(
   { ...Open, description: "RegistrationResponseJSON (WebAuthn Level 3), from the browser." },
 );
 
-const AuthenticationResponse = Type.Object(
+export const AuthenticationResponse = Type.Object(
   {
     id: CredentialId,
     rawId: CredentialId,

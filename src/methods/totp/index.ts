@@ -2,7 +2,9 @@ import { LIMITED } from "../../http/openapi-operations.js";
 import type { SignInMethod } from "../sign-in-method.js";
 import { secondFactorAccountSection } from "./account-section.js";
 import { registerSecondFactorAdminRoutes } from "./admin-routes.js";
+import { registerChallengeRoutes } from "./challenge-routes.js";
 import { SECOND_FACTOR_ERRORS } from "./errors.js";
+import { recoveryCodeFactor, totpFactor } from "./factors.js";
 import { secondFactorGate } from "./gate.js";
 import { SECOND_FACTOR_MESSAGES } from "./messages.js";
 import { registerSecondFactorPages } from "./pages.js";
@@ -17,6 +19,7 @@ import { secondFactorStores } from "./store.js";
 export const secondFactorSignIn: SignInMethod = {
   id: "totp",
   routes: (app, deps) => {
+    registerChallengeRoutes(app, deps);
     registerSecondFactorRoutes(app, deps);
     registerSecondFactorAdminRoutes(app, deps);
   },
@@ -35,6 +38,7 @@ export const secondFactorSignIn: SignInMethod = {
   accountSection: secondFactorAccountSection,
   stores: secondFactorStores,
   gate: secondFactorGate,
+  secondFactors: [totpFactor, recoveryCodeFactor],
   commands: { "reset-mfa": resetMfaCommand },
   purges: [
     {

@@ -1,3 +1,4 @@
+import type { SecondFactorMethod } from "../../domain/vocabulary.js";
 import { AuthError } from "../../errors.js";
 import { clientContext } from "../../http/client-context.js";
 import { setSessionCookies } from "../../http/cookies.js";
@@ -13,7 +14,6 @@ import {
   sendRefused,
 } from "../../pages/respond.js";
 import { registerAccountMfaPages } from "./account-pages.js";
-import type { SecondFactorMethod } from "./gate.js";
 import { secondFactorPage } from "./second-factor-page.js";
 import { verifySecondFactor } from "./verify.js";
 

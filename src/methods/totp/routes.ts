@@ -1,9 +1,7 @@
 import { clientContext } from "../../http/client-context.js";
-import { clearMfaCookie, MFA_API_PATH, MFA_COOKIE } from "../../http/cookies.js";
 import { ErrorBody, ok, SIGNED_IN } from "../../http/envelope.js";
 import { authenticate, requireAuth } from "../../http/plugins/authenticate.js";
-import { tokenBody, tokenReply } from "../../http/token-reply.js";
-import { TokenReply } from "../../http/token-schemas.js";
+import { tokenBody } from "../../http/token-reply.js";
 import type { App, AppDeps } from "../../http/types.js";
 import { confirmTotpFactor, startTotpEnrolment } from "./enrol.js";
 import { listSecondFactors, regenerateRecoveryCodes, removeSecondFactor } from "./manage.js";
@@ -17,36 +15,12 @@ import {
   FactorsReply,
   MessageReply,
   RecoveryCodesReply,
-  VerifyBody,
 } from "./schemas.js";
-import { verifySecondFactor } from "./verify.js";
 
 const TAGS = ["second factors"];
 
 export function registerSecondFactorRoutes(app: App, deps: AppDeps): void {
   const signedIn = authenticate(deps);
-
-  app.post(
-    "/auth/mfa/verify",
-    {
-      schema: {
-        tags: TAGS,
-        summary: "Finish a sign-in that asked for a second factor: a TOTP or a recovery code",
-        body: VerifyBody,
-        response: { 200: TokenReply, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody },
-      },
-    },
-    async (request, reply) => {
-      const mfaToken = request.body.mfaToken ?? request.cookies[MFA_COOKIE];
-      const tokens = await verifySecondFactor(
-        deps,
-        { ...request.body, mfaToken },
-        clientContext(request),
-      );
-      clearMfaCookie(reply, deps.config, MFA_API_PATH);
-      return tokenReply(reply, deps.config, tokens, "Signed in.");
-    },
-  );
 
   app.get(
     "/auth/mfa/factors",

@@ -1,6 +1,6 @@
 import { Type } from "typebox";
+import { SECOND_FACTOR_METHODS } from "../../domain/vocabulary.js";
 import { SuccessFields, TokenBundleFields } from "../../http/envelope.js";
-import { SECOND_FACTOR_METHODS } from "./gate.js";
 
 const Code = Type.String({ maxLength: 64, description: "6 digits, or a recovery code." });
 
@@ -32,20 +32,33 @@ export const ConfirmReply = Type.Object({
   recoveryCodes: Type.Optional(RecoveryCodes),
 });
 
+const MfaToken = Type.Optional(
+  Type.String({
+    maxLength: 128,
+    description:
+      "From the sign-in's challenge; a browser client may leave it to the lk_mfa cookie.",
+  }),
+);
+
 export const VerifyBody = Type.Object(
   {
-    mfaToken: Type.Optional(
-      Type.String({
-        maxLength: 128,
-        description:
-          "From the sign-in's challenge; a browser client may leave it to the lk_mfa cookie.",
-      }),
-    ),
+    mfaToken: MfaToken,
     method: Type.Enum(SECOND_FACTOR_METHODS),
-    code: Code,
+    code: Type.Optional(Code),
+    response: Type.Optional(
+      Type.Object(
+        {},
+        {
+          additionalProperties: true,
+          description: "For `passkey`: the AuthenticationResponseJSON from the browser.",
+        },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
+
+export const MfaTokenBody = Type.Object({ mfaToken: MfaToken }, { additionalProperties: false });
 
 export const FactorsReply = Type.Object({
   ...SuccessFields,
@@ -64,3 +77,9 @@ export const FactorsReply = Type.Object({
 export const RecoveryCodesReply = Type.Object({ ...SuccessFields, recoveryCodes: RecoveryCodes });
 
 export const MessageReply = Type.Object(SuccessFields);
+
+/** A factor's own options (a passkey's PublicKeyCredentialRequestOptionsJSON), at the top level. */
+export const OptionsReply = Type.Object(
+  { ...SuccessFields },
+  { additionalProperties: true, description: "The factor's options, as its API documents them." },
+);

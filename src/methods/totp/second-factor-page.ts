@@ -1,3 +1,4 @@
+import type { SecondFactorMethod } from "../../domain/vocabulary.js";
 import { href, type PageContext } from "../../pages/context.js";
 import type { Html } from "../../pages/html.js";
 import { SECOND_FACTOR_PAGE } from "../../pages/respond.js";
@@ -11,7 +12,6 @@ import {
   input,
 } from "../../pages/templates/form.js";
 import { renderLayout } from "../../pages/templates/layout.js";
-import type { SecondFactorMethod } from "./gate.js";
 
 export interface SecondFactorView {
   method: SecondFactorMethod;

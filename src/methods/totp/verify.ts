@@ -1,72 +1,60 @@
 import { sha256 } from "../../crypto/digest.js";
 import type { ClientContext } from "../../domain/client.js";
-import type { Deps } from "../../domain/deps.js";
+import type { Deps, SecondFactor, SecondFactorAnswer } from "../../domain/deps.js";
 import type { Proof } from "../../domain/sign-in/assurance.js";
 import { issueSession, type TokenBundle } from "../../domain/sign-in/issue-session.js";
+import type { SecondFactorMethod } from "../../domain/vocabulary.js";
 import { AuthError } from "../../errors.js";
 import { LOCK_AFTER_FAILURES, secondsToWait } from "./failure-delay.js";
-import type { SecondFactorMethod } from "./gate.js";
 import { mailFactorEvent } from "./mail.js";
-import { normalizeRecoveryCode, recoveryCodeHash } from "./recovery-codes.js";
-import { sealContext } from "./seal-context.js";
-import { matchingStep } from "./totp.js";
+import type { FailureMethod } from "./store-port.js";
 
-/** An mfaToken dies after this many wrong codes (README, "Second factors", Limits). */
+/** An mfaToken dies after this many wrong answers (README, "Second factors", Limits). */
 export const MAX_WRONG_CODES_PER_TOKEN = 5;
 
-export interface VerifyInput {
+export interface VerifyInput extends SecondFactorAnswer {
   mfaToken: string | undefined;
   method: SecondFactorMethod;
-  code: string;
 }
 
 /**
- * Finishes a sign-in that a second factor was asked of: the code is checked against the
- * challenge's user, then the challenge is used up (once, whatever the concurrency) and a
- * session issued with both proofs, aal2.
+ * Finishes a sign-in that a second factor was asked of: the answer is checked against the
+ * challenge's user by the factor the client named, then the challenge is used up (once,
+ * whatever the concurrency) and a session issued with both proofs, aal2.
  */
 export async function verifySecondFactor(
   deps: Deps,
   input: VerifyInput,
   client: ClientContext,
 ): Promise<TokenBundle> {
-  if (!input.mfaToken) throw new AuthError("INVALID_MFA_TOKEN");
+  const { userId, tokenHash } = await liveChallenge(deps, input.mfaToken);
+  const factor = deps.secondFactors.find((f) => f.method === input.method);
+  // Schema-checked, so only a server without that method switched on gets here.
+  if (!factor) throw new AuthError("VALIDATION_FAILED", "This server does not offer that method.");
   const store = deps.stores.secondFactors;
-  const tokenHash = sha256(input.mfaToken);
   const now = deps.clock();
-  const challenge = await store.findLiveChallenge(tokenHash, now);
-  if (!challenge) throw new AuthError("INVALID_MFA_TOKEN");
-  const { userId } = challenge;
-
-  const failures = await store.failureState(userId, input.method);
-  if (failures.lockedAt) {
+  const guessed = guessCounter(factor);
+  const failures = guessed ? await store.failureState(userId, guessed) : null;
+  if (failures?.lockedAt) {
     throw new AuthError(
       "TOO_MANY_ATTEMPTS",
       "This second factor is locked after too many wrong codes. Ask an admin to reset it.",
     );
   }
-  const wait = secondsToWait(failures, now);
+  const wait = failures ? secondsToWait(failures, now) : 0;
   if (wait > 0) throw new AuthError("RATE_LIMITED", undefined, undefined, wait);
 
-  const proven =
-    input.method === "totp"
-      ? await claimTotp(deps, userId, input.code, now)
-      : await useRecoveryCode(deps, userId, input.code, now);
-  if (!proven) {
+  if (!(await factor.verify(deps, userId, input, client))) {
     await store.countChallengeFailure(tokenHash, now, MAX_WRONG_CODES_PER_TOKEN);
-    const state = await store.recordFailure(userId, input.method, now, LOCK_AFTER_FAILURES);
-    if (state.lockedAt !== null && state.consecutive === LOCK_AFTER_FAILURES) {
-      const user = await deps.stores.users.findById(userId);
-      if (user) await mailFactorEvent(deps, user, "locked");
-    }
+    if (guessed) await countGuess(deps, userId, guessed, now);
     await deps.audit({
       type: "mfa.failure",
       outcome: "failure",
       userId,
       client,
-      details: { method: input.method },
+      details: { method: factor.method },
     });
-    throw new AuthError("INVALID_CODE");
+    throw new AuthError(factor.wrongAnswer);
   }
 
   const consumed = await store.consumeChallenge(tokenHash, now);
@@ -74,41 +62,57 @@ export async function verifySecondFactor(
   // Read above: in the usual case there is no count to clear, and a statement saved is a
   // round trip saved (BENCHMARKS.md, "Second factors"). A wrong code counted meanwhile by
   // a concurrent request stays counted: the stricter outcome.
-  if (failures.consecutive > 0) await store.clearFailures(userId, input.method);
+  if (guessed && failures && failures.consecutive > 0) await store.clearFailures(userId, guessed);
   const user = await deps.stores.users.findById(userId);
   if (!user || user.status === "blocked") throw new AuthError("INVALID_MFA_TOKEN");
-  const second: Proof = { method: input.method === "totp" ? "otp" : "recovery_code" };
+  await deps.audit({
+    type: "mfa.success",
+    outcome: "success",
+    userId,
+    client,
+    details: { method: factor.method },
+  });
+  const first = consumed.proofs.map((method): Proof => ({ method }));
   return issueSession(deps, {
     user,
-    proofs: [...consumed.proofs.map((method): Proof => ({ method })), second],
+    proofs: [...first, { method: factor.proves }],
     client,
     event: "login.success",
   });
 }
 
-/**
- * A code of one of the user's confirmed authenticators, in a time step not used before:
- * the step is claimed in one UPDATE, so a code replayed inside its window, or sent ten
- * times at once, is accepted exactly once (ASVS 5.0 6.5.1).
- */
-async function claimTotp(deps: Deps, userId: string, code: string, now: Date): Promise<boolean> {
-  const store = deps.stores.secondFactors;
-  for (const factor of await store.listFactors(userId)) {
-    const secret = deps.secrets.open(factor.secretSealed, sealContext(factor.id));
-    if (!secret) continue;
-    const step = matchingStep(secret, code, now);
-    if (step !== null) return store.claimStep(factor.id, step, now);
-  }
-  return false;
+/** The user a live mfaToken belongs to: 401 INVALID_MFA_TOKEN for any other. */
+export async function liveChallenge(
+  deps: Deps,
+  mfaToken: string | undefined,
+): Promise<{ userId: string; tokenHash: string }> {
+  if (!mfaToken) throw new AuthError("INVALID_MFA_TOKEN");
+  const tokenHash = sha256(mfaToken);
+  const challenge = await deps.stores.secondFactors.findLiveChallenge(tokenHash, deps.clock());
+  if (!challenge) throw new AuthError("INVALID_MFA_TOKEN");
+  return { userId: challenge.userId, tokenHash };
 }
 
-async function useRecoveryCode(
+/** The per-user counter a factor's wrong answers go to; none for one that cannot be guessed. */
+function guessCounter(factor: SecondFactor): FailureMethod | null {
+  if (!factor.guessable) return null;
+  return factor.method === "totp" || factor.method === "recovery_code" ? factor.method : null;
+}
+
+async function countGuess(
   deps: Deps,
   userId: string,
-  typed: string,
+  method: FailureMethod,
   now: Date,
-): Promise<boolean> {
-  const code = normalizeRecoveryCode(typed);
-  if (!code) return false;
-  return deps.stores.secondFactors.useRecoveryCode(userId, recoveryCodeHash(code), now);
+): Promise<void> {
+  const state = await deps.stores.secondFactors.recordFailure(
+    userId,
+    method,
+    now,
+    LOCK_AFTER_FAILURES,
+  );
+  if (state.lockedAt !== null && state.consecutive === LOCK_AFTER_FAILURES) {
+    const user = await deps.stores.users.findById(userId);
+    if (user) await mailFactorEvent(deps, user, "locked");
+  }
 }
