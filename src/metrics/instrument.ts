@@ -1,10 +1,11 @@
 import { performance } from "node:perf_hooks";
 import type { PasswordHasher } from "../crypto/password.js";
 import type { AuditLog, AuditType } from "../domain/audit.js";
+import { isOneOf, SECOND_FACTOR_METHODS } from "../domain/vocabulary.js";
 import { AuthError } from "../errors.js";
 import type { LimitedAction, RateLimits } from "../limits/rate-limits.js";
 import type { MailTransport } from "../mail/transport.js";
-import type { HashOp, LoginOutcome, Metrics } from "./metrics.js";
+import type { HashOp, LoginOutcome, Metrics, MfaOutcome } from "./metrics.js";
 
 /*
  * Decorators that keep their input's interface: the domain and the mail queue never learn that
@@ -42,12 +43,24 @@ const LOGIN_EVENTS: Readonly<Partial<Record<AuditType, LoginOutcome>>> = {
   "login.lockout": "lockout",
 };
 
-/** Reads the audit trail as it is written: logins by outcome and refresh-token reuse. */
+const MFA_EVENTS: Readonly<Partial<Record<AuditType, MfaOutcome>>> = {
+  "mfa.success": "success",
+  "mfa.failure": "failure",
+};
+
+/**
+ * Reads the audit trail as it is written: logins by outcome, refresh-token reuse, and
+ * second-factor answers by method and outcome.
+ */
 export function instrumentAudit(audit: AuditLog, metrics: Metrics): AuditLog {
   return (event) => {
     const outcome = LOGIN_EVENTS[event.type];
+    const mfa = MFA_EVENTS[event.type];
     if (outcome) metrics.countLogin(outcome);
     else if (event.type === "refresh.reuse") metrics.countRefreshReuse();
+    else if (mfa && isOneOf(SECOND_FACTOR_METHODS, event.details?.method)) {
+      metrics.countMfaVerification(event.details.method, mfa);
+    }
     return audit(event);
   };
 }

@@ -1,10 +1,12 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { SECOND_FACTOR_METHODS, type SecondFactorMethod } from "../domain/vocabulary.js";
 import type { LimitedAction } from "../limits/rate-limits.js";
 
 export type LoginOutcome = "success" | "failure" | "lockout";
 export type HashOp = "hash" | "verify";
 export type MailResult = "sent" | "failed";
+export type MfaOutcome = "success" | "failure";
 
 /**
  * Latchkey's Prometheus metrics. Recording goes through the typed methods, so label values stay
@@ -24,6 +26,8 @@ export interface Metrics {
   countMailDead(): void;
   countRateLimited(action: LimitedAction): void;
   countRefreshReuse(): void;
+  /** An answer to POST /auth/mfa/verify that was checked: right or wrong, by factor. */
+  countMfaVerification(method: SecondFactorMethod, outcome: MfaOutcome): void;
   /** The Prometheus text exposition of every metric. */
   render(): Promise<string>;
 }
@@ -43,6 +47,7 @@ const LAG_RESOLUTION_MS = 10;
 const LOGIN_OUTCOMES: readonly LoginOutcome[] = ["success", "failure", "lockout"];
 const HASH_OPS: readonly HashOp[] = ["hash", "verify"];
 const MAIL_RESULTS: readonly MailResult[] = ["sent", "failed"];
+const MFA_OUTCOMES: readonly MfaOutcome[] = ["success", "failure"];
 const LIMITED_ACTIONS: readonly LimitedAction[] = [
   "register",
   "verify",
@@ -107,11 +112,21 @@ export function createMetrics(): Metrics {
     registers,
   });
 
+  const mfaVerifications = new Counter({
+    name: "latchkey_mfa_verifications_total",
+    help: "Second-factor answers checked at POST /auth/mfa/verify, by method (totp, passkey, recovery_code) and outcome.",
+    labelNames: ["method", "outcome"] as const,
+    registers,
+  });
+
   // Every series exists from the first scrape, so rate() and alerts see 0 rather than nothing.
   for (const outcome of LOGIN_OUTCOMES) logins.inc({ outcome }, 0);
   for (const op of HASH_OPS) hashDuration.zero({ op });
   for (const result of MAIL_RESULTS) mail.inc({ result }, 0);
   for (const action of LIMITED_ACTIONS) rateLimited.inc({ action }, 0);
+  for (const method of SECOND_FACTOR_METHODS) {
+    for (const outcome of MFA_OUTCOMES) mfaVerifications.inc({ method, outcome }, 0);
+  }
 
   const loopDelay = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
   loopDelay.enable();
@@ -142,6 +157,7 @@ export function createMetrics(): Metrics {
     countMailDead: () => mailDead.inc(),
     countRateLimited: (action) => rateLimited.inc({ action }),
     countRefreshReuse: () => refreshReuse.inc(),
+    countMfaVerification: (method, outcome) => mfaVerifications.inc({ method, outcome }),
     render: () => registry.metrics(),
   };
 }

@@ -82,6 +82,45 @@ describeEachStore(
       expectTokenBundle(withBoth);
     });
 
+    it("counts each checked answer in latchkey_mfa_verifications_total, by method and outcome", async () => {
+      const user = await userWithAuthenticator("metrics");
+      const series = (method: string, outcome: string) =>
+        `latchkey_mfa_verifications_total{method="${method}",outcome="${outcome}"}`;
+      const read = async () => {
+        const text = await server.runtime.metrics.render();
+        const value = (name: string) =>
+          Number(
+            text
+              .split("\n")
+              .find((line) => line.startsWith(`${name} `))
+              ?.split(" ")[1],
+          );
+        return {
+          totpOk: value(series("totp", "success")),
+          totpWrong: value(series("totp", "failure")),
+          passkeyOk: value(series("passkey", "success")),
+        };
+      };
+      const before = await read();
+      const res = await server.post("/auth/login", { email: user.email, password: user.password });
+      server.clock.advance(30);
+      const body = { mfaToken: res.body.mfaToken, method: "totp" };
+      const wrong = String((Number(appCode(server, user.secret)) + 1) % 1_000_000).padStart(6, "0");
+      expectError(
+        await server.post("/auth/mfa/verify", { ...body, code: wrong }),
+        400,
+        "INVALID_CODE",
+      );
+      expectTokenBundle(
+        await server.post("/auth/mfa/verify", { ...body, code: appCode(server, user.secret) }),
+      );
+      expect(await read()).toEqual({
+        totpOk: before.totpOk + 1,
+        totpWrong: before.totpWrong + 1,
+        passkeyOk: 0,
+      });
+    });
+
     it("ADMIN_REQUIRE_MFA: an admin's aal1 session gets 403 MFA_REQUIRED on admin routes, aal2 opens them", async () => {
       const admin = await bootstrapAdminSession(server);
       expectError(
