@@ -363,6 +363,27 @@ describeEachStore("passkeys (WebAuthn)", (store) => {
     );
   });
 
+  it("a passkey-only user may take recovery codes, and finish a password sign-in with one", async () => {
+    const user = await withPasskey("pk-codes");
+    const codes = await call(server, "POST", "/auth/mfa/recovery-codes", user.session.accessToken);
+    expect(codes.status, JSON.stringify(codes.body)).toBe(200);
+    const login = await server.post("/auth/login", { email: user.email, password: user.password });
+    expect(login.body.methods).toEqual(["passkey", "recovery_code"]);
+    const done = await server.post("/auth/mfa/verify", {
+      mfaToken: login.body.mfaToken,
+      method: "recovery_code",
+      code: codes.body.recoveryCodes[0],
+    });
+    expect(done.body).toMatchObject({ aal: "aal2", amr: ["pwd", "recovery_code"] });
+    // Without any factor there is nothing to recover: no codes.
+    const plain = await signedIn(server, "pk-codes-none");
+    expectError(
+      await call(server, "POST", "/auth/mfa/recovery-codes", plain.accessToken),
+      404,
+      "FACTOR_NOT_FOUND",
+    );
+  });
+
   it("a user with an app and a passkey is offered all three, in the contract's order", async () => {
     const user = await signedIn(server, "pk-mfa-all");
     const app = await enrolAuthenticator(server, user.accessToken);

@@ -1,8 +1,8 @@
 import { sha256 } from "../../crypto/digest.js";
 import { randomToken } from "../../crypto/random.js";
 import type { Deps, SignInGate } from "../../domain/deps.js";
-import { assuranceOf, type Proof } from "../../domain/sign-in/assurance.js";
-import type { SecondFactorMethod } from "../../domain/vocabulary.js";
+import { assuranceOf } from "../../domain/sign-in/assurance.js";
+import type { AuthMethod, SecondFactorMethod } from "../../domain/vocabulary.js";
 import { AuthError } from "../../errors.js";
 
 /**
@@ -15,7 +15,11 @@ import { AuthError } from "../../errors.js";
 export const secondFactorGate: SignInGate = async (deps, user, proofs) => {
   if (assuranceOf(proofs).aal === "aal2") return null;
   if (!user.mfaEnabled) return null;
-  const methods = await offeredMethods(deps, user.id, proofs);
+  const methods = await offeredMethods(
+    deps,
+    user.id,
+    proofs.map((proof) => proof.method),
+  );
   if (methods.length === 0) {
     // The one factor proven is the user's only kind (a passkey without user verification,
     // for a user whose factors are all passkeys): the same again would not make two.
@@ -40,12 +44,12 @@ export const secondFactorGate: SignInGate = async (deps, user, proofs) => {
 };
 
 /** The ways this user has to finish, but those that would prove again what was proven. */
-async function offeredMethods(
+export async function offeredMethods(
   deps: Deps,
   userId: string,
-  proofs: readonly Proof[],
+  proofs: readonly AuthMethod[],
 ): Promise<SecondFactorMethod[]> {
-  const proven = new Set(proofs.map((proof) => proof.method));
+  const proven = new Set(proofs);
   const candidates = deps.secondFactors.filter((factor) => !proven.has(factor.proves));
   const offered = await Promise.all(candidates.map((factor) => factor.offered(deps, userId)));
   return candidates.filter((_, i) => offered[i]).map((factor) => factor.method);

@@ -55,11 +55,15 @@ export async function removeSecondFactor(
   });
 }
 
-/** A new set of recovery codes, shown once; the earlier set stops working. */
+/**
+ * A new set of recovery codes, shown once; the earlier set stops working. For a user with
+ * any second factor (a passkey too): codes are what is left when the device is lost.
+ */
 export async function regenerateRecoveryCodes(deps: Deps, claims: AccessClaims): Promise<string[]> {
   await assertSteppedUp(deps, claims);
   const store = deps.stores.secondFactors;
-  if (!(await store.hasConfirmedFactor(claims.sub))) throw new AuthError("FACTOR_NOT_FOUND");
+  const user = await deps.stores.users.findById(claims.sub);
+  if (!user?.mfaEnabled) throw new AuthError("FACTOR_NOT_FOUND");
   const codes = newRecoveryCodes();
   await store.replaceRecoveryCodes(claims.sub, codes.map(storedHashOf), deps.clock());
   return codes;

@@ -3,7 +3,7 @@ import type { ClientContext } from "../../domain/client.js";
 import type { Deps, SecondFactor, SecondFactorAnswer } from "../../domain/deps.js";
 import type { Proof } from "../../domain/sign-in/assurance.js";
 import { issueSession, type TokenBundle } from "../../domain/sign-in/issue-session.js";
-import type { SecondFactorMethod } from "../../domain/vocabulary.js";
+import type { AuthMethod, SecondFactorMethod } from "../../domain/vocabulary.js";
 import { AuthError } from "../../errors.js";
 import { LOCK_AFTER_FAILURES, secondsToWait } from "./failure-delay.js";
 import { mailFactorEvent } from "./mail.js";
@@ -81,16 +81,16 @@ export async function verifySecondFactor(
   });
 }
 
-/** The user a live mfaToken belongs to: 401 INVALID_MFA_TOKEN for any other. */
+/** The user a live mfaToken belongs to, and what they proved: 401 INVALID_MFA_TOKEN for any other. */
 export async function liveChallenge(
   deps: Deps,
   mfaToken: string | undefined,
-): Promise<{ userId: string; tokenHash: string }> {
+): Promise<{ userId: string; tokenHash: string; proofs: AuthMethod[] }> {
   if (!mfaToken) throw new AuthError("INVALID_MFA_TOKEN");
   const tokenHash = sha256(mfaToken);
   const challenge = await deps.stores.secondFactors.findLiveChallenge(tokenHash, deps.clock());
   if (!challenge) throw new AuthError("INVALID_MFA_TOKEN");
-  return { userId: challenge.userId, tokenHash };
+  return { userId: challenge.userId, tokenHash, proofs: challenge.proofs };
 }
 
 /** The per-user counter a factor's wrong answers go to; none for one that cannot be guessed. */

@@ -115,4 +115,34 @@
       })
       .catch(() => {});
   }
+
+  // A passkey as the second factor: the options come from the page's own route (the
+  // mfaToken's cookie goes only there), the browser asks the authenticator, and its answer
+  // travels in the form. Without WebAuthn's JSON helpers the other ways stay on the page.
+  const passkeyForm = document.querySelector("form[data-passkey-mfa]");
+  const webauthn = window.PublicKeyCredential?.parseRequestOptionsFromJSON;
+  if (passkeyForm && !webauthn) passkeyForm.hidden = true;
+  if (passkeyForm && webauthn) {
+    const status = passkeyForm.querySelector("[data-passkey-status]");
+    const field = passkeyForm.querySelector('input[name="response"]');
+    passkeyForm.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      status.textContent = "";
+      try {
+        const options = await fetch(passkeyForm.dataset.passkeyMfa, {
+          method: "POST",
+          credentials: "same-origin",
+        }).then((response) => (response.ok ? response.json() : Promise.reject(response)));
+        const publicKey = PublicKeyCredential.parseRequestOptionsFromJSON(options);
+        const credential = await navigator.credentials.get({ publicKey });
+        field.value = JSON.stringify(credential.toJSON());
+        // submit(), not requestSubmit(): this form's own submit handlers have run.
+        HTMLFormElement.prototype.submit.call(passkeyForm);
+      } catch {
+        status.textContent = passkeyForm.dataset.passkeyFailed;
+        delete passkeyForm.dataset.sending;
+        passkeyForm.removeAttribute("aria-busy");
+      }
+    });
+  }
 })();
