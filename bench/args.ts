@@ -10,6 +10,7 @@ export const SCENARIO_NAMES = [
   "mixed",
   "mfa-verify",
   "mfa-confirm",
+  "passkey-login",
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 

@@ -5,9 +5,11 @@ import { REPO_ROOT } from "./server.js";
 /**
  * The functions with the most self time in a V8 .cpuprofile (node --cpu-prof):
  *   npx tsx bench/cpuprofile-top.ts profiles/CPU.*.cpuprofile [--top 25] [--by-file] [--last S]
+ *     [--skip-last S]
  * --by-file adds up self time per package or source file, which is where a cost usually
  * has to be fixed. --last S keeps only the last S seconds: the measured run of a one-scenario
- * bench, without start-up, seeding and warm-up.
+ * bench, without start-up, seeding and warm-up. --skip-last S then drops the final S seconds
+ * of those: a scenario's part measured alone after its main run (passkey-login's options).
  */
 
 interface ProfileNode {
@@ -34,15 +36,17 @@ export function topSelfTime(
   profile: CpuProfile,
   byFile: boolean,
   lastSeconds = Number.POSITIVE_INFINITY,
+  skipLastSeconds = 0,
 ): SelfTime[] {
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   const totals = new Map<string, number>();
   const from = profile.endTime - lastSeconds * 1e6;
+  const to = profile.endTime - skipLastSeconds * 1e6;
   let all = 0;
   let at = profile.startTime;
   profile.samples.forEach((id, i) => {
     at += profile.timeDeltas[i] ?? 0;
-    if (at < from) return;
+    if (at < from || at > to) return;
     // timeDeltas[i + 1] is the time until the next sample: the time sample i stands for.
     const ms = (profile.timeDeltas[i + 1] ?? profile.timeDeltas[i] ?? 0) / 1000;
     const node = nodes.get(id);
@@ -80,6 +84,7 @@ function main(argv: string[]): void {
   };
   const top = option("--top", 25);
   const last = option("--last", Number.POSITIVE_INFINITY);
+  const skipLast = option("--skip-last", 0);
   const byFile = argv.includes("--by-file");
   if (files.length === 0) {
     console.error("usage: tsx bench/cpuprofile-top.ts FILE.cpuprofile [--top N] [--by-file]");
@@ -89,9 +94,11 @@ function main(argv: string[]): void {
   for (const file of files) {
     const profile = JSON.parse(readFileSync(file, "utf8")) as CpuProfile;
     const seconds = (profile.endTime - profile.startTime) / 1e6;
-    const window = Number.isFinite(last) ? `, last ${last} s kept` : "";
+    const window =
+      (Number.isFinite(last) ? `, last ${last} s kept` : "") +
+      (skipLast > 0 ? `, its final ${skipLast} s dropped` : "");
     console.log(`${file}: ${seconds.toFixed(1)} s profiled${window}`);
-    for (const entry of topSelfTime(profile, byFile, last).slice(0, top)) {
+    for (const entry of topSelfTime(profile, byFile, last, skipLast).slice(0, top)) {
       const share = `${(entry.share * 100).toFixed(1)} %`.padStart(7);
       console.log(`${share} ${entry.ms.toFixed(0).padStart(7)} ms  ${entry.name}`);
     }

@@ -7,6 +7,7 @@ import { parseBenchArgs, USAGE } from "./args.js";
 import { type BenchDatabase, createBenchDatabase } from "./database.js";
 import { measureHashBound } from "./hash-bound.js";
 import { type MfaSeed, seedMfa } from "./mfa-seed.js";
+import { benchWebauthnEnv } from "./passkey-seed.js";
 import { checkTargets, formatResults, formatTargets } from "./report.js";
 import { Pool, runScenario, type ScenarioContext, type ScenarioResult } from "./scenarios.js";
 import { seedUsers } from "./seed.js";
@@ -68,6 +69,8 @@ async function main(): Promise<number> {
       REQUIRE_EMAIL_VERIFICATION: "false",
       COOKIE_SECURE: "false",
       ENCRYPTION_KEY: encryptionKey.toString("hex"),
+      // The software authenticators' RP ID and origin (bench/passkey-seed.ts).
+      ...benchWebauthnEnv(),
       ...(smtp ? { SMTP_URL: smtp.url } : {}),
       ...(database ? { DATABASE_URL: database.url } : {}),
       ...passedThrough,
@@ -130,6 +133,8 @@ async function main(): Promise<number> {
       mfaVerify: new Pool(mfa?.verify ?? []),
       mfaConfirm: new Pool(mfa?.confirm ?? []),
       mfaSeededAt: mfa?.seededAt ?? null,
+      passkeys: [],
+      signIns: { count: 0 },
     };
     const results: ScenarioResult[] = [];
     for (const name of options.scenarios) {

@@ -2,8 +2,10 @@ import { performance } from "node:perf_hooks";
 import autocannon, { type Options, type Request, type Result } from "autocannon";
 import { UNCONFIRMED_FACTOR_TTL_MS } from "../src/methods/totp/store-port.js";
 import { codeAt } from "../src/methods/totp/totp.js";
+import type { SoftwareAuthenticator } from "../test/helpers/software-authenticator.js";
 import type { ScenarioName } from "./args.js";
 import { type ConfirmItem, mintAccessTokens, type VerifyItem } from "./mfa-seed.js";
+import { seedPasskeys } from "./passkey-seed.js";
 import { BENCH_PASSWORD, benchEmail, type SeededUser } from "./seed.js";
 import { cpuSeconds, sampleRss } from "./server.js";
 
@@ -24,6 +26,13 @@ export interface ScenarioContext {
   mfaConfirm: Pool<ConfirmItem>;
   /** When those were written: an unconfirmed factor can be confirmed for 15 minutes. */
   mfaSeededAt: Date | null;
+  /**
+   * passkey-login: one software authenticator per seeded user, registered in its `prepare`;
+   * each connection of a run signs with one of its own, so its counter only goes up.
+   */
+  passkeys: SoftwareAuthenticator[];
+  /** Sign-ins answered 200 so far (passkey-login), read around its measured run. */
+  signIns: { count: number };
 }
 
 /**
@@ -89,6 +98,22 @@ export interface ScenarioResult extends Measured {
    * before --duration (req/s then counts the last second's idle tail; CPU/request holds).
    */
   ranOut?: boolean;
+  /**
+   * passkey-login: completed sign-ins (options, then login answered 200) of the measured run,
+   * and the server's CPU per sign-in (all threads, and the event loop's part).
+   */
+  signIns?: number;
+  cpuMsPerSignIn?: number;
+  loopMsPerSignIn?: number;
+  /** A second measured run of part of the scenario alone (passkey-login: the options). */
+  part?: PartResult;
+}
+
+export interface PartResult extends Measured {
+  label: string;
+  serverCpuMsPerRequest: number;
+  loopCpuMsPerRequest: number;
+  serverCores: number;
 }
 
 interface Scenario {
@@ -97,6 +122,16 @@ interface Scenario {
   prepare?(context: ScenarioContext): Promise<void>;
   /** The autocannon runs of `seconds`, started together; the first is the one reported. */
   load(context: ScenarioContext, seconds: number): Omit<Options, "url" | "duration">[];
+  /**
+   * Measured again after the main run, for --duration, on its own: a part of the main load,
+   * so the cost of each of its routes can be told apart (the server's CPU is per process).
+   */
+  part?: {
+    label: string;
+    load(context: ScenarioContext): Omit<Options, "url" | "duration">[];
+  };
+  /** The main load's requests come in pairs that make one sign-in: report per sign-in too. */
+  perSignIn?: boolean;
 }
 
 const JSON_HEADERS = { "content-type": "application/json" };
@@ -220,6 +255,60 @@ function mfaConfirm(context: ScenarioContext): Request {
   };
 }
 
+const PASSKEY_OPTIONS: Request = {
+  method: "POST",
+  path: "/auth/passkeys/login/options",
+  headers: JSON_HEADERS,
+  body: "{}",
+};
+
+interface DeviceSlot {
+  device: number;
+}
+
+/**
+ * A usernameless passkey sign-in, as a browser makes it: POST the options, sign their
+ * challenge, POST the assertion. The signature costs the bench's CPU, not the server's.
+ * autocannon deep-copies `requests` per connection, so each connection's copy of `slot`
+ * holds the authenticator it took on its first sign-in; one request in flight a connection
+ * means each authenticator's counter reaches the server in the order it went up.
+ */
+function passkeySignIn(context: ScenarioContext): Request[] {
+  const devices = context.passkeys;
+  if (devices.length < context.connections) {
+    throw new Error(
+      `passkey-login: ${devices.length} passkeys for ${context.connections} connections`,
+    );
+  }
+  let next = 0;
+  const slot: DeviceSlot = { device: -1 };
+  return [
+    {
+      ...PASSKEY_OPTIONS,
+      onResponse: (status, body, requestContext) => {
+        requestContext.challenge =
+          status === 200 ? (JSON.parse(body) as { challenge: string }).challenge : "refused";
+      },
+    },
+    {
+      method: "POST",
+      path: "/auth/passkeys/login",
+      headers: JSON_HEADERS,
+      slot,
+      setupRequest: (request, requestContext) => {
+        const own = (request as { slot: DeviceSlot }).slot;
+        if (own.device < 0) own.device = next++;
+        const device = devices[own.device] as SoftwareAuthenticator;
+        const challenge = String(requestContext.challenge ?? "none");
+        return { ...request, body: JSON.stringify({ response: device.assert({ challenge }) }) };
+      },
+      onResponse: (status) => {
+        if (status === 200) context.signIns.count++;
+      },
+    },
+  ];
+}
+
 let signups = 0;
 
 function register(): Request {
@@ -297,6 +386,19 @@ export const SCENARIOS: Record<ScenarioName, Scenario> = {
       oncePerRequest("mfa-confirm", context.mfaConfirm, context, seconds, mfaConfirm(context)),
     ],
   },
+  "passkey-login": {
+    description:
+      "POST /auth/passkeys/login/options, the authenticator signs the challenge (bench CPU), POST /auth/passkeys/login: each connection one user's passkey (registered through the API before the warm-up), UV, counter up by one each time",
+    prepare: async (context) => {
+      context.passkeys = await seedPasskeys(context.url, Math.max(64, context.connections * 4));
+    },
+    load: (context) => [{ connections: context.connections, requests: passkeySignIn(context) }],
+    part: {
+      label: "options alone",
+      load: ({ connections }) => [{ connections, requests: [PASSKEY_OPTIONS] }],
+    },
+    perSignIn: true,
+  },
 };
 
 /** A warm-up (not recorded), then the measured run, with the server's RSS polled throughout. */
@@ -311,6 +413,7 @@ export async function runScenario(
     await runAll(context, scenario.load(context, context.warmup), context.warmup);
   }
   const loads = scenario.load(context, context.duration);
+  const signInsBefore = context.signIns.count;
   const cpuBefore = cpuSeconds(context.pid);
   const loopBefore = cpuSeconds(context.pid, "main");
   const startedAt = performance.now();
@@ -318,6 +421,8 @@ export async function runScenario(
   const cpu = cpuSeconds(context.pid) - cpuBefore;
   const loop = cpuSeconds(context.pid, "main") - loopBefore;
   const wall = (performance.now() - startedAt) / 1000;
+  const signIns = context.signIns.count - signInsBefore;
+  const part = scenario.part ? await measurePart(context, scenario.part) : undefined;
   const memory = rss.stop();
   if (!main) throw new Error(`scenario ${name} produced no result`);
   const requests = Math.max(1, main.requests + (background ? background.requests : 0));
@@ -333,6 +438,37 @@ export async function runScenario(
     serverCores: cpu / wall,
     ...(background ? { background } : {}),
     ...(limit !== undefined ? { ranOut: main.requests >= limit } : {}),
+    ...(scenario.perSignIn
+      ? {
+          signIns,
+          cpuMsPerSignIn: (cpu * 1000) / Math.max(1, signIns),
+          loopMsPerSignIn: (loop * 1000) / Math.max(1, signIns),
+        }
+      : {}),
+    ...(part ? { part } : {}),
+  };
+}
+
+/** The scenario's part alone, for --duration, right after the main run (already warm). */
+async function measurePart(
+  context: ScenarioContext,
+  part: NonNullable<Scenario["part"]>,
+): Promise<PartResult> {
+  const cpuBefore = cpuSeconds(context.pid);
+  const loopBefore = cpuSeconds(context.pid, "main");
+  const startedAt = performance.now();
+  const [measured] = await runAll(context, part.load(context), context.duration);
+  const cpu = cpuSeconds(context.pid) - cpuBefore;
+  const loop = cpuSeconds(context.pid, "main") - loopBefore;
+  const wall = (performance.now() - startedAt) / 1000;
+  if (!measured) throw new Error(`${part.label} produced no result`);
+  const requests = Math.max(1, measured.requests);
+  return {
+    label: part.label,
+    ...measured,
+    serverCpuMsPerRequest: (cpu * 1000) / requests,
+    loopCpuMsPerRequest: (loop * 1000) / requests,
+    serverCores: cpu / wall,
   };
 }
 

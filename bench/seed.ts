@@ -19,12 +19,16 @@ export function benchEmail(kind: string, n: number): string {
  * Signs up `count` accounts through the API (REQUIRE_EMAIL_VERIFICATION=false, so each
  * sign-up answers with a token pair), a few at a time.
  */
-export async function seedUsers(baseUrl: string, count: number): Promise<SeededUser[]> {
+export async function seedUsers(
+  baseUrl: string,
+  count: number,
+  kind = "seed",
+): Promise<SeededUser[]> {
   const users: SeededUser[] = [];
   let next = 0;
   const worker = async () => {
     while (next < count) {
-      const email = benchEmail("seed", next++);
+      const email = benchEmail(kind, next++);
       const response = await fetch(`${baseUrl}/auth/register`, {
         method: "POST",
         headers: { "content-type": "application/json" },

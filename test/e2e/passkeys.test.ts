@@ -236,6 +236,21 @@ describeEachStore("passkeys (WebAuthn)", (store) => {
     expectTokenBundle(await passkeyLogin(device, { counter: 11 }));
   });
 
+  it("refuses a user handle that is not the credential owner's, with or without one", async () => {
+    const mine = await withPasskey("pk-handle-mine");
+    const theirs = await withPasskey("pk-handle-theirs");
+    const own = mine.device.userHandle;
+    mine.device.userHandle = theirs.device.userHandle;
+    expectError(await passkeyLogin(mine.device), 401, "INVALID_PASSKEY");
+    mine.device.userHandle = Buffer.from("nobody").toString("base64url");
+    expectError(await passkeyLogin(mine.device), 401, "INVALID_PASSKEY");
+    // No handle at all (a non-discoverable credential): the credential ID alone names it.
+    mine.device.userHandle = undefined;
+    expectTokenBundle(await passkeyLogin(mine.device));
+    mine.device.userHandle = own;
+    expectTokenBundle(await passkeyLogin(mine.device));
+  });
+
   it("without UV a passkey is one factor: refused for a passkey-only user, the challenge (TOTP, codes) for one with an app", async () => {
     const { device } = await withPasskey("pk-no-uv");
     // The user has MFA (the passkey), and the passkey again would not make two factors.

@@ -137,6 +137,12 @@ describeEachStore("passkey store", (store) => {
     );
     expect(new Set(handles).size).toBe(1);
     expect(await passkeys.userOfHandle(handles[0] as string)).toBe(user.id);
+    // The sign-in's lookup: the credential with its owner's handle, or null for none.
+    expect(await passkeys.findForAssertion(first.credentialId)).toEqual({
+      passkey: await passkeys.findByCredentialId(first.credentialId),
+      ownerHandle: handles[0],
+    });
+    expect(await passkeys.findForAssertion("no-such-credential")).toBeNull();
 
     expect(await passkeys.hasPasskey(user.id)).toBe(true);
     expect(await passkeys.hasPasskey(other.id)).toBe(false);

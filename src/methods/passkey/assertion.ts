@@ -34,14 +34,14 @@ export async function verifyAssertion(
   const clientData = response.response.clientDataJSON;
   const challenge = await consumeChallenge(deps, clientData, purpose, userId);
   if (challenge === null) throw await refuse(userId, "challenge");
-  const passkey = await deps.stores.passkeys.findByCredentialId(response.id);
-  if (!passkey || (userId !== null && passkey.userId !== userId)) {
+  // The credential with its owner's handle: one statement where a lookup of each took two.
+  const found = await deps.stores.passkeys.findForAssertion(response.id);
+  if (!found || (userId !== null && found.passkey.userId !== userId)) {
     throw await refuse(userId, "unknown_credential");
   }
+  const { passkey, ownerHandle } = found;
   const handle = response.response.userHandle;
-  if (handle && (await deps.stores.passkeys.userOfHandle(handle)) !== passkey.userId) {
-    throw await refuse(passkey.userId, "user_handle");
-  }
+  if (handle && handle !== ownerHandle) throw await refuse(passkey.userId, "user_handle");
   const rp = relyingParty(deps);
   const verified = await verifyAuthenticationResponse({
     response,

@@ -62,6 +62,14 @@ export interface PasskeyStore {
   /** Null when the credential ID is registered already (to anyone). */
   addPasskey(passkey: NewPasskey): Promise<Passkey | null>;
   findByCredentialId(credentialId: string): Promise<Passkey | null>;
+  /**
+   * A sign-in's lookup, in one statement: the credential and its owner's user handle (null
+   * if the owner has none). A user has one handle and a handle one user, so a response's
+   * user handle names the credential's owner exactly when it equals this one.
+   */
+  findForAssertion(
+    credentialId: string,
+  ): Promise<{ passkey: Passkey; ownerHandle: string | null } | null>;
   /** The user's passkeys, oldest first. */
   listPasskeys(userId: string): Promise<Passkey[]>;
   hasPasskey(userId: string): Promise<boolean>;

@@ -113,6 +113,17 @@ export function createPasskeyStore(db: Kysely<Database>): PasskeyStore {
       return row ? toPasskey(row) : null;
     },
 
+    async findForAssertion(credentialId) {
+      const row = await own
+        .selectFrom("passkey_credentials as c")
+        .leftJoin("passkey_user_handles as h", "h.user_id", "c.user_id")
+        .selectAll("c")
+        .select("h.handle as owner_handle")
+        .where("c.credential_id", "=", credentialId)
+        .executeTakeFirst();
+      return row ? { passkey: toPasskey(row), ownerHandle: row.owner_handle ?? null } : null;
+    },
+
     async listPasskeys(userId) {
       const rows = await own
         .selectFrom("passkey_credentials")
