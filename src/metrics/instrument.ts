@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import type { PasswordHasher } from "../crypto/password.js";
-import type { AuditLog, AuditType } from "../domain/audit.js";
-import { isOneOf, SECOND_FACTOR_METHODS } from "../domain/vocabulary.js";
+import type { AuditInput, AuditLog, AuditType } from "../domain/audit.js";
+import { isOneOf, SECOND_FACTOR_METHODS, type SecondFactorMethod } from "../domain/vocabulary.js";
 import { AuthError } from "../errors.js";
 import type { LimitedAction, RateLimits } from "../limits/rate-limits.js";
 import type { MailTransport } from "../mail/transport.js";
@@ -43,11 +43,6 @@ const LOGIN_EVENTS: Readonly<Partial<Record<AuditType, LoginOutcome>>> = {
   "login.lockout": "lockout",
 };
 
-const MFA_EVENTS: Readonly<Partial<Record<AuditType, MfaOutcome>>> = {
-  "mfa.success": "success",
-  "mfa.failure": "failure",
-};
-
 /**
  * Reads the audit trail as it is written: logins by outcome, refresh-token reuse, and
  * second-factor answers by method and outcome.
@@ -55,14 +50,29 @@ const MFA_EVENTS: Readonly<Partial<Record<AuditType, MfaOutcome>>> = {
 export function instrumentAudit(audit: AuditLog, metrics: Metrics): AuditLog {
   return (event) => {
     const outcome = LOGIN_EVENTS[event.type];
-    const mfa = MFA_EVENTS[event.type];
     if (outcome) metrics.countLogin(outcome);
     else if (event.type === "refresh.reuse") metrics.countRefreshReuse();
-    else if (mfa && isOneOf(SECOND_FACTOR_METHODS, event.details?.method)) {
-      metrics.countMfaVerification(event.details.method, mfa);
-    }
+    const factor = secondFactorOf(event);
+    if (factor) metrics.countMfaVerification(factor.method, factor.outcome);
     return audit(event);
   };
+}
+
+/**
+ * The second factor an event reports an answer of: a sign-in finished by one (login.success
+ * with `secondFactor`), or a wrong answer (mfa.failure with `method`).
+ */
+function secondFactorOf(
+  event: AuditInput,
+): { method: SecondFactorMethod; outcome: MfaOutcome } | null {
+  const details = event.details ?? {};
+  if (event.type === "login.success" && isOneOf(SECOND_FACTOR_METHODS, details.secondFactor)) {
+    return { method: details.secondFactor, outcome: "success" };
+  }
+  if (event.type === "mfa.failure" && isOneOf(SECOND_FACTOR_METHODS, details.method)) {
+    return { method: details.method, outcome: "failure" };
+  }
+  return null;
 }
 
 /** Counts RATE_LIMITED refusals by action; refusals during a login lockout count as "login". */

@@ -1,6 +1,7 @@
 import { sha256 } from "../../crypto/digest.js";
 import { randomId, randomToken } from "../../crypto/random.js";
 import type { UserRecord } from "../../storage/ports.js";
+import type { AuditDetails } from "../../storage/schema.js";
 import type { AuditType } from "../audit.js";
 import type { ClientContext } from "../client.js";
 import type { Deps } from "../deps.js";
@@ -28,6 +29,8 @@ export interface SessionRequest {
   client: ClientContext;
   /** The audit event of the step that ends here ("login.success"); none when it has its own. */
   event?: AuditType;
+  /** What that event adds beside the session's assurance. */
+  eventDetails?: AuditDetails;
 }
 
 /**
@@ -55,7 +58,13 @@ export async function issueSession(deps: Deps, request: SessionRequest): Promise
   });
   const tokens = await signSession(deps, { user, familyId, refreshToken, now, assurance });
   if (request.event) {
-    await deps.audit({ type: request.event, outcome: "success", userId: user.id, client });
+    await deps.audit({
+      type: request.event,
+      outcome: "success",
+      userId: user.id,
+      client,
+      details: { aal: assurance.aal, amr: assurance.amr.join(" "), ...request.eventDetails },
+    });
   }
   return tokens;
 }

@@ -16,7 +16,6 @@ declare module "../../errors.js" {
 declare module "../../domain/audit.js" {
   interface MethodAuditTypes {
     "mfa.failure": true;
-    "mfa.success": true;
     "mfa.factor.added": true;
     "mfa.factor.removed": true;
   }

@@ -65,19 +65,14 @@ export async function verifySecondFactor(
   if (guessed && failures && failures.consecutive > 0) await store.clearFailures(userId, guessed);
   const user = await deps.stores.users.findById(userId);
   if (!user || user.status === "blocked") throw new AuthError("INVALID_MFA_TOKEN");
-  await deps.audit({
-    type: "mfa.success",
-    outcome: "success",
-    userId,
-    client,
-    details: { method: factor.method },
-  });
   const first = consumed.proofs.map((method): Proof => ({ method }));
   return issueSession(deps, {
     user,
     proofs: [...first, { method: factor.proves }],
     client,
+    // The sign-in's one event says which factor finished it (and the metric counts it).
     event: "login.success",
+    eventDetails: { secondFactor: factor.method },
   });
 }
 
