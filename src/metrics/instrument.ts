@@ -5,7 +5,13 @@ import { isOneOf, SECOND_FACTOR_METHODS, type SecondFactorMethod } from "../doma
 import { AuthError } from "../errors.js";
 import type { LimitedAction, RateLimits } from "../limits/rate-limits.js";
 import type { MailTransport } from "../mail/transport.js";
-import type { HashOp, LoginOutcome, Metrics, MfaOutcome } from "./metrics.js";
+import {
+  type HashOp,
+  type LoginOutcome,
+  type Metrics,
+  type MfaOutcome,
+  PASSKEY_CEREMONIES,
+} from "./metrics.js";
 
 /*
  * Decorators that keep their input's interface: the domain and the mail queue never learn that
@@ -54,9 +60,18 @@ export function instrumentAudit(audit: AuditLog, metrics: Metrics): AuditLog {
     else if (event.type === "refresh.reuse") metrics.countRefreshReuse();
     const factor = secondFactorOf(event);
     if (factor) metrics.countMfaVerification(factor.method, factor.outcome);
+    const refused = event.details?.ceremony;
+    if (PASSKEY_REFUSALS.has(event.type) && isOneOf(PASSKEY_CEREMONIES, refused)) {
+      metrics.countPasskeyRefusal(refused);
+    }
     return audit(event);
   };
 }
+
+const PASSKEY_REFUSALS: ReadonlySet<AuditType> = new Set([
+  "passkey.failure",
+  "passkey.counter_regressed",
+]);
 
 /**
  * The second factor an event reports an answer of: a sign-in finished by one (login.success

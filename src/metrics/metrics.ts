@@ -7,6 +7,8 @@ export type LoginOutcome = "success" | "failure" | "lockout";
 export type HashOp = "hash" | "verify";
 export type MailResult = "sent" | "failed";
 export type MfaOutcome = "success" | "failure";
+export const PASSKEY_CEREMONIES = ["register", "login", "mfa"] as const;
+export type PasskeyCeremony = (typeof PASSKEY_CEREMONIES)[number];
 
 /**
  * Latchkey's Prometheus metrics. Recording goes through the typed methods, so label values stay
@@ -28,6 +30,8 @@ export interface Metrics {
   countRefreshReuse(): void;
   /** An answer to POST /auth/mfa/verify that was checked: right or wrong, by factor. */
   countMfaVerification(method: SecondFactorMethod, outcome: MfaOutcome): void;
+  /** A WebAuthn response refused, by ceremony: forged, replayed, cloned or simply wrong. */
+  countPasskeyRefusal(ceremony: PasskeyCeremony): void;
   /** The Prometheus text exposition of every metric. */
   render(): Promise<string>;
 }
@@ -119,11 +123,19 @@ export function createMetrics(): Metrics {
     registers,
   });
 
+  const passkeyRefusals = new Counter({
+    name: "latchkey_passkey_refusals_total",
+    help: "WebAuthn responses refused (bad challenge, unknown credential, bad signature, counter gone backwards), by ceremony.",
+    labelNames: ["ceremony"] as const,
+    registers,
+  });
+
   // Every series exists from the first scrape, so rate() and alerts see 0 rather than nothing.
   for (const outcome of LOGIN_OUTCOMES) logins.inc({ outcome }, 0);
   for (const op of HASH_OPS) hashDuration.zero({ op });
   for (const result of MAIL_RESULTS) mail.inc({ result }, 0);
   for (const action of LIMITED_ACTIONS) rateLimited.inc({ action }, 0);
+  for (const ceremony of PASSKEY_CEREMONIES) passkeyRefusals.inc({ ceremony }, 0);
   for (const method of SECOND_FACTOR_METHODS) {
     for (const outcome of MFA_OUTCOMES) mfaVerifications.inc({ method, outcome }, 0);
   }
@@ -158,6 +170,7 @@ export function createMetrics(): Metrics {
     countRateLimited: (action) => rateLimited.inc({ action }),
     countRefreshReuse: () => refreshReuse.inc(),
     countMfaVerification: (method, outcome) => mfaVerifications.inc({ method, outcome }),
+    countPasskeyRefusal: (ceremony) => passkeyRefusals.inc({ ceremony }),
     render: () => registry.metrics(),
   };
 }

@@ -347,6 +347,12 @@ describeEachStore("passkeys (WebAuthn)", (store) => {
     const login = await server.post("/auth/login", { email: user.email, password: user.password });
     const { mfaToken } = login.body;
     const other = authenticator();
+    const refusals = async () => {
+      const series = 'latchkey_passkey_refusals_total{ceremony="mfa"} ';
+      const text = await server.runtime.metrics.render();
+      return Number(text.split("\n").find((line) => line.startsWith(series))?.slice(series.length));
+    };
+    const before = await refusals();
     for (let i = 0; i < 5; i++) {
       const options = expectOk(await server.post("/auth/mfa/passkey/options", { mfaToken }));
       expectError(
@@ -364,6 +370,7 @@ describeEachStore("passkeys (WebAuthn)", (store) => {
       401,
       "INVALID_MFA_TOKEN",
     );
+    expect(await refusals()).toBe(before + 5);
     // No delay was built up for the user: a new sign-in finishes at once.
     const again = await server.post("/auth/login", { email: user.email, password: user.password });
     const options = expectOk(

@@ -61,7 +61,7 @@ export async function verifyAssertion(
   }).catch(() => null);
   if (!verified?.verified) throw await refuse(passkey.userId, "response");
   const info = verified.authenticationInfo;
-  await recordUse(deps, passkey, info.newCounter, info.credentialBackedUp, client);
+  await recordUse(deps, purpose, passkey, info, client);
   return { passkey, userVerified: info.userVerified };
 }
 
@@ -72,9 +72,12 @@ export async function verifyAssertion(
  */
 async function recordUse(
   deps: Deps,
+  ceremony: ChallengePurpose,
   passkey: Passkey,
-  counter: number,
-  backedUp: boolean,
+  {
+    newCounter: counter,
+    credentialBackedUp: backedUp,
+  }: { newCounter: number; credentialBackedUp: boolean },
   client: ClientContext,
 ): Promise<void> {
   if (await deps.stores.passkeys.recordUse(passkey.id, counter, backedUp, deps.clock())) return;
@@ -83,7 +86,7 @@ async function recordUse(
     outcome: "failure",
     userId: passkey.userId,
     client,
-    details: { passkeyId: passkey.id, stored: passkey.counter, presented: counter },
+    details: { ceremony, passkeyId: passkey.id, stored: passkey.counter, presented: counter },
   });
   throw new AuthError("INVALID_PASSKEY");
 }
