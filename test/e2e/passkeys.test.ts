@@ -350,7 +350,12 @@ describeEachStore("passkeys (WebAuthn)", (store) => {
     const refusals = async () => {
       const series = 'latchkey_passkey_refusals_total{ceremony="mfa"} ';
       const text = await server.runtime.metrics.render();
-      return Number(text.split("\n").find((line) => line.startsWith(series))?.slice(series.length));
+      return Number(
+        text
+          .split("\n")
+          .find((line) => line.startsWith(series))
+          ?.slice(series.length),
+      );
     };
     const before = await refusals();
     for (let i = 0; i < 5; i++) {
