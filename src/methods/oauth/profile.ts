@@ -63,8 +63,12 @@ function emailOf(raw: unknown): string | null {
  */
 function classify(error: unknown): AuthError {
   if (error instanceof AuthError) return error;
-  const cause = (error as { cause?: { claim?: unknown } } | null)?.cause;
-  if (cause?.claim === "nonce") return new AuthError("INVALID_STATE");
+  // openid-client wraps oauth4webapi's error, whose cause names the claim that differed.
+  for (let link: unknown = error, depth = 0; link && depth < 4; depth++) {
+    const { claim, cause } = link as { claim?: unknown; cause?: unknown };
+    if (claim === "nonce") return new AuthError("INVALID_STATE");
+    link = cause;
+  }
   return new AuthError("PROVIDER_ERROR");
 }
 

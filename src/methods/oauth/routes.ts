@@ -109,15 +109,20 @@ export function registerOAuthRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      const query = request.url.includes("?") ? request.url.slice(request.url.indexOf("?")) : "";
+      const at = request.url.indexOf("?");
+      const query = at === -1 ? "" : request.url.slice(at + 1);
+      const cookieState = request.cookies[STATE_COOKIE];
       const target = await finishCallback(
         deps,
         request.params.provider,
-        query.slice(1),
-        request.cookies[STATE_COOKIE],
+        query,
+        cookieState,
         clientContext(request),
       );
-      reply.clearCookie(STATE_COOKIE, { path: STATE_PATH });
+      // Cleared once its flow is used up; a forged callback must not end the real one.
+      if (cookieState && new URLSearchParams(query).get("state") === cookieState) {
+        reply.clearCookie(STATE_COOKIE, { path: STATE_PATH });
+      }
       return reply.redirect(target, 302);
     },
   );
