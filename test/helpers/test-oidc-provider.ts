@@ -25,6 +25,8 @@ export interface TestOidcProvider {
   account: ProviderAccount;
   /** Applied to the next token responses until cleared. */
   tamper: IdTokenTamper | null;
+  /** The token endpoint answers 503, as a provider in trouble does. */
+  tokenEndpointDown: boolean;
   close(): Promise<void>;
 }
 
@@ -39,6 +41,7 @@ interface GrantInstance {
 interface KoaContext {
   path: string;
   body: unknown;
+  status: number;
 }
 interface Provider {
   callback(): (req: IncomingMessage, res: ServerResponse) => void;
@@ -79,6 +82,7 @@ export async function startTestOidcProvider(
     clientSecret: "a-client-secret-of-the-test-provider",
     account: { sub: "user-1", email: "user1@example.test", email_verified: true },
     tamper: null,
+    tokenEndpointDown: false,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 
@@ -100,6 +104,7 @@ export async function startTestOidcProvider(
     conformIdTokenClaims: false,
     features: { devInteractions: { enabled: false } },
     pkce: { methods: ["S256"], required: () => true },
+    ttl: { Interaction: 600, Grant: 600, Session: 600, AccessToken: 600, IdToken: 600 },
     interactions: {
       url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}`,
     },
@@ -110,6 +115,11 @@ export async function startTestOidcProvider(
   });
 
   provider.use(async (ctx, next) => {
+    if (ctx.path === "/token" && helper.tokenEndpointDown) {
+      ctx.status = 503;
+      ctx.body = "unavailable";
+      return;
+    }
     await next();
     const body = ctx.body as { id_token?: string } | undefined;
     if (ctx.path !== "/token" || !helper.tamper || typeof body?.id_token !== "string") return;

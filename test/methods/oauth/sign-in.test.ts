@@ -199,4 +199,44 @@ describeEachStore("sign-in with an OpenID provider", (store) => {
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toBe(`${APP}/?error=PROVIDER_ERROR`);
   });
+
+  it("lands with PROVIDER_ERROR when the provider fails between authorize and callback", async () => {
+    world.op.tokenEndpointDown = true;
+    try {
+      const params = await signInAt(world, account(uniqueEmail("oidc-token-down")));
+      expect(params.get("error")).toBe("PROVIDER_ERROR");
+    } finally {
+      world.op.tokenEndpointDown = false;
+    }
+  });
+
+  it("builds the callback URL from PUBLIC_URL, never from X-Forwarded-Host", async () => {
+    const res = await fetch(`${world.server.url}/auth/oauth/idp/authorize`, {
+      redirect: "manual",
+      headers: { "x-forwarded-host": "evil.test", "x-forwarded-proto": "https" },
+    });
+    expect(res.status).toBe(302);
+    const location = new URL(res.headers.get("location") ?? "");
+    expect(location.origin).toBe(world.op.issuer);
+    expect(location.searchParams.get("redirect_uri")).toBe(
+      `${world.server.url}/auth/oauth/idp/callback`,
+    );
+    expect(location.searchParams.get("code_challenge_method")).toBe("S256");
+    expect(location.searchParams.get("nonce")).toEqual(expect.any(String));
+    const cookie = res.headers.getSetCookie().find((line) => line.startsWith("lk_oauth_state="));
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    expect(cookie).toMatch(/Path=\/auth\/oauth/);
+  });
+
+  it("tells a blocked user's provider sign-in ACCOUNT_BLOCKED", async () => {
+    const who = account(uniqueEmail("oidc-blocked"));
+    const made = await signInThroughProvider(world, who);
+    await world.server.runtime.deps.stores.users.update(
+      made.body.user.id,
+      { status: "blocked" },
+      world.server.clock(),
+    );
+    expect((await signInAt(world, who)).get("error")).toBe("ACCOUNT_BLOCKED");
+  });
 });
