@@ -1,5 +1,6 @@
 import * as client from "openid-client";
 import { sha256 } from "../../crypto/digest.js";
+import { type ClientContext, clientIp } from "../../domain/client.js";
 import type { Deps } from "../../domain/deps.js";
 import { AuthError } from "../../errors.js";
 import { callbackUrl, configurationOf, providerOf } from "./providers.js";
@@ -12,6 +13,7 @@ export interface AuthorizationRequest {
   codeChallenge: string | undefined;
   /** Set when a signed-in user links a provider to their account. */
   linkUserId: string | null;
+  client: ClientContext;
 }
 
 export interface Authorization {
@@ -32,6 +34,8 @@ export async function startAuthorization(
   request: AuthorizationRequest,
 ): Promise<Authorization> {
   const provider = providerOf(deps, providerId);
+  // Each start stores a state: the login limit keeps an address from filling the table.
+  await deps.limits.hit("login", { ip: clientIp(request.client) });
   const redirectTo = allowedRedirect(
     request.redirectTo ?? deps.config.appUrl,
     deps.config.redirectAllowlist,

@@ -1,3 +1,4 @@
+import { LIMITED } from "../../http/openapi-operations.js";
 import type { SignInMethod } from "../sign-in-method.js";
 import { OAUTH_ERRORS } from "./errors.js";
 import { registerOAuthRoutes } from "./routes.js";
@@ -13,10 +14,13 @@ export const oauthSignIn: SignInMethod = {
   routes: registerOAuthRoutes,
   operations: {
     "GET /auth/oauth/providers": { operationId: "listOAuthProviders" },
-    "GET /auth/oauth/:provider/authorize": { operationId: "authorizeWithProvider" },
-    "GET /auth/oauth/:provider/link": { operationId: "linkProvider" },
+    "GET /auth/oauth/:provider/authorize": {
+      operationId: "authorizeWithProvider",
+      answers: LIMITED,
+    },
+    "GET /auth/oauth/:provider/link": { operationId: "linkProvider", answers: LIMITED },
     "GET /auth/oauth/:provider/callback": { operationId: "providerCallback" },
-    "POST /auth/oauth/token": { operationId: "exchangeOAuthCode" },
+    "POST /auth/oauth/token": { operationId: "exchangeOAuthCode", answers: LIMITED },
     "GET /auth/identities": { operationId: "listIdentities" },
     "DELETE /auth/identities/:id": { operationId: "removeIdentity" },
   },

@@ -73,6 +73,7 @@ export function registerOAuthRoutes(app: App, deps: AppDeps): void {
         redirectTo: request.query.redirectTo,
         codeChallenge: request.query.codeChallenge,
         linkUserId: null,
+        client: clientContext(request),
       }),
   );
 
@@ -94,6 +95,7 @@ export function registerOAuthRoutes(app: App, deps: AppDeps): void {
         redirectTo: request.query.redirectTo,
         codeChallenge: undefined,
         linkUserId: requireAuth(request).sub,
+        client: clientContext(request),
       }),
   );
 

@@ -1,6 +1,6 @@
 import * as client from "openid-client";
 import { safeEqual, sha256 } from "../../crypto/digest.js";
-import type { ClientContext } from "../../domain/client.js";
+import { type ClientContext, clientIp } from "../../domain/client.js";
 import type { Deps } from "../../domain/deps.js";
 import type { Proof } from "../../domain/sign-in/assurance.js";
 import { completeSignIn, type SignInResult } from "../../domain/sign-in/sign-in-step.js";
@@ -21,6 +21,7 @@ export async function exchangeCode(
   codeVerifier: string | undefined,
   context: ClientContext,
 ): Promise<SignInResult> {
+  await deps.limits.hit("login", { ip: clientIp(context) });
   const grant = await deps.stores.oauth.consumeGrant(sha256(code), deps.clock());
   if (!grant) throw new AuthError("INVALID_GRANT");
   if (grant.appCodeChallenge === null) {

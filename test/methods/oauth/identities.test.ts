@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { call } from "../../e2e/admin-support.js";
 import { enrolAuthenticator } from "../../e2e/second-factor-support.js";
-import { expectError, signedIn, uniqueEmail } from "../../e2e/support.js";
+import {
+  expectError,
+  mailsTo,
+  nthCodeTo,
+  PASSWORD,
+  settleMail,
+  signedIn,
+  uniqueEmail,
+} from "../../e2e/support.js";
 import { describeEachStore } from "../../helpers/stores.js";
 import { CookieJar } from "../../helpers/test-oidc-provider.js";
 import {
@@ -112,5 +120,56 @@ describeEachStore("identities linked to users", (store) => {
     expect(
       (await call(world.server, "DELETE", `/auth/identities/${identity.id}`, aal2)).status,
     ).toBe(200);
+  });
+
+  it("lets a provider-made user set a password by forgot-password, then unlink", async () => {
+    const who = account(uniqueEmail("oidc-reset"));
+    const made = await signInThroughProvider(world, who, "trusted");
+    const email = made.body.user.email as string;
+    expect(
+      (await world.server.post("/auth/forgot-password", { email, method: "code" })).status,
+    ).toBe(202);
+    const code = await nthCodeTo(world.server, email, 1);
+    const reset = await world.server.post("/auth/reset-password", {
+      email,
+      code,
+      password: PASSWORD,
+    });
+    expect(reset.status, JSON.stringify(reset.body)).toBe(200);
+    const login = await world.server.post("/auth/login", { email, password: PASSWORD });
+    expect(login.status).toBe(200);
+    const token = login.body.accessToken as string;
+    const [identity] = (await call(world.server, "GET", "/auth/identities", token)).body.identities;
+    expect(
+      (await call(world.server, "DELETE", `/auth/identities/${identity.id}`, token)).status,
+    ).toBe(200);
+  });
+
+  it("asks a user with MFA on an aal1 session to step up before unlinking (MFA_REQUIRED)", async () => {
+    const user = await signedIn(world.server, "oidc-stepup");
+    await link(user.accessToken, account(uniqueEmail("oidc-stepup-idp")));
+    const { confirmed } = await enrolAuthenticator(world.server, user.accessToken);
+    // A reset by mailed code finished with a recovery code is one factor: aal1 (README).
+    await settleMail(world.server);
+    const next = mailsTo(world.server, user.email).length + 1;
+    await world.server.post("/auth/forgot-password", { email: user.email, method: "code" });
+    const code = await nthCodeTo(world.server, user.email, next);
+    const reset = await world.server.post("/auth/reset-password", {
+      email: user.email,
+      code,
+      password: `${PASSWORD} again`,
+    });
+    expect(reset.body.mfaRequired, JSON.stringify(reset.body)).toBe(true);
+    const [recovery] = confirmed.recoveryCodes as string[];
+    const verified = await world.server.post("/auth/mfa/verify", {
+      mfaToken: reset.body.mfaToken,
+      method: "recovery_code",
+      code: recovery,
+    });
+    expect(verified.body.aal, JSON.stringify(verified.body)).toBe("aal1");
+    const aal1 = verified.body.accessToken as string;
+    const [identity] = (await call(world.server, "GET", "/auth/identities", aal1)).body.identities;
+    const refused = await call(world.server, "DELETE", `/auth/identities/${identity.id}`, aal1);
+    expectError(refused, 403, "MFA_REQUIRED");
   });
 });
