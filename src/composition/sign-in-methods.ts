@@ -4,6 +4,7 @@ import { registerErrorCodes } from "../errors.js";
 import { CORE_OPERATIONS, type Operations } from "../http/openapi-operations.js";
 import { registerMessages } from "../i18n/translate.js";
 import { emailCodeSignIn } from "../methods/email-code/index.js";
+import { oauthSignIn } from "../methods/oauth/index.js";
 import { passkeySignIn } from "../methods/passkey/index.js";
 import { passwordSignIn } from "../methods/password/index.js";
 import type { SignInMethod } from "../methods/sign-in-method.js";
@@ -17,6 +18,7 @@ export const SIGN_IN_METHODS: readonly SignInMethod[] = [
   emailCodeSignIn,
   secondFactorSignIn,
   passkeySignIn,
+  oauthSignIn,
 ];
 
 for (const method of SIGN_IN_METHODS) {

@@ -1,5 +1,6 @@
 import type { EnvSchema } from "./env-schema.js";
 import type { ConfigOf } from "./env-var.js";
+import type { OAuthProviderConfig } from "./vars/oauth.js";
 import type { RateLimitName, RateLimitRule } from "./vars/rate-limits.js";
 
 export {
@@ -37,6 +38,10 @@ interface DerivedConfig {
   /** Defaults to [publicUrl's origin]. */
   readonly webauthnOrigins: readonly string[];
   readonly rateLimits: Readonly<Record<RateLimitName, RateLimitRule>>;
+  /** OAUTH_PROVIDERS, each with its OAUTH_<ID>_… settings, in the listed order. */
+  readonly oauthProviders: readonly OAuthProviderConfig[];
+  /** REDIRECT_ALLOWLIST with APP_URL first: where an app may be sent back to. */
+  readonly redirectAllowlist: readonly string[];
 }
 
 /**
@@ -56,9 +61,11 @@ export type DomainConfig = Pick<
   | "codeMaxAttempts"
   | "emailCodeTtl"
   | "mfaTokenTtl"
+  | "oauthProviders"
   | "pagesEnabled"
   | "passwordMinLength"
   | "publicUrl"
+  | "redirectAllowlist"
   | "refreshTokenTtl"
   | "requireEmailVerification"
   | "resendCooldown"

@@ -3,6 +3,7 @@ import { ACCOUNT_VARS } from "./vars/accounts.js";
 import { DATABASE_VARS } from "./vars/database.js";
 import { MAIL_VARS } from "./vars/mail.js";
 import { METRICS_VARS } from "./vars/metrics.js";
+import { OAUTH_PROVIDER_DOCS, OAUTH_VARS } from "./vars/oauth.js";
 import { PAGE_VARS } from "./vars/pages.js";
 import { PASSKEY_VARS } from "./vars/passkeys.js";
 import { PASSWORD_VARS } from "./vars/passwords.js";
@@ -32,6 +33,7 @@ const CONFIG_VARS = [
   ...METRICS_VARS,
   ...PAGE_VARS,
   ...PASSKEY_VARS,
+  ...OAUTH_VARS,
 ];
 
 /** The variables that fill Config, one field each, by name. */
@@ -54,7 +56,7 @@ const ORDER = [
   "MAIL_POLL_INTERVAL", "MAIL_LEASE", "KEY_RELOAD_INTERVAL", "HEADERS_TIMEOUT", "REQUEST_TIMEOUT",
   "SHUTDOWN_TIMEOUT", "METRICS_TOKEN", "METRICS_PORT", "METRICS_HOST", "PAGES_ENABLED",
   "BRAND_NAME", "BRAND_COLOR", "BRAND_LOGO_URL", "ENCRYPTION_KEY", "MFA_TOKEN_TTL", "ADMIN_REQUIRE_MFA",
-  "WEBAUTHN_RP_ID", "WEBAUTHN_RP_NAME", "WEBAUTHN_ORIGINS",
+  "WEBAUTHN_RP_ID", "WEBAUTHN_RP_NAME", "WEBAUTHN_ORIGINS", "OAUTH_PROVIDERS", "REDIRECT_ALLOWLIST",
 ] as const satisfies readonly (keyof EnvSchema)[];
 
 type Unordered = Exclude<keyof EnvSchema, (typeof ORDER)[number]>;
@@ -69,6 +71,7 @@ const GROUP_ORDER = Object.keys(GROUPS);
 /** Everything the README's configuration table shows, grouped as it shows it. */
 export const DOCUMENTED_VARS: readonly DocumentedVar[] = [
   ...CONFIG_VARS,
+  ...OAUTH_PROVIDER_DOCS,
   ...Object.values(RATE_LIMIT_SCHEMA),
   ...TUNING_VARS,
   ...V8_FLAGS,

@@ -3,6 +3,7 @@ import type { Config, DeclaredConfig, RateLimitName, RateLimitRule } from "./con
 import { ENV_VARS, RATE_LIMIT_SCHEMA } from "./env-schema.js";
 import type { ConfigOf, DefaultedEnvVar, EnvVar, OptionalEnvVar } from "./env-var.js";
 import { countPasswordLength } from "./vars/accounts.js";
+import { type OAuthProviderConfig, readProvider } from "./vars/oauth.js";
 import { originFitsRpId } from "./vars/passkeys.js";
 import { RATE_LIMIT_NAMES } from "./vars/rate-limits.js";
 import { TUNING_VARS } from "./vars/runtime-tuning.js";
@@ -103,17 +104,30 @@ export function loadConfig(env: Env): Config {
   const publicUrl = declared.publicUrl ?? `http://localhost:${port}`;
   const hashConcurrency = declared.hashConcurrency ?? availableParallelism();
   const webauthn = relyingParty(declared, publicUrl);
+  const appUrl = declared.appUrl ?? publicUrl;
   return Object.freeze({
     ...declared,
     publicUrl,
-    appUrl: declared.appUrl ?? publicUrl,
+    appUrl,
     accessTokenAudience: declared.accessTokenAudience ?? [publicUrl],
     hashConcurrency,
     hashQueueMax: declared.hashQueueMax ?? HASH_QUEUE_PER_SLOT * hashConcurrency,
     corsOrigins: Object.freeze(declared.corsOrigins ?? []),
     ...webauthn,
     rateLimits,
+    oauthProviders: readProviders(env, declared.oauthProviders ?? []),
+    redirectAllowlist: Object.freeze([appUrl, ...(declared.redirectAllowlist ?? [])]),
   });
+}
+
+function readProviders(env: Env, ids: readonly string[]): readonly OAuthProviderConfig[] {
+  return Object.freeze(
+    ids.map((id) => {
+      const read = readProvider(env, id);
+      if (!read.ok) throw new ConfigError(read.variable, read.error);
+      return read.value;
+    }),
+  );
 }
 
 /**

@@ -59,6 +59,17 @@ export async function acceptNewUser(
   return { email, name, username, locale, passwordHash };
 }
 
+/**
+ * The password hash of an account that has none (one made by another provider). It is no
+ * hash format the hasher knows, so it never verifies: a password login answers 401 like
+ * any wrong password, after the same work (crypto/password.ts). Forgot-password sets one.
+ */
+export const NO_PASSWORD = "!none";
+
+export function hasPassword(user: UserRecord): boolean {
+  return user.passwordHash !== NO_PASSWORD;
+}
+
 /** Where a new user starts: a sign-up is a pending user, an operator's may start active. */
 export interface Standing {
   role: UserRole;

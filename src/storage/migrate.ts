@@ -6,6 +6,7 @@ import {
   Migrator,
   sql,
 } from "kysely";
+import * as oauth from "../methods/oauth/migration.js";
 import * as passkeys from "../methods/passkey/migration.js";
 import * as secondFactors from "../methods/totp/migration.js";
 import * as init from "./migrations/0001-init.js";
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0007-second-factors": secondFactors,
   "0008-passkeys": passkeys,
   "0009-second-factor-count": secondFactorCount,
+  "0010-oauth": oauth,
 };
 
 const provider: MigrationProvider = {

@@ -102,6 +102,8 @@ describe("loadConfig defaults", () => {
       webauthnRpId: "localhost",
       webauthnRpName: "Latchkey",
       webauthnOrigins: ["http://localhost:3000"],
+      oauthProviders: [],
+      redirectAllowlist: ["http://localhost:3000"],
       rateLimits: {
         registerIp: { points: 20, duration: 3600 },
         registerAccount: { points: 5, duration: 3600 },
@@ -315,6 +317,35 @@ describe("loadConfig errors", () => {
       { WEBAUTHN_RP_ID: "example.com", WEBAUTHN_ORIGINS: "https://example.org" },
       "https://example.org is not on example.com",
     ],
+    ["OAUTH_PROVIDERS", { OAUTH_PROVIDERS: "google,my-idp" }, "is not a provider id"],
+    ["OAUTH_PROVIDERS", { OAUTH_PROVIDERS: "google, Google" }, "lists a provider twice"],
+    ["OAUTH_GOOGLE_CLIENT_ID", { OAUTH_PROVIDERS: "google" }, "required because OAUTH_PROVIDERS"],
+    [
+      "OAUTH_ACME_ISSUER",
+      { OAUTH_PROVIDERS: "acme", OAUTH_ACME_CLIENT_ID: "x" },
+      "required for acme",
+    ],
+    [
+      "OAUTH_ACME_ISSUER",
+      { OAUTH_PROVIDERS: "acme", OAUTH_ACME_CLIENT_ID: "x", OAUTH_ACME_ISSUER: "http://idp.test" },
+      "http:// only on localhost",
+    ],
+    [
+      "OAUTH_GOOGLE_TRUST_EMAIL",
+      { OAUTH_PROVIDERS: "google", OAUTH_GOOGLE_CLIENT_ID: "x", OAUTH_GOOGLE_TRUST_EMAIL: "sure" },
+      "is not a boolean",
+    ],
+    [
+      "OAUTH_GOOGLE_SCOPES",
+      { OAUTH_PROVIDERS: "google", OAUTH_GOOGLE_CLIENT_ID: "x", OAUTH_GOOGLE_SCOPES: "email" },
+      "must include openid",
+    ],
+    ["REDIRECT_ALLOWLIST", { REDIRECT_ALLOWLIST: "app.example.com" }, "not an absolute"],
+    [
+      "REDIRECT_ALLOWLIST",
+      { REDIRECT_ALLOWLIST: "https://a@app.example.com" },
+      "without credentials",
+    ],
     ["ENCRYPTION_KEY", { ENCRYPTION_KEY: "ab".repeat(31) }, "is 31 bytes of hex; must be 32 bytes"],
     ["ENCRYPTION_KEY", { ENCRYPTION_KEY: "ab".repeat(33) }, "is 33 bytes of hex"],
     ["ENCRYPTION_KEY", { ENCRYPTION_KEY: KEY.subarray(1).toString("base64") }, "not decode to 32"],
@@ -422,7 +453,7 @@ describe("ENV_SCHEMA", () => {
       "TRUST_PROXY CORS_ORIGINS AUDIT_RETENTION HIBP_ENABLED HIBP_TIMEOUT_MS RATE_LIMIT_ENABLED " +
       "MAIL_MAX_ATTEMPTS MAIL_POLL_INTERVAL MAIL_LEASE KEY_RELOAD_INTERVAL HEADERS_TIMEOUT REQUEST_TIMEOUT SHUTDOWN_TIMEOUT METRICS_TOKEN METRICS_PORT METRICS_HOST " +
       "PAGES_ENABLED BRAND_NAME BRAND_COLOR BRAND_LOGO_URL ENCRYPTION_KEY MFA_TOKEN_TTL " +
-      "ADMIN_REQUIRE_MFA WEBAUTHN_RP_ID WEBAUTHN_RP_NAME WEBAUTHN_ORIGINS"
+      "ADMIN_REQUIRE_MFA WEBAUTHN_RP_ID WEBAUTHN_RP_NAME WEBAUTHN_ORIGINS OAUTH_PROVIDERS REDIRECT_ALLOWLIST"
     ).split(" ");
     expect(ENV_VARS.map((spec) => spec.name)).toEqual(documented);
     const allNames = ENV_VARS.flatMap((spec) => [spec.name, ...spec.aliases]);

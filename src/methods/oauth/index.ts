@@ -1,0 +1,35 @@
+import { LIMITED } from "../../http/openapi-operations.js";
+import type { SignInMethod } from "../sign-in-method.js";
+import { OAUTH_ERRORS } from "./errors.js";
+import { registerOAuthRoutes } from "./routes.js";
+import { oauthStores } from "./store.js";
+
+/**
+ * Sign-in with other providers (README, "Sign-in with other providers"): any OpenID Connect
+ * provider by discovery, presets for the well-known ones, GitHub's OAuth 2.0. A provider is
+ * one factor: users with MFA are asked for their second one after it.
+ */
+export const oauthSignIn: SignInMethod = {
+  id: "oauth",
+  routes: registerOAuthRoutes,
+  operations: {
+    "GET /auth/oauth/providers": { operationId: "listOAuthProviders" },
+    "GET /auth/oauth/:provider/authorize": {
+      operationId: "authorizeWithProvider",
+      answers: LIMITED,
+    },
+    "GET /auth/oauth/:provider/link": { operationId: "linkProvider", answers: LIMITED },
+    "GET /auth/oauth/:provider/callback": { operationId: "providerCallback" },
+    "POST /auth/oauth/token": { operationId: "exchangeOAuthCode", answers: LIMITED },
+    "GET /auth/identities": { operationId: "listIdentities" },
+    "DELETE /auth/identities/:id": { operationId: "removeIdentity" },
+  },
+  errors: OAUTH_ERRORS,
+  stores: oauthStores,
+  purges: [
+    {
+      name: "expired provider states and codes",
+      run: (stores, now) => stores.oauth.purgeExpired(now),
+    },
+  ],
+};
