@@ -42,6 +42,21 @@ export async function signInIdentity(
   if (known) {
     const user = await deps.stores.users.findById(known.userId);
     if (!user) return { error: "INVALID_STATE" };
+    if (provedBefore(known.createdAt, user.emailVerifiedAt)) {
+      // Linked while the account's mailbox was unproven (an untrusted provider made it), and
+      // someone has proven the mailbox since (a reset, a verification): the account is theirs,
+      // and an identity that never proved the email goes (pre-account takeover, ASVS 5.0
+      // 6.8.1). Its owner, if it was them, links it again from their account.
+      await deps.stores.oauth.removeIdentity(user.id, known.id, true);
+      await deps.audit({
+        type: "oauth.identity_removed",
+        outcome: "success",
+        userId: user.id,
+        client,
+        details: { provider: provider.id, identityId: known.id, reason: "mailbox_proven_later" },
+      });
+      return { error: "ACCOUNT_EXISTS" };
+    }
     return user.status === "blocked" ? { error: "ACCOUNT_BLOCKED" } : { userId: user.id };
   }
   // An account needs an email; a provider that shares none cannot make one.
@@ -57,6 +72,11 @@ export async function signInIdentity(
   if (existing.emailVerifiedAt === null) return { error: "ACCOUNT_EXISTS" };
   if (existing.status === "blocked") return { error: "ACCOUNT_BLOCKED" };
   return linkIdentity(deps, provider, profile, existing.id, client);
+}
+
+/** The identity was linked before the account's mailbox was proven. */
+function provedBefore(linkedAt: Date, emailVerifiedAt: Date | null): boolean {
+  return emailVerifiedAt !== null && linkedAt.getTime() < emailVerifiedAt.getTime();
 }
 
 /** Links a new identity to a user (a signed-in user's link, or a trusted email's). */

@@ -4,6 +4,7 @@ import {
   PASSWORD,
   registerActive,
   registerPending,
+  resetWithMailedCode,
   uniqueEmail,
 } from "../../e2e/support.js";
 import { describeEachStore } from "../../helpers/stores.js";
@@ -99,6 +100,28 @@ describeEachStore("sign-in with an OpenID provider", (store) => {
       code: pending.code,
     });
     expect(verify.status).toBeGreaterThanOrEqual(400);
+  });
+
+  it("pre-account takeover through an untrusted provider: once the mailbox's owner resets, the identity that made the account is gone", async () => {
+    // Someone signs in at an untrusted provider under the victim's address first.
+    const email = uniqueEmail("oidc-prehijack");
+    const attacker = account(email);
+    const made = await signInThroughProvider(world, attacker);
+    expect(made.body.user).toMatchObject({ email, emailVerified: false });
+    // The victim proves the mailbox with a reset and sets a password.
+    world.server.clock.advance(1);
+    const reset = await resetWithMailedCode(world.server, email, "the owners own passphrase");
+    expect(reset.status, JSON.stringify(reset.body)).toBe(200);
+    // The provider identity no longer opens the account, and is unlinked.
+    expect((await signInAt(world, attacker)).get("error")).toBe("ACCOUNT_EXISTS");
+    const owner = await world.server.post("/auth/login", {
+      email,
+      password: "the owners own passphrase",
+    });
+    const identities = await world.server.get("/auth/identities", {
+      authorization: `Bearer ${owner.body.accessToken}`,
+    });
+    expect(identities.body.identities).toEqual([]);
   });
 
   it("refuses a callback in another browser, or with another state (INVALID_STATE)", async () => {
