@@ -287,6 +287,7 @@ describeEachDatabase("CLI import and export", (makeDatabase) => {
           "status",
           "role",
           "emailVerified",
+          "mfaEnabled",
           "createdAt",
           "legacyId",
           "locale",

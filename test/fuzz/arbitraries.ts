@@ -18,6 +18,8 @@ export interface FuzzRoute {
   envelope: boolean;
   /** The answer is HTML (/docs): only the status is checked. */
   html?: boolean;
+  /** It sends the browser on (a provider's authorize and callback): a 3xx is its answer. */
+  redirect?: boolean;
 }
 
 /** Live values from the server under test, so some requests reach the handlers' happy paths. */

@@ -15,7 +15,8 @@ export const exportCommand: Command = {
   help: `Usage: latchkey export [--out FILE] [--with-hashes]
 
 Writes one JSON object per user, newest first: id, email, name, username, status, role,
-emailVerified, createdAt, legacyId, locale. Streams page by page, so any number of users.
+emailVerified, mfaEnabled, createdAt, legacyId, locale. Streams page by page, so any number
+of users. Second factors are not exported: mfaEnabled says whose must be set up again.
 
   --out FILE       write to FILE (created with mode 0600) instead of stdout
   --with-hashes    add passwordHash. Treat the output as a secret: these hashes let anyone
