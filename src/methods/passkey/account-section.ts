@@ -57,7 +57,7 @@ function addForm(ctx: PageContext): Html {
 <label for="passkey-new-name">${escapeHtml(t("passkey.addName"))}</label>
 <input${attributes({ id: "passkey-new-name", name: "name", type: "text", maxlength: 100, autocomplete: "off" })}>
 <button type="submit" class="button">${escapeHtml(t("passkey.add"))}</button>
-<p class="hint" role="status" aria-live="polite" data-passkey-status></p>
+<p class="hint" aria-live="polite" data-passkey-status></p>
 </form>`;
 }
 

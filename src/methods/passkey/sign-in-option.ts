@@ -12,7 +12,7 @@ function render(ctx: PageContext): Html {
   return `<div${attributes({ class: "passkey-sign-in", "data-passkey-sign-in": href(ctx, PASSKEY_PAGES.signIn), hidden: true, ...statusWords(ctx) })}>
 <p class="divider"><span>${escapeHtml(t("passkey.or"))}</span></p>
 <button type="button" class="button secondary">${escapeHtml(t("passkey.signIn"))}</button>
-<p class="hint" role="status" aria-live="polite" data-passkey-status></p>
+<p class="hint" aria-live="polite" data-passkey-status></p>
 </div>`;
 }
 
