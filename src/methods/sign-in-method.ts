@@ -4,7 +4,7 @@ import type { ErrorSpec } from "../errors.js";
 import type { OperationEntry } from "../http/openapi-operations.js";
 import type { App, AppDeps } from "../http/types.js";
 import type { MethodMessages } from "../i18n/translate.js";
-import type { AccountSection, PageEnv } from "../pages/context.js";
+import type { AccountSection, PageEnv, SignInOption } from "../pages/context.js";
 import type { MethodStoreFactories } from "../storage/method-stores.js";
 import type { MethodPurge } from "../storage/purge.js";
 
@@ -28,6 +28,8 @@ export interface SignInMethod {
   readonly pages?: (pages: App, env: PageEnv) => void;
   /** Its part of the /account page (pages/context.ts), e.g. the user's second factors. */
   readonly accountSection?: AccountSection;
+  /** Its way in on /sign-in beside the password form (pages/context.ts), e.g. a passkey. */
+  readonly signInOption?: SignInOption;
   /** Its stores, over its own tables (storage/method-stores.ts); in every transaction too. */
   readonly stores?: MethodStoreFactories;
   /** Its housekeeping, run with the purge of expired rows (every 10 minutes, and the CLI's). */

@@ -19,13 +19,13 @@ const FOREVER = "public, max-age=31536000, immutable";
 export const ASSET_CACHE_CONTROL = FOREVER;
 
 /**
- * The one stylesheet and the one script every page links. The brand colour goes into
- * the stylesheet as CSS variables: the CSP allows no inline style, and one file is one
- * request. Read when the pages plugin registers, not at import.
+ * The one stylesheet and the one script every page links (pages.js with the passkeys' part).
+ * The brand colour goes into the stylesheet as CSS variables: the CSP allows no inline
+ * style, and one file is one request. Read when the pages plugin registers, not at import.
  */
 export async function loadPageAssets(config: Config): Promise<PageAssets> {
-  const [base, parts, js] = await Promise.all(
-    ["pages.css", "parts.css", "pages.js"].map((name) =>
+  const [base, parts, js, passkeys] = await Promise.all(
+    ["pages.css", "parts.css", "pages.js", "passkeys.js"].map((name) =>
       readFile(new URL(`./assets/${name}`, import.meta.url), "utf8"),
     ),
   );
@@ -35,7 +35,7 @@ export async function loadPageAssets(config: Config): Promise<PageAssets> {
     .join(";");
   return {
     css: asset("pages", "css", "text/css; charset=utf-8", `:root{${variables}}\n${minifyCss(css)}`),
-    js: asset("pages", "js", "text/javascript; charset=utf-8", js ?? ""),
+    js: asset("pages", "js", "text/javascript; charset=utf-8", `${js}\n${passkeys}`),
   };
 }
 

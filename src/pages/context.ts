@@ -32,11 +32,23 @@ export interface AccountSection {
   notices?: Readonly<Record<string, MessageKey>>;
 }
 
+/**
+ * Another way in that a sign-in method offers on /sign-in, below the password form (a
+ * passkey button), so the sign-in page shows it without naming the method.
+ */
+export interface SignInOption {
+  render: (ctx: PageContext) => Html;
+  /** Added to the email field's autocomplete: "webauthn" lets the browser offer passkeys. */
+  autofill?: "webauthn";
+}
+
 export interface PageEnv {
   deps: AppDeps;
   assets: PageAssets;
   /** The sign-in methods' parts of /account, in the order the methods are listed. */
   accountSections: readonly AccountSection[];
+  /** The sign-in methods' other ways in on /sign-in, in the same order. */
+  signInOptions: readonly SignInOption[];
 }
 
 /** A string field of a query or a urlencoded form; anything else (absent, repeated) is "". */

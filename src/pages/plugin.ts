@@ -26,6 +26,7 @@ export function registerPages(app: App, deps: AppDeps, methods: readonly SignInM
       deps,
       assets,
       accountSections: methods.flatMap((method) => method.accountSection ?? []),
+      signInOptions: methods.flatMap((method) => method.signInOption ?? []),
     };
     const logoOrigin = config.brandLogoUrl ? new URL(config.brandLogoUrl).origin : undefined;
     // helmet's headers (security-headers.ts), worked out once; the CSP and Referrer-Policy

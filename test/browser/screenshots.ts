@@ -8,6 +8,7 @@ import { Secret } from "otpauth";
 import type { Browser, Page } from "playwright-core";
 import { codeAt } from "../../src/methods/totp/totp.js";
 import { extractCode, extractLink } from "../helpers/smtp-capture.js";
+import { SoftwareAuthenticator } from "../helpers/software-authenticator.js";
 import { pglite } from "../helpers/stores.js";
 import type { TestServer } from "../helpers/test-server.js";
 import { CHROMIUM, hasChromium, launchChromium, startPagesServer, submit } from "./support.js";
@@ -101,6 +102,14 @@ const SCENES: Scene[] = [
     },
   },
   {
+    name: "account-passkeys",
+    async show(page, s) {
+      const accessToken = await withPasskeys(s, await verifiedUser(s));
+      await page.context().addCookies([{ name: "accessToken", value: accessToken, url: s.url }]);
+      await go(page, `${s.url}/account?notice=passkey-added`);
+    },
+  },
+  {
     name: "second-factor",
     async show(page, s) {
       const email = await verifiedUser(s);
@@ -144,6 +153,32 @@ async function enrolThroughApi(server: TestServer, email: string): Promise<void>
   const enrol = await server.post("/auth/mfa/totp", {}, bearer);
   const code = appCode(enrol.body.secret, server);
   await server.post(`/auth/mfa/totp/${enrol.body.factorId}/confirm`, { code }, bearer);
+}
+
+/**
+ * Two passkeys added through the API by a software authenticator (the server's RP ID is its
+ * own 127.0.0.1, which Chromium's WebAuthn refuses): a synced one, used to sign in, and a
+ * security key. Answers the access token of the passkey's aal2 session.
+ */
+async function withPasskeys(server: TestServer, email: string): Promise<string> {
+  const device = (backedUp: boolean) =>
+    new SoftwareAuthenticator({ origin: server.url, rpId: new URL(server.url).hostname, backedUp });
+  const add = async (token: string, authenticator: SoftwareAuthenticator, name: string) => {
+    const bearer = { authorization: `Bearer ${token}` };
+    const options = await server.post("/auth/passkeys/register/options", {}, bearer);
+    const response = authenticator.register(options.body);
+    await server.post("/auth/passkeys/register", { response, name }, bearer);
+  };
+  const login = await server.post("/auth/login", { email, password: PASSWORD });
+  const phone = device(true);
+  await add(login.body.accessToken, phone, "iPhone");
+  server.clock.advance(3600);
+  const options = await server.post("/auth/passkeys/login/options", {});
+  const signedIn = await server.post("/auth/passkeys/login", {
+    response: phone.assert(options.body),
+  });
+  await add(signedIn.body.accessToken, device(false), "YubiKey");
+  return signedIn.body.accessToken;
 }
 
 async function go(page: Page, url: string): Promise<void> {

@@ -66,10 +66,13 @@ export async function openPage(
   return { context, page, problems };
 }
 
-/** Submits the form a button belongs to and waits for the page it leads to. */
+/**
+ * Submits the form a button belongs to and waits for the page it leads to. A string is the
+ * button's whole name: "Sign in" is not "Sign in with a passkey".
+ */
 export async function submit(page: Page, buttonName: string | RegExp): Promise<void> {
   await Promise.all([
     page.waitForEvent("load"),
-    page.getByRole("button", { name: buttonName }).click(),
+    page.getByRole("button", { name: buttonName, exact: typeof buttonName === "string" }).click(),
   ]);
 }

@@ -1,9 +1,12 @@
 import { LIMITED } from "../../http/openapi-operations.js";
 import type { SignInMethod } from "../sign-in-method.js";
+import { passkeyAccountSection } from "./account-section.js";
 import { PASSKEY_ERRORS } from "./errors.js";
 import { PASSKEY_MESSAGES } from "./messages.js";
+import { registerPasskeyPages } from "./pages.js";
 import { registerPasskeyRoutes } from "./routes.js";
 import { passkeyFactor } from "./second-factor.js";
+import { passkeySignInOption } from "./sign-in-option.js";
 import { passkeyStores } from "./store.js";
 
 /**
@@ -26,6 +29,9 @@ export const passkeySignIn: SignInMethod = {
   },
   errors: PASSKEY_ERRORS,
   messages: PASSKEY_MESSAGES,
+  pages: registerPasskeyPages,
+  accountSection: passkeyAccountSection,
+  signInOption: passkeySignInOption,
   stores: passkeyStores,
   secondFactors: [passkeyFactor],
   purges: [

@@ -36,6 +36,7 @@ export function registerSignInPages(app: App, env: PageEnv): void {
         errors: [],
         notice: notice && ctx.t(notice),
         resume: notice === "notice.signInRequired",
+        options: env.signInOptions,
       }),
     );
   });
@@ -58,7 +59,8 @@ export function registerSignInPages(app: App, env: PageEnv): void {
           label: ctx.t("error.verifyNow"),
         };
       }
-      return sendRefused(reply, error, signInPage(ctx, { email, errors }));
+      const options = env.signInOptions;
+      return sendRefused(reply, error, signInPage(ctx, { email, errors, options }));
     }
   });
 }

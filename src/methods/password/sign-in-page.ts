@@ -1,4 +1,4 @@
-import { href, type PageContext } from "../../pages/context.js";
+import { href, type PageContext, type SignInOption } from "../../pages/context.js";
 import type { Html } from "../../pages/html.js";
 import {
   aside,
@@ -17,12 +17,16 @@ export interface SignInView {
   notice?: string | undefined;
   /** Sent here from /account: the script may resume the session with the refresh cookie. */
   resume?: boolean;
+  /** The other methods' ways in (a passkey button), drawn below the form. */
+  options?: readonly SignInOption[];
 }
 
 export function signInPage(ctx: PageContext, view: SignInView): Html {
   const { t } = ctx;
+  const options = view.options ?? [];
+  const autofill = options.some((option) => option.autofill === "webauthn");
   const fields = [
-    emailInput(ctx, view.email, view.errors, "username"),
+    emailInput(ctx, view.email, view.errors, autofill ? "username webauthn" : "username"),
     input(
       ctx,
       {
@@ -44,6 +48,7 @@ export function signInPage(ctx: PageContext, view: SignInView): Html {
       submit: t("signIn.submit"),
       data: view.resume ? { resume: href(ctx, "/account") } : {},
     }),
+    ...options.map((option) => option.render(ctx)),
     aside("", href(ctx, "/password/forgot"), t("signIn.forgot")),
     aside(t("signIn.noAccount"), href(ctx, "/sign-up"), t("signIn.createAccount")),
   ].join("\n");

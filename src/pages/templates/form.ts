@@ -167,7 +167,7 @@ export function emailInput(
   ctx: PageContext,
   value: string | undefined,
   errors: readonly FormError[],
-  autocomplete: "email" | "username" = "email",
+  autocomplete: "email" | "username" | "username webauthn" = "email",
 ): Html {
   return input(
     ctx,
