@@ -264,7 +264,7 @@ describe("the account page's passkeys", () => {
     expect(own.html).toContain("sign in again with a passkey");
   });
 
-  it("a refused passkey sign-in answers the page's words; without UV the passkey is one factor and the second step follows", async () => {
+  it("a refused passkey sign-in answers the page's words; without UV the passkey is one factor: refused for a passkey-only user", async () => {
     const stranger = await passkeySignIn(device(), new CookieJar(), "?lang=es");
     expect(stranger.status).toBe(401);
     expect(stranger.body).toEqual({
@@ -277,9 +277,13 @@ describe("the account page's passkeys", () => {
     const key = device(false);
     await addPasskey(await signInWithPages(server, address), key, "Key");
     const oneFactor = await passkeySignIn(key);
-    expect(oneFactor.status).toBe(200);
-    expect(oneFactor.body).toEqual({ location: "/sign-in/second-factor" });
-    expect(oneFactor.jar.get(MFA_COOKIE)).toBeDefined();
+    expect(oneFactor.status).toBe(403);
+    expect(oneFactor.body).toEqual({
+      code: "MFA_REQUIRED",
+      message:
+        "This passkey did not check that it is you (no PIN or fingerprint), and your account needs two steps: sign in with your password, then use the passkey.",
+    });
+    expect(oneFactor.jar.get(MFA_COOKIE)).toBeUndefined();
     expect(oneFactor.jar.get(ACCESS_COOKIE)).toBeUndefined();
   });
 });

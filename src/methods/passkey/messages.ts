@@ -26,6 +26,8 @@ export const PASSKEY_MESSAGES = {
     "passkey.stepUp":
       "To change your passkeys, sign out and sign in again with a passkey or your authenticator app.",
     "passkey.signIn": "Sign in with a passkey",
+    "passkey.oneFactor":
+      "This passkey did not check that it is you (no PIN or fingerprint), and your account needs two steps: sign in with your password, then use the passkey.",
     "passkey.or": "or",
     "notice.passkeyAdded": "Passkey added.",
     "notice.passkeyRenamed": "Passkey renamed.",
@@ -66,6 +68,8 @@ export const PASSKEY_MESSAGES = {
     "passkey.stepUp":
       "Para cambiar tus llaves de acceso, cierra la sesión y vuelve a iniciarla con una llave de acceso o con tu app de autenticación.",
     "passkey.signIn": "Iniciar sesión con una llave de acceso",
+    "passkey.oneFactor":
+      "Esta llave de acceso no comprobó que eres tú (sin PIN ni huella), y tu cuenta necesita dos pasos: inicia sesión con tu contraseña y luego usa la llave de acceso.",
     "passkey.or": "o",
     "notice.passkeyAdded": "Llave de acceso añadida.",
     "notice.passkeyRenamed": "Nombre de la llave de acceso cambiado.",
@@ -106,6 +110,8 @@ export const PASSKEY_MESSAGES = {
     "passkey.stepUp":
       "Um Ihre Passkeys zu ändern, melden Sie sich ab und wieder an, mit einem Passkey oder Ihrer Authenticator-App.",
     "passkey.signIn": "Mit einem Passkey anmelden",
+    "passkey.oneFactor":
+      "Dieser Passkey hat nicht geprüft, dass Sie es sind (keine PIN, kein Fingerabdruck), und Ihr Konto braucht zwei Schritte: Melden Sie sich mit Ihrem Passwort an und verwenden Sie dann den Passkey.",
     "passkey.or": "oder",
     "notice.passkeyAdded": "Passkey hinzugefügt.",
     "notice.passkeyRenamed": "Passkey umbenannt.",

@@ -92,9 +92,10 @@ export function registerPasskeyPages(app: App, env: PageEnv): void {
       } catch (error) {
         if (!(error instanceof AuthError)) throw error;
         if (error.retryAfter !== undefined) reply.header("retry-after", String(error.retryAfter));
-        return reply
-          .code(error.status)
-          .send({ code: error.code, message: codeMessage(ctx, error) });
+        // MFA_REQUIRED here: a passkey without UV, for a user whose factors are all passkeys.
+        const message =
+          error.code === "MFA_REQUIRED" ? ctx.t("passkey.oneFactor") : codeMessage(ctx, error);
+        return reply.code(error.status).send({ code: error.code, message });
       }
     },
   );
