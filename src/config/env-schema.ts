@@ -11,6 +11,7 @@ import { TUNING_VARS, V8_FLAGS } from "./vars/runtime-tuning.js";
 import { SECURITY_VARS } from "./vars/security.js";
 import { SERVER_VARS } from "./vars/server.js";
 import { TOKEN_VARS } from "./vars/tokens.js";
+import { WEBHOOK_VARS } from "./vars/webhooks.js";
 
 /**
  * Every environment variable Latchkey reads, gathered from vars/<group>.ts, where each is
@@ -32,6 +33,7 @@ const CONFIG_VARS = [
   ...METRICS_VARS,
   ...PAGE_VARS,
   ...PASSKEY_VARS,
+  ...WEBHOOK_VARS,
 ];
 
 /** The variables that fill Config, one field each, by name. */
@@ -54,7 +56,8 @@ const ORDER = [
   "MAIL_POLL_INTERVAL", "MAIL_LEASE", "KEY_RELOAD_INTERVAL", "HEADERS_TIMEOUT", "REQUEST_TIMEOUT",
   "SHUTDOWN_TIMEOUT", "METRICS_TOKEN", "METRICS_PORT", "METRICS_HOST", "PAGES_ENABLED",
   "BRAND_NAME", "BRAND_COLOR", "BRAND_LOGO_URL", "ENCRYPTION_KEY", "MFA_TOKEN_TTL", "ADMIN_REQUIRE_MFA",
-  "WEBAUTHN_RP_ID", "WEBAUTHN_RP_NAME", "WEBAUTHN_ORIGINS",
+  "WEBAUTHN_RP_ID", "WEBAUTHN_RP_NAME", "WEBAUTHN_ORIGINS", "WEBHOOK_RETRY_FOR",
+  "WEBHOOK_ALLOW_PRIVATE",
 ] as const satisfies readonly (keyof EnvSchema)[];
 
 type Unordered = Exclude<keyof EnvSchema, (typeof ORDER)[number]>;

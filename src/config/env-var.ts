@@ -18,6 +18,7 @@ export const GROUPS = {
   mail: "Mail",
   security: "Security",
   passkeys: "Passkeys (WebAuthn)",
+  webhooks: "Webhooks",
   "rate limits": "Rate limits",
   metrics: "Metrics",
   pages: "Hosted pages and branding",
