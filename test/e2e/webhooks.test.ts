@@ -214,6 +214,20 @@ describeEachStore("webhooks", (store) => {
     ]);
   });
 
+  it("delivers password.changed after a change of password", async () => {
+    const hook = await addEndpoint(["password.changed"]);
+    const user = await signedInAccount(server);
+    const changed = await server.post(
+      "/auth/change-password",
+      { currentPassword: user.password, newPassword: "a brand new passphrase 9" },
+      { authorization: `Bearer ${user.accessToken}` },
+    );
+    expect(changed.status).toBe(200);
+    await deliverDue();
+    const [event] = receiver.delivered(hook.path);
+    expect(event).toMatchObject({ type: "password.changed", data: { user: { id: user.id } } });
+  });
+
   it("manages endpoints: list, change, remove, and refuses what the contract does not name", async () => {
     const hook = await addEndpoint(["user.created"]);
     const listed = expectOk(await call(server, "GET", "/admin/webhooks", admin));
