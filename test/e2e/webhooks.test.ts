@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { ensureBootstrapAdmin } from "../../src/domain/bootstrap.js";
+import { purgeExpired } from "../../src/storage/purge.js";
 import { describeEachStore } from "../helpers/stores.js";
 import { startTestServer, type TestServer } from "../helpers/test-server.js";
 import {
@@ -39,8 +40,9 @@ describeEachStore("webhooks", (store) => {
         WEBHOOK_RETRY_FOR: "30s",
         REQUIRE_EMAIL_VERIFICATION: "false",
       },
-      // A receiver that does not answer fails its attempt after this, not the contract's 10 s.
-      webhookTimeoutMs: 300,
+      // A receiver that does not answer fails after 2 s, not the contract's 10 s; not shorter, or a
+      // loaded machine's own receiver would time out too.
+      webhookTimeoutMs: 2_000,
     });
     await ensureBootstrapAdmin(server.runtime.deps);
     admin = (await bootstrapAdminSession(server)).accessToken;
@@ -262,5 +264,22 @@ describeEachStore("webhooks", (store) => {
       await call(server, "GET", "/admin/audit-events?type=admin.webhook.deleted", admin),
     );
     expect(audit.events[0]?.details).toMatchObject({ webhookId: hook.id });
+  });
+
+  // Last: it ages every delivery the tests above made.
+  it("purges delivered deliveries after a week, failed ones after a month", async () => {
+    const { stores } = server.runtime.deps;
+    const hook = await addEndpoint();
+    receiver.answer(hook.path, 410);
+    await expectOk(await call(server, "POST", `/admin/webhooks/${hook.id}/test`, admin), 202);
+    await deliverDue();
+    const day = 24 * 60 * 60 * 1000;
+    const inEightDays = new Date(server.clock().getTime() + 8 * day);
+    const report = await purgeExpired(stores, inEightDays);
+    expect(report.webhooks).toBeGreaterThan(0);
+    expect(await deliveries(hook.id)).toMatchObject([{ status: "failed" }]);
+    // Read from the store: this purge also ends the admin's session, 30 days on.
+    await purgeExpired(stores, new Date(inEightDays.getTime() + 30 * day));
+    expect(await stores.webhooks.listDeliveries(hook.id, 10)).toEqual([]);
   });
 });

@@ -156,6 +156,19 @@ export function createWebhookStore(db: Kysely<Database>): WebhookStore {
       return rows.map(toDelivery);
     },
 
+    async purgeFinished(deliveredBefore, failedBefore) {
+      const result = await db
+        .deleteFrom("webhook_deliveries")
+        .where((w) =>
+          w.or([
+            w.and([w("status", "=", "delivered"), w("created_at", "<", deliveredBefore)]),
+            w.and([w("status", "=", "failed"), w("created_at", "<", failedBefore)]),
+          ]),
+        )
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+
     async retryDelivery(endpointId, deliveryId, now) {
       const result = await db
         .updateTable("webhook_deliveries")
