@@ -189,8 +189,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       clock,
       log: logger,
       pollMs: options.webhookPollMs ?? config.mailPollInterval * 1000,
-      // A delivery's lease outlives its request's timeout, so no two instances send it at once.
-      leaseMs: Math.max(config.mailLease * 1000, 3 * WEBHOOK_TIMEOUT_MS),
+      // A delivery's lease outlives its request's timeout by MAIL_LEASE, so a slow receiver is
+      // not sent the same delivery by another instance while this one still waits for it.
+      leaseMs: config.mailLease * 1000 + (options.webhookTimeoutMs ?? WEBHOOK_TIMEOUT_MS),
       retryForMs: config.webhookRetryFor * 1000,
       timeoutMs: options.webhookTimeoutMs ?? WEBHOOK_TIMEOUT_MS,
       allowPrivate: config.webhookAllowPrivate,

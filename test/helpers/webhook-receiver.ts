@@ -21,6 +21,8 @@ export interface WebhookReceiver {
   expectSecret(path: string, secret: string): void;
   /** The next answers for `path`, in turn; once used up, 204. */
   answer(path: string, ...answers: (number | "hang")[]): void;
+  /** Forgets the answers not used yet: 204 from now on. */
+  clearAnswers(path: string): void;
   /** Deliveries to `path` that were answered 2xx and verified, parsed. */
   delivered(path: string): { type: string; timestamp: string; data: WebhookData }[];
   close(): Promise<void>;
@@ -78,6 +80,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     received,
     expectSecret: (path, secret) => secrets.set(path, secret),
     answer: (path, ...answers) => plans.set(path, [...(plans.get(path) ?? []), ...answers]),
+    clearAnswers: (path) => plans.delete(path),
     delivered: (path) =>
       received
         .filter((r) => r.path === path && r.verified && typeof r.answer === "number")
