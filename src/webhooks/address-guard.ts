@@ -88,7 +88,18 @@ export type TargetVerdict = { ok: true; target: ResolvedTarget } | { ok: false; 
 
 export type Resolve = (hostname: string) => Promise<{ address: string; family: number }[]>;
 
-const systemResolve: Resolve = (hostname) => lookup(hostname, { all: true, verbatim: true });
+// A resolver that does not answer must not hold an admin request or a delivery for long.
+const LOOKUP_TIMEOUT_MS = 5_000;
+
+const systemResolve: Resolve = (hostname) => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("DNS lookup timed out")), LOOKUP_TIMEOUT_MS);
+  });
+  return Promise.race([lookup(hostname, { all: true, verbatim: true }), timeout]).finally(() =>
+    clearTimeout(timer),
+  );
+};
 
 /**
  * Checks a webhook URL: http(s), no credentials in it, and a host whose every address is
