@@ -17,6 +17,7 @@ import { registerAccountRoutes } from "./http/routes/account.js";
 import { registerAdminRoutes } from "./http/routes/admin.js";
 import { registerAdminMailRoutes } from "./http/routes/admin-mail.js";
 import { registerAdminStatsRoutes } from "./http/routes/admin-stats.js";
+import { registerAdminWebhookRoutes } from "./http/routes/admin-webhooks.js";
 import { registerHealthRoutes } from "./http/routes/health.js";
 import { registerHomeRoutes } from "./http/routes/home.js";
 import { registerRegistrationRoutes } from "./http/routes/registration.js";
@@ -122,6 +123,7 @@ export function buildApp(config: Config, deps: AppDeps, options: AppOptions): Ap
     registerAdminRoutes(routes, deps);
     registerAdminMailRoutes(routes, deps);
     registerAdminStatsRoutes(routes, deps);
+    registerAdminWebhookRoutes(routes, deps);
   });
 
   // Beside the API's scope, not in it: the pages have their own CSP, form parser and

@@ -23,6 +23,11 @@ export const ERROR_CODES = {
   USERNAME_TAKEN: { status: 409, message: "This username is taken." },
   ALREADY_VERIFIED: { status: 409, message: "This email address is already verified." },
   LAST_ADMIN: { status: 409, message: "The last active admin cannot be removed." },
+  WEBHOOK_NOT_FOUND: { status: 404, message: "No such webhook." },
+  WEBHOOK_URL_REFUSED: {
+    status: 400,
+    message: "The webhook URL is refused: it must reach a public address over http(s).",
+  },
   REQUEST_TIMEOUT: { status: 408, message: "The request took too long to arrive." },
   PAYLOAD_TOO_LARGE: { status: 413, message: "The request body is too large." },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: "Send the body as application/json." },

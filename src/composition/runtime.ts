@@ -28,6 +28,7 @@ import {
 } from "../metrics/instrument.js";
 import { createMetrics, type Metrics } from "../metrics/metrics.js";
 import { BackgroundTasks } from "../process/background-tasks.js";
+import type { PollingWorker } from "../process/polling-worker.js";
 import { batchStores } from "../storage/batching.js";
 import {
   type DatabaseHandle,
@@ -38,6 +39,8 @@ import {
 import { migrateToLatest } from "../storage/migrate.js";
 import { startPurgeJob } from "../storage/purge.js";
 import { createStores } from "../storage/stores/index.js";
+import { checkWebhookTarget } from "../webhooks/address-guard.js";
+import { startWebhookWorker } from "../webhooks/delivery-worker.js";
 import { METHOD_PURGES, SECOND_FACTORS, SIGN_IN_GATES } from "./sign-in-methods.js";
 
 export interface RuntimeOptions {
@@ -51,6 +54,10 @@ export interface RuntimeOptions {
   limiter?: LimiterBackend;
   /** The outbox is polled this often; defaults to MAIL_POLL_INTERVAL. */
   mailPollMs?: number;
+  /** The webhook outbox is polled this often; defaults to MAIL_POLL_INTERVAL too. */
+  webhookPollMs?: number;
+  /** How long a receiver has to answer; the contract's 10 s unless a test shortens it. */
+  webhookTimeoutMs?: number;
   /** Signing keys are re-read from the database this often (other instances rotate too). */
   keyReloadIntervalMs?: number;
   /** Expired codes and sessions are purged this often; 0 turns the job off. */
@@ -65,12 +72,17 @@ export interface Runtime {
   readonly database: DatabaseHandle;
   /** The outbox's delivery worker: flush() sends what is due now. */
   readonly mail: DeliveryWorker;
+  /** The webhook outbox's worker: flush() delivers what is due now. */
+  readonly webhooks: PollingWorker;
   readonly background: BackgroundTasks;
   readonly metrics: Metrics;
   close(): Promise<void>;
 }
 
 const DEFAULT_PURGE_INTERVAL_MS = 10 * 60 * 1000;
+
+/** The contract: a receiver that has not answered in 10 s has failed this attempt. */
+const WEBHOOK_TIMEOUT_MS = 10_000;
 
 /**
  * On PostgreSQL, reads are prepared once per connection: neither this process nor the
@@ -171,6 +183,20 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       maxAttempts: config.mailMaxAttempts,
       onDead: () => metrics.countMailDead(),
     });
+    const webhooks = startWebhookWorker({
+      store: stores.webhooks,
+      secrets,
+      clock,
+      log: logger,
+      pollMs: options.webhookPollMs ?? config.mailPollInterval * 1000,
+      // A delivery's lease outlives its request's timeout by MAIL_LEASE, so a slow receiver is
+      // not sent the same delivery by another instance while this one still waits for it.
+      leaseMs: config.mailLease * 1000 + (options.webhookTimeoutMs ?? WEBHOOK_TIMEOUT_MS),
+      retryForMs: config.webhookRetryFor * 1000,
+      timeoutMs: options.webhookTimeoutMs ?? WEBHOOK_TIMEOUT_MS,
+      allowPrivate: config.webhookAllowPrivate,
+      onOutcome: (outcome) => metrics.countWebhookDelivery(outcome),
+    });
     const deps: AppDeps = {
       config,
       stores,
@@ -195,6 +221,10 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       limits,
       signInGates: options.signInGates ?? SIGN_IN_GATES,
       secondFactors: SECOND_FACTORS,
+      webhookUrlRefusal: async (url) => {
+        const verdict = await checkWebhookTarget(url, { allowPrivate: config.webhookAllowPrivate });
+        return verdict.ok ? null : verdict.reason;
+      },
     };
     const purgeEvery = options.purgeIntervalMs ?? DEFAULT_PURGE_INTERVAL_MS;
     const purge =
@@ -211,6 +241,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       deps,
       database,
       mail,
+      webhooks,
       background,
       metrics,
       async close() {
@@ -220,6 +251,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
         // What is due goes out before the database closes; the rest waits in the outbox.
         await mail.flush();
         await mail.stop();
+        await webhooks.stop();
         await transport.close();
         await limits.close();
         await database.close();

@@ -12,6 +12,7 @@ import { TUNING_VARS, V8_FLAGS } from "./vars/runtime-tuning.js";
 import { SECURITY_VARS } from "./vars/security.js";
 import { SERVER_VARS } from "./vars/server.js";
 import { TOKEN_VARS } from "./vars/tokens.js";
+import { WEBHOOK_VARS } from "./vars/webhooks.js";
 
 /**
  * Every environment variable Latchkey reads, gathered from vars/<group>.ts, where each is
@@ -34,6 +35,7 @@ const CONFIG_VARS = [
   ...PAGE_VARS,
   ...PASSKEY_VARS,
   ...OAUTH_VARS,
+  ...WEBHOOK_VARS,
 ];
 
 /** The variables that fill Config, one field each, by name. */
@@ -57,6 +59,7 @@ const ORDER = [
   "SHUTDOWN_TIMEOUT", "METRICS_TOKEN", "METRICS_PORT", "METRICS_HOST", "PAGES_ENABLED",
   "BRAND_NAME", "BRAND_COLOR", "BRAND_LOGO_URL", "ENCRYPTION_KEY", "MFA_TOKEN_TTL", "ADMIN_REQUIRE_MFA",
   "WEBAUTHN_RP_ID", "WEBAUTHN_RP_NAME", "WEBAUTHN_ORIGINS", "OAUTH_PROVIDERS", "REDIRECT_ALLOWLIST",
+  "WEBHOOK_RETRY_FOR", "WEBHOOK_ALLOW_PRIVATE",
 ] as const satisfies readonly (keyof EnvSchema)[];
 
 type Unordered = Exclude<keyof EnvSchema, (typeof ORDER)[number]>;

@@ -19,6 +19,7 @@ export const GROUPS = {
   security: "Security",
   passkeys: "Passkeys (WebAuthn)",
   oauth: "Sign-in with other providers",
+  webhooks: "Webhooks",
   "rate limits": "Rate limits",
   metrics: "Metrics",
   pages: "Hosted pages and branding",

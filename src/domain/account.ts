@@ -7,6 +7,7 @@ import { queueMail } from "./email-codes.js";
 import { assertSteppedUp } from "./sign-in/step-up.js";
 import { acceptablePassword, presentedPassword } from "./validate.js";
 import type { Aal, AuthMethod } from "./vocabulary.js";
+import { recordUserEvent } from "./webhook-events.js";
 
 /** The user behind a verified access token, as the database has them now. */
 export async function getCurrentUser(deps: Deps, claims: AccessClaims): Promise<UserRecord> {
@@ -59,6 +60,7 @@ export async function changePassword(
     // A pending reset secret was asked for with the old password in mind.
     await stores.codes.delete(user.id, "reset");
     await queueMail(stores, deps.mailer.passwordChanged(user, now), now);
+    await recordUserEvent(stores, "password.changed", user, now);
     return true;
   });
   if (!changed) {

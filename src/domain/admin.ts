@@ -8,6 +8,7 @@ import { isUserId, normalizeName } from "./input-rules.js";
 import { issuePasswordReset } from "./password-reset.js";
 import { createSerialQueue, type SerialQueue } from "./serial-queue.js";
 import { required } from "./validate.js";
+import { recordUserEvent, type WebhookEventType } from "./webhook-events.js";
 
 /** Who acts: an admin's user id over HTTP, or null for the operator's CLI. */
 export interface Actor {
@@ -108,6 +109,7 @@ export async function updateUser(
         (changes.status === "blocked" && current.status !== "blocked") ||
         (changes.role === "user" && current.role === "admin");
       if (endsSessions) await stores.sessions.revokeAllForUser(id, now);
+      await recordUserEvent(stores, userChangeEvent(current, user), user, now);
       return user;
     });
   const updated = await (takesAdminAway ? adminRemovals(deps)(change) : change());
@@ -119,12 +121,20 @@ export async function updateUser(
   return updated;
 }
 
+/** The webhook event a change is: blocked and unblocked by name, anything else updated. */
+function userChangeEvent(before: UserRecord, after: UserRecord): WebhookEventType {
+  if (after.status === "blocked" && before.status !== "blocked") return "user.blocked";
+  if (before.status === "blocked" && after.status !== "blocked") return "user.unblocked";
+  return "user.updated";
+}
+
 export async function deleteUser(deps: Deps, actor: Actor, id: string): Promise<void> {
   const user = await getUser(deps, id);
   await adminRemovals(deps)(() =>
     deps.stores.transaction(async (stores) => {
       await assertNotLastAdmin(stores, id);
       if (!(await stores.users.delete(id))) throw new AuthError("USER_NOT_FOUND");
+      await recordUserEvent(stores, "user.deleted", user, deps.clock());
     }),
   );
   // The user's row is gone: the event keeps who it was, so the trail still reads.

@@ -6,6 +6,7 @@ import type { Deps } from "./deps.js";
 import { normalizeName, normalizeUsername } from "./input-rules.js";
 import { acceptablePassword, required, validEmail } from "./validate.js";
 import type { UserRole, UserStatus } from "./vocabulary.js";
+import { recordUserEvent } from "./webhook-events.js";
 
 export interface NewUserInput {
   email: string;
@@ -77,14 +78,21 @@ export interface Standing {
   emailVerifiedAt: Date | null;
 }
 
-/** Stores an accepted user; a taken email or username is the store's UniqueViolation. */
+/**
+ * Stores an accepted user, and its user.created webhook event in the same transaction (the
+ * caller's, or one of its own); a taken email or username is the store's UniqueViolation.
+ */
 export function createUser(
   stores: Stores,
   user: AcceptedUser,
   standing: Standing,
   now: Date,
 ): Promise<UserRecord> {
-  return stores.users.create({ id: randomId(), ...user, ...standing, now });
+  return stores.transaction(async (trx) => {
+    const created = await trx.users.create({ id: randomId(), ...user, ...standing, now });
+    await recordUserEvent(trx, "user.created", created, now);
+    return created;
+  });
 }
 
 /** Stored as the language alone ("es-MX" → "es"): mail and pages are per language. */

@@ -32,6 +32,11 @@ export interface Deps {
   readonly signInGates: readonly SignInGate[];
   /** The ways to finish a sign-in that asked for a second factor, of every method. */
   readonly secondFactors: readonly SecondFactor[];
+  /**
+   * Why the server must not call this webhook URL (a loopback, private or link-local
+   * address after DNS: webhooks/address-guard.ts), or null when it may.
+   */
+  readonly webhookUrlRefusal: (url: string) => Promise<string | null>;
 }
 
 /**

@@ -6,6 +6,7 @@ import type { Deps } from "./deps.js";
 import { countGuessWithoutCode, isSpent, issueEmailCode, mayIssueAnother } from "./email-codes.js";
 import { isCode, isUserId, normalizeEmail } from "./input-rules.js";
 import { assertNever, validEmail } from "./validate.js";
+import { recordUserEvent } from "./webhook-events.js";
 
 export interface VerifyEmailInput {
   code: string;
@@ -102,6 +103,7 @@ export async function verifyEmail(
       const updated = await stores.users.update(user.id, patch, now);
       // The mailbox is proven: the other sign-ups' codes have nothing left to activate.
       await stores.codes.delete(user.id, "email");
+      if (updated) await recordUserEvent(stores, "user.verified", updated, now);
       return updated;
     })
     .catch(rethrowUsernameTaken);

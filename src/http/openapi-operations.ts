@@ -68,6 +68,17 @@ export const CORE_OPERATIONS: Operations = {
   "GET /admin/mail/dead": { operationId: "adminListDeadMail" },
   "GET /admin/stats": { operationId: "adminGetStats" },
   "POST /admin/mail/:id/requeue": { operationId: "adminRequeueMail" },
+  "POST /admin/webhooks": { operationId: "adminCreateWebhook" },
+  "GET /admin/webhooks": { operationId: "adminListWebhooks" },
+  "GET /admin/webhooks/:id": { operationId: "adminGetWebhook" },
+  "PATCH /admin/webhooks/:id": { operationId: "adminUpdateWebhook" },
+  "DELETE /admin/webhooks/:id": { operationId: "adminDeleteWebhook" },
+  "POST /admin/webhooks/:id/rotate-secret": { operationId: "adminRotateWebhookSecret" },
+  "GET /admin/webhooks/:id/deliveries": { operationId: "adminListWebhookDeliveries" },
+  "POST /admin/webhooks/:id/deliveries/:deliveryId/retry": {
+    operationId: "adminRetryWebhookDelivery",
+  },
+  "POST /admin/webhooks/:id/test": { operationId: "adminTestWebhook" },
 
   // Deprecated aliases (routes/aliases.ts): the same answers as the route they alias.
   "POST /register": { operationId: "registerAlias", answers: LIMITED },

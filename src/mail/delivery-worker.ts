@@ -1,3 +1,8 @@
+import {
+  backoffDelayMs,
+  type PollingWorker,
+  startPollingWorker,
+} from "../process/polling-worker.js";
 import type { OutboxEntry, OutboxStore } from "../storage/ports.js";
 import type { MailLog, MailTransport } from "./transport.js";
 
@@ -19,21 +24,15 @@ export interface DeliveryWorkerOptions {
   random?: () => number;
 }
 
-export interface DeliveryWorker {
-  /** Delivers what is due now, then resolves; while running, polling waits. */
-  flush(): Promise<void>;
-  /** Stops polling after the batch in hand is done. */
-  stop(): Promise<void>;
-}
+/** flush() delivers what is due now; stop() ends polling after the batch in hand. */
+export type DeliveryWorker = PollingWorker;
 
 // Retry after 2 s, 4 s, 8 s … at most 10 minutes, each drawn at random below that
 // bound ("full jitter"), so instances retrying a dead server do not stampede it.
-const BACKOFF_BASE_MS = 2_000;
-const BACKOFF_MAX_MS = 10 * 60 * 1000;
+const BACKOFF = { baseMs: 2_000, maxMs: 10 * 60 * 1000, minMs: 500 };
 
 export function retryDelayMs(attempts: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1));
-  return Math.max(500, Math.round(ceiling * random()));
+  return backoffDelayMs(attempts, BACKOFF, random);
 }
 
 /**
@@ -45,8 +44,6 @@ export function retryDelayMs(attempts: number, random: () => number = Math.rando
 export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
   const batchSize = options.batchSize ?? 20;
   const random = options.random ?? Math.random;
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
 
   const deliver = async (entry: OutboxEntry): Promise<void> => {
     try {
@@ -93,29 +90,13 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     }
   };
 
-  const tick = () => {
-    running = running
-      .then(drain)
-      .catch((error: unknown) =>
-        options.log.error(
-          { error: error instanceof Error ? error.message : String(error) },
-          "outbox poll failed",
-        ),
-      );
-    return running;
-  };
-
-  const timer = setInterval(() => {
-    if (!stopped) void tick();
-  }, options.pollMs);
-  timer.unref();
-
-  return {
-    flush: () => tick(),
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startPollingWorker({
+    drain,
+    pollMs: options.pollMs,
+    onError: (error) =>
+      options.log.error(
+        { error: error instanceof Error ? error.message : String(error) },
+        "outbox poll failed",
+      ),
+  });
 }

@@ -26,6 +26,8 @@ export interface Metrics {
   countMail(result: MailResult): void;
   /** An outbox message given up on after MAIL_MAX_ATTEMPTS. */
   countMailDead(): void;
+  /** One webhook delivery attempt's end: delivered, to be retried, or failed for good. */
+  countWebhookDelivery(outcome: "delivered" | "retry" | "failed"): void;
   countRateLimited(action: LimitedAction): void;
   countRefreshReuse(): void;
   /** An answer to POST /auth/mfa/verify that was checked: right or wrong, by factor. */
@@ -104,6 +106,12 @@ export function createMetrics(): Metrics {
     help: "Outbox messages marked dead after MAIL_MAX_ATTEMPTS failed deliveries.",
     registers,
   });
+  const webhookDeliveries = new Counter({
+    name: "latchkey_webhook_deliveries_total",
+    help: "Webhook delivery attempts by outcome: delivered, retry (failed, tried again later), failed (given up).",
+    labelNames: ["outcome"] as const,
+    registers,
+  });
   const rateLimited = new Counter({
     name: "latchkey_rate_limited_total",
     help: "Requests refused with RATE_LIMITED, by action (login includes refusals during a lockout).",
@@ -167,6 +175,7 @@ export function createMetrics(): Metrics {
     observeHash: (op, seconds) => hashDuration.observe({ op }, seconds),
     countMail: (result) => mail.inc({ result }),
     countMailDead: () => mailDead.inc(),
+    countWebhookDelivery: (outcome) => webhookDeliveries.inc({ outcome }),
     countRateLimited: (action) => rateLimited.inc({ action }),
     countRefreshReuse: () => refreshReuse.inc(),
     countMfaVerification: (method, outcome) => mfaVerifications.inc({ method, outcome }),

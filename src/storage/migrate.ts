@@ -16,6 +16,7 @@ import * as mailOutbox from "./migrations/0004-mail-outbox.js";
 import * as pendingSignUps from "./migrations/0005-pending-sign-ups.js";
 import * as sessionAssurance from "./migrations/0006-session-assurance.js";
 import * as secondFactorCount from "./migrations/0009-second-factor-count.js";
+import * as webhooks from "./migrations/0011-webhooks.js";
 import type { Database } from "./schema.js";
 
 /** Migrations are compiled in, not read from disk, so both drivers and the CLI run the same set. */
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0008-passkeys": passkeys,
   "0009-second-factor-count": secondFactorCount,
   "0010-oauth": oauth,
+  "0011-webhooks": webhooks,
 };
 
 const provider: MigrationProvider = {

@@ -9,6 +9,7 @@ import type { OutboxStore } from "./ports/outbox.js";
 import type { SessionStore } from "./ports/sessions.js";
 import type { StatsStore } from "./ports/stats.js";
 import type { UserStore } from "./ports/users.js";
+import type { WebhookStore } from "./ports/webhooks.js";
 
 export type { AuditEvent, AuditQuery, AuditStore } from "./ports/audit.js";
 export type {
@@ -41,6 +42,15 @@ export type {
   UserStore,
 } from "./ports/users.js";
 export { UniqueViolation } from "./ports/users.js";
+export type {
+  ClaimedDelivery,
+  NewWebhookEndpoint,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookEndpointPatch,
+  WebhookEventRecord,
+  WebhookStore,
+} from "./ports/webhooks.js";
 
 /**
  * Stores a sign-in method brings with its tables (SignInMethod.stores). The method's folder
@@ -59,6 +69,7 @@ export interface Stores extends MethodStores {
   audit: AuditStore;
   outbox: OutboxStore;
   stats: StatsStore;
+  webhooks: WebhookStore;
   /**
    * Runs fn with stores bound to one transaction; commits when it resolves. A transaction
    * PostgreSQL aborts in a deadlock runs once more, so fn's effects belong in the stores.

@@ -6,6 +6,8 @@ export interface PurgeReport {
   keys: number;
   audit: number;
   mail: number;
+  /** Finished webhook deliveries. */
+  webhooks: number;
   /** Rows the sign-in methods' own purges removed, by what they are (when any were asked). */
   methods?: Record<string, number>;
 }
@@ -20,6 +22,10 @@ export interface MethodPurge {
 // Sent mail keeps only its envelope (bodies are erased on sending); a week of it answers
 // "was it sent?" questions, then it goes.
 const SENT_MAIL_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+// The webhook delivery log: a week of successes, a month of failures (long enough for an
+// operator to notice and retry them by hand).
+const DELIVERED_WEBHOOK_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+const FAILED_WEBHOOK_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
 export interface PurgeOptions {
   /** Audit events older than this many seconds go; unset keeps them all. */
@@ -28,8 +34,8 @@ export interface PurgeOptions {
 }
 
 /**
- * Deletes expired codes, sessions, retired keys, old audit events and old sent mail: the
- * TTL index PostgreSQL lacks.
+ * Deletes expired codes, sessions, retired keys, old audit events, old sent mail and old
+ * webhook deliveries: the TTL index PostgreSQL lacks.
  */
 export async function purgeExpired(
   stores: Stores,
@@ -46,7 +52,11 @@ export async function purgeExpired(
           new Date(now.getTime() - options.auditRetentionSeconds * 1000),
         );
   const mail = await stores.outbox.purgeSent(new Date(now.getTime() - SENT_MAIL_RETENTION_MS));
-  const report: PurgeReport = { codes, sessions, keys, audit, mail };
+  const webhooks = await stores.webhooks.purgeFinished(
+    new Date(now.getTime() - DELIVERED_WEBHOOK_RETENTION_MS),
+    new Date(now.getTime() - FAILED_WEBHOOK_RETENTION_MS),
+  );
+  const report: PurgeReport = { codes, sessions, keys, audit, mail, webhooks };
   if (!options.methods) return report;
   const methods: Record<string, number> = {};
   for (const purge of options.methods) methods[purge.name] = await purge.run(stores, now);

@@ -119,6 +119,37 @@ export interface MailOutboxTable {
   sent_at: Timestamp | null;
 }
 
+export interface WebhookEndpointsTable {
+  id: string;
+  url: string;
+  events: string[];
+  description: string | null;
+  enabled: boolean;
+  disabled_reason: string | null;
+  secret_sealed: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type DeliveryStatus = "pending" | "sending" | "delivered" | "failed";
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  seq: ColumnType<string, never, never>;
+  endpoint_id: string;
+  event_type: string;
+  user_id: string | null;
+  payload: string;
+  created_at: Timestamp;
+  status: DeliveryStatus;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  retry_from: Timestamp;
+  lease_until: Timestamp | null;
+  last_error: string | null;
+  delivered_at: Timestamp | null;
+}
+
 export type JsonWebKeyRecord = Record<string, string>;
 
 export interface Database {
@@ -129,6 +160,8 @@ export interface Database {
   signing_keys: SigningKeysTable;
   audit_events: AuditEventsTable;
   mail_outbox: MailOutboxTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -157,3 +190,5 @@ export type SessionRow = Selectable<RefreshSessionsTable>;
 export type SigningKeyRow = Selectable<SigningKeysTable>;
 export type AuditEventRow = Selectable<AuditEventsTable>;
 export type MailOutboxRow = Selectable<MailOutboxTable>;
+export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;

@@ -94,6 +94,7 @@ export function memoryDeps(
     limits: NO_LIMITS,
     signInGates: options.gates ?? [],
     secondFactors: [],
+    webhookUrlRefusal: async () => "no webhooks in these rules",
   };
   return { deps, users, sessions, audit };
 }

@@ -78,6 +78,8 @@ export interface TestServerOptions {
   port?: number;
   /** Instead of the sign-in methods' own gates. */
   signInGates?: readonly SignInGate[];
+  /** How long a webhook receiver has to answer, instead of the contract's 10 s. */
+  webhookTimeoutMs?: number;
 }
 
 /** A loopback port that was free a moment ago, for `port` (and the URLs built from it). */
@@ -124,6 +126,8 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     purgeIntervalMs: 0,
     // Mail waits in the outbox for the worker: poll often so tests see it soon.
     mailPollMs: 100,
+    webhookPollMs: 100,
+    ...(options.webhookTimeoutMs ? { webhookTimeoutMs: options.webhookTimeoutMs } : {}),
     ...(options.keyReloadIntervalMs ? { keyReloadIntervalMs: options.keyReloadIntervalMs } : {}),
     ...(options.realHasher ? {} : { hasher: await testHasher() }),
     ...(options.signInGates ? { signInGates: options.signInGates } : {}),

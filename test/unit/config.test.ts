@@ -104,6 +104,8 @@ describe("loadConfig defaults", () => {
       webauthnOrigins: ["http://localhost:3000"],
       oauthProviders: [],
       redirectAllowlist: ["http://localhost:3000"],
+      webhookRetryFor: 86400,
+      webhookAllowPrivate: false,
       rateLimits: {
         registerIp: { points: 20, duration: 3600 },
         registerAccount: { points: 5, duration: 3600 },
@@ -453,7 +455,8 @@ describe("ENV_SCHEMA", () => {
       "TRUST_PROXY CORS_ORIGINS AUDIT_RETENTION HIBP_ENABLED HIBP_TIMEOUT_MS RATE_LIMIT_ENABLED " +
       "MAIL_MAX_ATTEMPTS MAIL_POLL_INTERVAL MAIL_LEASE KEY_RELOAD_INTERVAL HEADERS_TIMEOUT REQUEST_TIMEOUT SHUTDOWN_TIMEOUT METRICS_TOKEN METRICS_PORT METRICS_HOST " +
       "PAGES_ENABLED BRAND_NAME BRAND_COLOR BRAND_LOGO_URL ENCRYPTION_KEY MFA_TOKEN_TTL " +
-      "ADMIN_REQUIRE_MFA WEBAUTHN_RP_ID WEBAUTHN_RP_NAME WEBAUTHN_ORIGINS OAUTH_PROVIDERS REDIRECT_ALLOWLIST"
+      "ADMIN_REQUIRE_MFA WEBAUTHN_RP_ID WEBAUTHN_RP_NAME WEBAUTHN_ORIGINS OAUTH_PROVIDERS " +
+      "REDIRECT_ALLOWLIST WEBHOOK_RETRY_FOR WEBHOOK_ALLOW_PRIVATE"
     ).split(" ");
     expect(ENV_VARS.map((spec) => spec.name)).toEqual(documented);
     const allNames = ENV_VARS.flatMap((spec) => [spec.name, ...spec.aliases]);

@@ -13,6 +13,7 @@ import { rotateKeysCommand } from "./rotate-keys.js";
 import { setRoleCommand } from "./set-role.js";
 import { statsCommand } from "./stats.js";
 import { unblockCommand } from "./unblock.js";
+import { webhooksCommand } from "./webhooks.js";
 
 export const COMMANDS: Record<string, Command> = {
   migrate: migrateCommand,
@@ -28,6 +29,7 @@ export const COMMANDS: Record<string, Command> = {
   "purge-expired": purgeExpiredCommand,
   import: importCommand,
   export: exportCommand,
+  webhooks: webhooksCommand,
   // Each sign-in method's own (composition/sign-in-methods.ts).
   ...Object.assign({}, ...SIGN_IN_METHODS.map((method) => method.commands ?? {})),
 };

@@ -23,6 +23,7 @@ the same purge every 10 minutes; this is for cron jobs and maintenance windows.`
       console.log(
         `purged ${report.codes} codes, ${report.sessions} sessions, ${report.keys} keys, ${report.audit} audit events, ${report.mail} sent mails`,
       );
+      if (report.webhooks > 0) console.log(`purged ${report.webhooks} webhook deliveries`);
       for (const [what, count] of Object.entries(report.methods ?? {})) {
         if (count > 0) console.log(`purged ${count} ${what}`);
       }

@@ -10,6 +10,7 @@ import { createOutboxStore } from "./outbox-store.js";
 import { createSessionStore } from "./session-store.js";
 import { createStatsStore } from "./stats-store.js";
 import { createUserStore } from "./user-store.js";
+import { createWebhookStore } from "./webhook-store.js";
 
 export { createAuditStore } from "./audit-store.js";
 export { createCodeStore } from "./code-store.js";
@@ -28,6 +29,7 @@ export function createStores(db: Kysely<Database>): Stores {
     audit: createAuditStore(db),
     outbox: createOutboxStore(db),
     stats: createStatsStore(db),
+    webhooks: createWebhookStore(db),
     // Kysely has no nested transactions; inside one, the work simply joins it.
     transaction: (fn) => {
       if (db.isTransaction) return fn(stores);

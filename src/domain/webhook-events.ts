@@ -1,0 +1,51 @@
+import type { Stores, UserRecord } from "../storage/ports.js";
+import { toPublicUser } from "./public-user.js";
+
+/** The events an endpoint may ask for (README, "Webhooks"), or "*" for all of them. */
+export const WEBHOOK_EVENTS = [
+  "user.created",
+  "user.verified",
+  "user.updated",
+  "user.deleted",
+  "user.blocked",
+  "user.unblocked",
+  "session.created",
+  "session.revoked",
+  "password.changed",
+  "password.reset",
+  "mfa.enabled",
+  "mfa.disabled",
+  "login.locked",
+] as const;
+
+export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
+
+/** What every event's `data` holds: the public user, never a secret, hash or token. */
+export interface UserEventData {
+  user: ReturnType<typeof toPublicUser>;
+  sessionId?: string;
+}
+
+/** The body receivers get, byte for byte what is signed: `{type, timestamp, data}`. */
+export function webhookPayload(type: string, at: Date, data: object): string {
+  return JSON.stringify({ type, timestamp: at.toISOString(), data });
+}
+
+/**
+ * Queues `type` for every endpoint that asked for it, through `stores`: called with a
+ * transaction's stores, the deliveries commit with the change they report, or not at all
+ * (the transactional outbox).
+ */
+export async function recordUserEvent(
+  stores: Stores,
+  type: WebhookEventType,
+  user: UserRecord,
+  now: Date,
+  extra: { sessionId?: string } = {},
+): Promise<void> {
+  const data: UserEventData = { user: toPublicUser(user), ...extra };
+  await stores.webhooks.addEvent(
+    { type, userId: user.id, payload: webhookPayload(type, now, data) },
+    now,
+  );
+}
