@@ -690,6 +690,7 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStores>
           keys: 1,
           audit: 0,
           mail: 0,
+          webhooks: 0,
         });
         expect(await stores.codes.find(user.id, "reset")).toBeNull();
         expect(await stores.codes.find(other.id, "reset")).not.toBeNull();
