@@ -103,6 +103,26 @@ describe.skipIf(!hasChromium)("passkeys on the hosted pages, in Chromium", () =>
     const session = await me(page);
     expect(session).toMatchObject({ aal: "aal2", amr: ["passkey"] });
     expect(await item.textContent()).toMatch(/Last used/);
+
+    // Autofill: focusing the email field starts a conditional request, which the virtual
+    // authenticator (unlike a person choosing from the list) answers at once.
+    await submit(page, "Sign out");
+    await page.getByLabel("Email address").focus();
+    await page.waitForURL(`${url}/account`);
+    expect(await me(page)).toMatchObject({ aal: "aal2", amr: ["passkey"] });
+
+    // The passkey is the user's second factor now: the password leads to it. The email is
+    // set without focusing its field, or autofill would sign in with the passkey again.
+    await submit(page, "Sign out");
+    await page.locator("#f-email").evaluate((field, value) => {
+      (field as unknown as { value: string }).value = value;
+    }, email);
+    await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+    await submit(page, "Sign in");
+    expect(new URL(page.url()).pathname).toBe("/sign-in/second-factor");
+    await page.getByRole("button", { name: "Use my passkey" }).click();
+    await page.waitForURL(`${url}/account`);
+    expect(await me(page)).toMatchObject({ aal: "aal2", amr: ["pwd", "passkey"] });
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -111,7 +131,7 @@ describe.skipIf(!hasChromium)("passkeys on the hosted pages, in Chromium", () =>
   // a discoverable passkey, but does not offer it to a usernameless sign-in: the request ends
   // in NotAllowedError, as a cancelled prompt does. The passkey still gives the user MFA, so
   // the password alone now leads to the second step.
-  it("a passkey without user verification: added, not offered for usernameless sign-in, and the password then asks for a second step", async () => {
+  it("a passkey without user verification: added, not offered for usernameless sign-in, and the second step after the password", async () => {
     const { context, page, problems } = await openPage(browser);
     const email = "browser-passkey-no-uv@latchkey.test";
     await verifiedUser(email);
@@ -138,6 +158,10 @@ describe.skipIf(!hasChromium)("passkeys on the hosted pages, in Chromium", () =>
     await submit(page, "Sign in");
     expect(new URL(page.url()).pathname).toBe("/sign-in/second-factor");
     expect((await context.cookies()).map((cookie) => cookie.name)).not.toContain("accessToken");
+    // As the second factor, named in allowCredentials, it is offered and finishes at aal2.
+    await page.getByRole("button", { name: "Use my passkey" }).click();
+    await page.waitForURL(`${url}/account`);
+    expect(await me(page)).toMatchObject({ aal: "aal2", amr: ["pwd", "passkey"] });
     expect(problems).toEqual([]);
     await context.close();
   });
