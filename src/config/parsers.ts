@@ -99,3 +99,32 @@ export function parseSecret(raw: string): Parsed<string> {
   if (length >= JWT_SECRET_MIN_LENGTH) return ok(raw);
   return fail(`must be at least ${JWT_SECRET_MIN_LENGTH} characters, got ${length}`);
 }
+
+/**
+ * A comma list of web origins (`https://app.example.com`), each checked as a URL whose origin
+ * is all it says; `check` adds a rule of its own (an error, or undefined when it passes).
+ */
+export function originList(
+  check: (url: URL, entry: string) => string | undefined = () => undefined,
+) {
+  return (raw: string): Parsed<string[]> => {
+    const origins: string[] = [];
+    for (const entry of raw
+      .split(",")
+      .map((e) => e.trim())
+      .filter(Boolean)) {
+      const url = URL.canParse(entry) ? new URL(entry) : undefined;
+      if (
+        !url ||
+        (url.protocol !== "http:" && url.protocol !== "https:") ||
+        url.origin !== entry.replace(/\/$/, "")
+      ) {
+        return fail(`${quote(entry)} is not an origin like https://app.example.com`);
+      }
+      const problem = check(url, entry);
+      if (problem) return fail(problem);
+      origins.push(url.origin);
+    }
+    return ok(origins);
+  };
+}

@@ -1,7 +1,7 @@
 import {
   backoffDelayMs,
   type PollingWorker,
-  startPollingWorker,
+  startOutboxWorker,
 } from "../process/polling-worker.js";
 import type { OutboxEntry, OutboxStore } from "../storage/ports.js";
 import type { MailLog, MailTransport } from "./transport.js";
@@ -81,22 +81,14 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     }
   };
 
-  /** Claims and delivers batches until nothing is due. */
-  const drain = async (): Promise<void> => {
-    for (;;) {
-      const batch = await options.store.claim(batchSize, options.clock(), options.leaseMs);
-      if (batch.length === 0) return;
-      await Promise.all(batch.map(deliver));
-    }
-  };
-
-  return startPollingWorker({
-    drain,
+  return startOutboxWorker({
+    name: "outbox",
+    claim: (limit, now, leaseMs) => options.store.claim(limit, now, leaseMs),
+    deliver,
+    batchSize,
+    leaseMs: options.leaseMs,
     pollMs: options.pollMs,
-    onError: (error) =>
-      options.log.error(
-        { error: error instanceof Error ? error.message : String(error) },
-        "outbox poll failed",
-      ),
+    clock: options.clock,
+    log: options.log,
   });
 }

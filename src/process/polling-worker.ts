@@ -39,6 +39,41 @@ export function startPollingWorker(options: PollingOptions): PollingWorker {
   };
 }
 
+/** A batch claimer: rows due now, leased to this process for `leaseMs`. */
+export type Claim<T> = (limit: number, now: Date, leaseMs: number) => Promise<T[]>;
+
+export interface OutboxOptions<T> {
+  /** Names the outbox in the log line of a failed poll. */
+  name: string;
+  claim: Claim<T>;
+  deliver: (row: T) => Promise<void>;
+  batchSize: number;
+  leaseMs: number;
+  pollMs: number;
+  clock: () => Date;
+  log: { error(fields: object, message: string): void };
+}
+
+/** An outbox's worker: claims batches and delivers each row until nothing is due. */
+export function startOutboxWorker<T>(options: OutboxOptions<T>): PollingWorker {
+  const drain = async (): Promise<void> => {
+    for (;;) {
+      const batch = await options.claim(options.batchSize, options.clock(), options.leaseMs);
+      if (batch.length === 0) return;
+      await Promise.all(batch.map(options.deliver));
+    }
+  };
+  return startPollingWorker({
+    drain,
+    pollMs: options.pollMs,
+    onError: (error) =>
+      options.log.error(
+        { error: error instanceof Error ? error.message : String(error) },
+        `${options.name} poll failed`,
+      ),
+  });
+}
+
 /**
  * Exponential backoff with "full jitter": a delay drawn at random below base·2^(n-1), capped,
  * so instances retrying one dead receiver do not stampede it when it returns.

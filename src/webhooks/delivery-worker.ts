@@ -2,7 +2,7 @@ import type { SecretBox } from "../crypto/secret-box.js";
 import {
   backoffDelayMs,
   type PollingWorker,
-  startPollingWorker,
+  startOutboxWorker,
 } from "../process/polling-worker.js";
 import type { ClaimedDelivery, WebhookStore } from "../storage/ports.js";
 import { checkWebhookTarget, type Resolve } from "./address-guard.js";
@@ -113,21 +113,14 @@ export function startWebhookWorker(options: WebhookWorkerOptions): PollingWorker
     await fail(delivery, now, `answered ${why}`, false);
   };
 
-  const drain = async (): Promise<void> => {
-    for (;;) {
-      const batch = await options.store.claim(batchSize, options.clock(), options.leaseMs);
-      if (batch.length === 0) return;
-      await Promise.all(batch.map(deliver));
-    }
-  };
-
-  return startPollingWorker({
-    drain,
+  return startOutboxWorker({
+    name: "webhook outbox",
+    claim: (limit, now, leaseMs) => options.store.claim(limit, now, leaseMs),
+    deliver,
+    batchSize,
+    leaseMs: options.leaseMs,
     pollMs: options.pollMs,
-    onError: (error) =>
-      options.log.error(
-        { error: error instanceof Error ? error.message : String(error) },
-        "webhook outbox poll failed",
-      ),
+    clock: options.clock,
+    log: options.log,
   });
 }

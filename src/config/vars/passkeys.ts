@@ -1,5 +1,5 @@
 import type { EnvVar, Parsed } from "../env-var.js";
-import { CONTROL, fail, ok, quote } from "../parsers.js";
+import { CONTROL, fail, ok, originList, quote } from "../parsers.js";
 
 const DNS_NAME =
   /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
@@ -29,23 +29,14 @@ function parseRpName(raw: string): Parsed<string> {
  * Level 3 §13.4.9 and the Secure Contexts spec), so any other http origin could never work.
  */
 function parseWebauthnOrigins(raw: string): Parsed<string[]> {
-  const origins: string[] = [];
-  for (const entry of raw
-    .split(",")
-    .map((e) => e.trim())
-    .filter(Boolean)) {
-    const url = URL.canParse(entry) ? new URL(entry) : undefined;
-    if (!url || url.origin !== entry.replace(/\/$/, "")) {
-      return fail(`${quote(entry)} is not an origin like https://app.example.com`);
-    }
+  const parsed = originList((url, entry) => {
     const local = url.hostname === "localhost" || url.hostname.endsWith(".localhost");
-    if (url.protocol !== "https:" && !(url.protocol === "http:" && local)) {
-      return fail(`${quote(entry)} must be https:// (http:// only on localhost)`);
-    }
-    origins.push(url.origin);
-  }
-  if (origins.length === 0) return fail("must list at least one origin");
-  return ok(origins);
+    return url.protocol === "https:" || local
+      ? undefined
+      : `${quote(entry)} must be https:// (http:// only on localhost)`;
+  })(raw);
+  if (parsed.ok && parsed.value.length === 0) return fail("must list at least one origin");
+  return parsed;
 }
 
 /** Whether a page of `origin` may use passkeys of `rpId`: its host is the RP ID or under it. */

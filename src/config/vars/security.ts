@@ -1,6 +1,6 @@
 import { decodeEncryptionKey } from "../../crypto/encryption-key.js";
 import type { EnvVar, Parsed } from "../env-var.js";
-import { durationOf, FALSE, fail, ok, parseBoolean, quote, TRUE } from "../parsers.js";
+import { durationOf, FALSE, fail, ok, originList, parseBoolean, quote, TRUE } from "../parsers.js";
 
 function parseTrustProxy(raw: string): Parsed<boolean | number | string[]> {
   const word = raw.trim().toLowerCase();
@@ -21,25 +21,6 @@ function parseEncryptionKey(raw: string): Parsed<string> {
   return problem === undefined ? ok(raw.trim()) : fail(problem);
 }
 
-function parseOrigins(raw: string): Parsed<string[]> {
-  const origins: string[] = [];
-  for (const entry of raw
-    .split(",")
-    .map((e) => e.trim())
-    .filter(Boolean)) {
-    const url = URL.canParse(entry) ? new URL(entry) : undefined;
-    if (
-      !url ||
-      (url.protocol !== "http:" && url.protocol !== "https:") ||
-      url.origin !== entry.replace(/\/$/, "")
-    ) {
-      return fail(`${quote(entry)} is not an origin like https://app.example.com`);
-    }
-    origins.push(url.origin);
-  }
-  return ok(origins);
-}
-
 // A table reads best as one: name, aliases, key and default on the first line of each entry.
 // biome-ignore format: aligned table
 export const SECURITY_VARS = [
@@ -51,7 +32,7 @@ export const SECURITY_VARS = [
     parse: parseTrustProxy },
   { name: "CORS_ORIGINS", aliases: [], key: "corsOrigins", group: "security", default: "unset: same origin only",
     description: "Comma-separated origins allowed to call the API from a browser, with cookies.",
-    parse: parseOrigins },
+    parse: originList() },
   // OWASP Logging Cheat Sheet leaves retention to policy; 90 days covers a quarter's review.
   { name: "AUDIT_RETENTION", aliases: [], key: "auditRetention", group: "security", default: "90d", fallback: "90d",
     description: "How long audit events are kept.",

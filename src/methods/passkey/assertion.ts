@@ -5,7 +5,7 @@ import {
 import type { ClientContext } from "../../domain/client.js";
 import type { Deps } from "../../domain/deps.js";
 import { AuthError } from "../../errors.js";
-import { consumeChallenge, knownTransports, relyingParty } from "./ceremony.js";
+import { auditRefusal, consumeChallenge, knownTransports, relyingParty } from "./ceremony.js";
 import type { ChallengePurpose, Passkey } from "./store-port.js";
 
 export interface VerifiedAssertion {
@@ -98,12 +98,6 @@ async function refusal(
   client: ClientContext,
   reason: string,
 ): Promise<AuthError> {
-  await deps.audit({
-    type: "passkey.failure",
-    outcome: "failure",
-    userId,
-    client,
-    details: { ceremony, reason },
-  });
+  await auditRefusal(deps, ceremony, userId, client, reason);
   return new AuthError("INVALID_PASSKEY");
 }

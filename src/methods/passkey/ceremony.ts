@@ -2,6 +2,7 @@ import type { AuthenticatorTransportFuture, COSEAlgorithmIdentifier } from "@sim
 import { decodeClientDataJSON } from "@simplewebauthn/server/helpers";
 import { sha256 } from "../../crypto/digest.js";
 import { randomToken } from "../../crypto/random.js";
+import type { ClientContext } from "../../domain/client.js";
 import type { Deps } from "../../domain/deps.js";
 import { CHALLENGE_TTL_MS, type ChallengePurpose } from "./store-port.js";
 
@@ -87,4 +88,21 @@ export function knownTransports(reported: readonly string[]): AuthenticatorTrans
   return reported.filter((t): t is AuthenticatorTransportFuture =>
     (TRANSPORTS as readonly string[]).includes(t),
   );
+}
+
+/** A refused response, audited with why: the client hears only INVALID_PASSKEY. */
+export async function auditRefusal(
+  deps: Deps,
+  ceremony: ChallengePurpose,
+  userId: string | null,
+  client: ClientContext,
+  reason: string,
+): Promise<void> {
+  await deps.audit({
+    type: "passkey.failure",
+    outcome: "failure",
+    userId,
+    client,
+    details: { ceremony, reason },
+  });
 }

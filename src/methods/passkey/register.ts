@@ -11,6 +11,7 @@ import type { Deps } from "../../domain/deps.js";
 import { assertSteppedUp } from "../../domain/sign-in/step-up.js";
 import { AuthError } from "../../errors.js";
 import {
+  auditRefusal,
   CEREMONY_TIMEOUT_MS,
   consumeChallenge,
   issueChallenge,
@@ -132,13 +133,7 @@ async function refuse(
   client: ClientContext,
   reason: string,
 ): Promise<AuthError> {
-  await deps.audit({
-    type: "passkey.failure",
-    outcome: "failure",
-    userId,
-    client,
-    details: { ceremony: "register", reason },
-  });
+  await auditRefusal(deps, "register", userId, client, reason);
   return new RefusedRegistration();
 }
 
