@@ -76,6 +76,8 @@ export interface SecondFactor {
   readonly guessable: boolean;
   /** Whether the user can answer this way now (a confirmed app, a passkey, codes left). */
   offered(deps: Deps, userId: string): Promise<boolean>;
+  /** Removes every factor of this kind the user has (an admin's reset); none left after. */
+  removeAll?(deps: Deps, userId: string): Promise<void>;
   /** What the client needs before it can answer (a passkey's request options). */
   options?(deps: Deps, userId: string): Promise<object>;
   /**

@@ -8,7 +8,7 @@ import {
 } from "../helpers/software-authenticator.js";
 import { describeEachStore } from "../helpers/stores.js";
 import { startTestServer, type TestServer } from "../helpers/test-server.js";
-import { call, expectOk } from "./admin-support.js";
+import { call, expectOk, signedInAccount } from "./admin-support.js";
 import { appCode, enrolAuthenticator } from "./second-factor-support.js";
 import {
   expectError,
@@ -409,6 +409,25 @@ describeEachStore("passkeys (WebAuthn)", (store) => {
       404,
       "FACTOR_NOT_FOUND",
     );
+  });
+
+  it("an admin's reset of second factors removes passkeys too: the password alone signs in again", async () => {
+    const user = await withPasskey("pk-admin-reset");
+    const admin = await signedInAccount(server, { role: "admin", tag: "pk-admin" });
+    const reset = await call(
+      server,
+      "DELETE",
+      `/admin/users/${user.userId}/mfa`,
+      admin.accessToken,
+    );
+    expect(reset.status, JSON.stringify(reset.body)).toBe(200);
+    const login = await server.post("/auth/login", { email: user.email, password: user.password });
+    expectTokenBundle(login);
+    expect(login.body.user.mfaEnabled).toBe(false);
+    const listed = await call(server, "GET", "/auth/passkeys", login.body.accessToken);
+    expect(listed.body.passkeys).toEqual([]);
+    // The passkey no longer signs in either.
+    expectError(await passkeyLogin(user.device), 401, "INVALID_PASSKEY");
   });
 
   it("a user with an app and a passkey is offered all three, in the contract's order", async () => {

@@ -23,6 +23,9 @@ export const passkeyFactor: SecondFactor = {
   // A signature cannot be guessed: only the mfaToken counts its failures.
   guessable: false,
   offered: (deps, userId) => deps.stores.passkeys.hasPasskey(userId),
+  removeAll: async (deps, userId) => {
+    await deps.stores.passkeys.deleteAllPasskeys(userId);
+  },
 
   async options(deps, userId) {
     const passkeys = await deps.stores.passkeys.listPasskeys(userId);

@@ -82,6 +82,8 @@ export interface PasskeyStore {
   renamePasskey(userId: string, id: string, name: string | null): Promise<Passkey | null>;
   /** False for another user's or a malformed id. */
   deletePasskey(userId: string, id: string): Promise<boolean>;
+  /** Every passkey of the user (an admin's reset of their second factors); how many went. */
+  deleteAllPasskeys(userId: string): Promise<number>;
 }
 
 type Timestamp = ColumnType<Date, Date, Date>;

@@ -183,6 +183,17 @@ export function createPasskeyStore(db: Kysely<Database>): PasskeyStore {
         if (row) await countSecondFactors(trx, userId, -1);
         return row !== undefined;
       }),
+
+    deleteAllPasskeys: (userId) =>
+      inUserLock(own, userId, async (trx) => {
+        const gone = await trx
+          .deleteFrom("passkey_credentials")
+          .where("user_id", "=", userId)
+          .returning("id")
+          .execute();
+        await countSecondFactors(trx, userId, -gone.length);
+        return gone.length;
+      }),
   };
 }
 

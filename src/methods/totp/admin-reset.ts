@@ -4,13 +4,13 @@ import { mailFactorEvent } from "./mail.js";
 
 /**
  * An admin's way back in for a user who lost every factor, and the only way to lift the
- * 100-failure lock: factors, recovery codes and failure counts go, and every session ends
- * (one may have been started by whoever locked it).
+ * 100-failure lock: every factor of every method (apps, passkeys), recovery codes and
+ * failure counts go, and every session ends (one may have been started by whoever locked it).
  */
 export async function resetSecondFactors(deps: Deps, actor: Actor, userId: string): Promise<void> {
   const user = await getUser(deps, userId);
   const now = deps.clock();
-  await deps.stores.secondFactors.deleteAllFactors(user.id);
+  for (const factor of deps.secondFactors) await factor.removeAll?.(deps, user.id);
   await deps.stores.sessions.revokeAllForUser(user.id, now);
   await mailFactorEvent(deps, user, "reset");
   await deps.audit({

@@ -14,6 +14,10 @@ export const totpFactor: SecondFactor = {
   wrongAnswer: "INVALID_CODE",
   guessable: true,
   offered: (deps, userId) => deps.stores.secondFactors.hasConfirmedFactor(userId),
+  // The apps, every recovery code and the failure counts (and locks) of both.
+  removeAll: async (deps, userId) => {
+    await deps.stores.secondFactors.deleteAllFactors(userId);
+  },
   async verify(deps, userId, { code }) {
     return code !== undefined && claimStep(deps, userId, code, deps.clock());
   },

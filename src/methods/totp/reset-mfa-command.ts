@@ -7,7 +7,7 @@ export const resetMfaCommand: Command = {
   summary: "remove a user's second factors (lost phone, or locked after 100 wrong codes)",
   help: `Usage: latchkey reset-mfa (--email EMAIL | --id ID)
 
-Removes the user's authenticators, recovery codes and failure counts, and ends their
+Removes the user's authenticator apps, passkeys, recovery codes and failure counts, and ends their
 sessions: they sign in with their password alone again, and may set up a new factor.`,
   options: {
     email: { type: "string" },
