@@ -316,6 +316,27 @@ describeEachStore("second factors store", (store) => {
       expect(await mfa.findLiveChallenge(token, NOW)).toBeNull();
     });
 
+    it("is found with its user's failure state for one method, in one read", async () => {
+      const user = await makeUser();
+      const token = await newChallenge(user);
+      const none = { consecutive: 0, lastFailedAt: null, lockedAt: null };
+      const found = await mfa.findLiveChallengeWithFailures(token, NOW, "totp");
+      expect(found).toEqual({ challenge: await mfa.findLiveChallenge(token, NOW), failures: none });
+      await mfa.recordFailure(user.id, "totp", NOW, 100);
+      await mfa.recordFailure(user.id, "totp", NOW, 100);
+      await mfa.recordFailure(user.id, "recovery_code", NOW, 1);
+      expect((await mfa.findLiveChallengeWithFailures(token, NOW, "totp"))?.failures).toEqual({
+        consecutive: 2,
+        lastFailedAt: NOW,
+        lockedAt: null,
+      });
+      expect(
+        (await mfa.findLiveChallengeWithFailures(token, NOW, "recovery_code"))?.failures,
+      ).toEqual({ consecutive: 1, lastFailedAt: NOW, lockedAt: NOW });
+      await mfa.consumeChallenge(token, NOW);
+      expect(await mfa.findLiveChallengeWithFailures(token, NOW, "totp")).toBeNull();
+    });
+
     it("an expired challenge is neither found nor consumed, and the purge takes it", async () => {
       const user = await makeUser();
       const token = await newChallenge(user, at(MINUTE));

@@ -19,6 +19,7 @@ type ChallengeMethods = Pick<
   SecondFactorStore,
   | "createChallenge"
   | "findLiveChallenge"
+  | "findLiveChallengeWithFailures"
   | "countChallengeFailure"
   | "consumeChallenge"
   | "purgeExpiredChallenges"
@@ -51,6 +52,33 @@ export function createChallengeStore(own: Own): ChallengeMethods {
         .where("expires_at", ">", now)
         .executeTakeFirst();
       return row ? toChallenge(row) : null;
+    },
+
+    async findLiveChallengeWithFailures(tokenHash, now, method) {
+      const row = await own
+        .selectFrom("mfa_challenges as c")
+        .leftJoin("mfa_failures as f", (join) =>
+          join.onRef("f.user_id", "=", "c.user_id").on("f.method", "=", method),
+        )
+        .selectAll("c")
+        .select([
+          "f.consecutive as failure_consecutive",
+          "f.last_failed_at as failure_last_failed_at",
+          "f.locked_at as failure_locked_at",
+        ])
+        .where("c.token_hash", "=", tokenHash)
+        .where("c.used_at", "is", null)
+        .where("c.expires_at", ">", now)
+        .executeTakeFirst();
+      if (!row) return null;
+      return {
+        challenge: toChallenge(row),
+        failures: {
+          consecutive: Number(row.failure_consecutive ?? 0),
+          lastFailedAt: row.failure_last_failed_at ?? null,
+          lockedAt: row.failure_locked_at ?? null,
+        },
+      };
     },
 
     async countChallengeFailure(tokenHash, now, max) {

@@ -117,6 +117,15 @@ export interface SecondFactorStore {
   /** A challenge neither expired, consumed nor killed. */
   findLiveChallenge(tokenHash: string, now: Date): Promise<MfaChallenge | null>;
   /**
+   * The same, with its user's failure state for `method`, in one statement: the check every
+   * guessed answer starts with (POST /auth/mfa/verify).
+   */
+  findLiveChallengeWithFailures(
+    tokenHash: string,
+    now: Date,
+    method: FailureMethod,
+  ): Promise<{ challenge: MfaChallenge; failures: FailureState } | null>;
+  /**
    * Counts a wrong code against a live challenge and answers the new count; the count that
    * reaches `max` kills the challenge. Null when it was not live.
    */

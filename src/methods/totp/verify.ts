@@ -7,7 +7,7 @@ import type { AuthMethod, SecondFactorMethod } from "../../domain/vocabulary.js"
 import { AuthError } from "../../errors.js";
 import { LOCK_AFTER_FAILURES, secondsToWait } from "./failure-delay.js";
 import { mailFactorEvent } from "./mail.js";
-import type { FailureMethod } from "./store-port.js";
+import type { FailureMethod, FailureState } from "./store-port.js";
 
 /** An mfaToken dies after this many wrong answers (README, "Second factors", Limits). */
 export const MAX_WRONG_CODES_PER_TOKEN = 5;
@@ -27,14 +27,13 @@ export async function verifySecondFactor(
   input: VerifyInput,
   client: ClientContext,
 ): Promise<TokenBundle> {
-  const { userId, tokenHash } = await liveChallenge(deps, input.mfaToken);
   const factor = deps.secondFactors.find((f) => f.method === input.method);
   // Schema-checked, so only a server without that method switched on gets here.
   if (!factor) throw new AuthError("VALIDATION_FAILED", "This server does not offer that method.");
+  const guessed = guessCounter(factor);
+  const { userId, tokenHash, failures } = await liveChallenge(deps, input.mfaToken, guessed);
   const store = deps.stores.secondFactors;
   const now = deps.clock();
-  const guessed = guessCounter(factor);
-  const failures = guessed ? await store.failureState(userId, guessed) : null;
   if (failures?.lockedAt) {
     throw new AuthError(
       "TOO_MANY_ATTEMPTS",
@@ -76,16 +75,36 @@ export async function verifySecondFactor(
   });
 }
 
-/** The user a live mfaToken belongs to, and what they proved: 401 INVALID_MFA_TOKEN for any other. */
+export interface LiveChallenge {
+  userId: string;
+  tokenHash: string;
+  /** What the user proved before the challenge. */
+  proofs: AuthMethod[];
+  /** The user's failure state for the counter asked for (read in the same statement). */
+  failures: FailureState | null;
+}
+
+/**
+ * The user a live mfaToken belongs to, and what they proved: 401 INVALID_MFA_TOKEN for any
+ * other. With `failuresOf`, their failure state for that counter too.
+ */
 export async function liveChallenge(
   deps: Deps,
   mfaToken: string | undefined,
-): Promise<{ userId: string; tokenHash: string; proofs: AuthMethod[] }> {
+  failuresOf: FailureMethod | null = null,
+): Promise<LiveChallenge> {
   if (!mfaToken) throw new AuthError("INVALID_MFA_TOKEN");
   const tokenHash = sha256(mfaToken);
-  const challenge = await deps.stores.secondFactors.findLiveChallenge(tokenHash, deps.clock());
-  if (!challenge) throw new AuthError("INVALID_MFA_TOKEN");
-  return { userId: challenge.userId, tokenHash, proofs: challenge.proofs };
+  const store = deps.stores.secondFactors;
+  const now = deps.clock();
+  const found = failuresOf
+    ? await store.findLiveChallengeWithFailures(tokenHash, now, failuresOf)
+    : await store
+        .findLiveChallenge(tokenHash, now)
+        .then((c) => c && { challenge: c, failures: null });
+  if (!found) throw new AuthError("INVALID_MFA_TOKEN");
+  const { challenge, failures } = found;
+  return { userId: challenge.userId, tokenHash, proofs: challenge.proofs, failures };
 }
 
 /** The per-user counter a factor's wrong answers go to; none for one that cannot be guessed. */
