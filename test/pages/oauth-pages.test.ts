@@ -1,10 +1,20 @@
+import { Secret } from "otpauth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ACCESS_COOKIE } from "../../src/http/cookies.js";
+import { ACCESS_COOKIE, MFA_COOKIE } from "../../src/http/cookies.js";
+import { codeAt } from "../../src/methods/totp/totp.js";
+import { call } from "../e2e/admin-support.js";
 import { pglite } from "../helpers/stores.js";
 import { CookieJar as BrowserJar, followRedirects } from "../helpers/test-oidc-provider.js";
 import { startTestServer, type TestServer } from "../helpers/test-server.js";
 import { account, type OAuthWorld, startOAuthWorld } from "../methods/oauth/support.js";
-import { CookieJar, getPage, postForm, signInWithPages, signUpWithPages } from "./support.js";
+import {
+  CookieJar,
+  getPage,
+  PASSWORD,
+  postForm,
+  signInWithPages,
+  signUpWithPages,
+} from "./support.js";
 
 let sequence = 0;
 const email = (tag: string) => `oauth-pages-${tag}-${++sequence}@latchkey.test`;
@@ -158,6 +168,39 @@ describe("the providers on the hosted pages", () => {
     expect(refused.status).toBe(409);
     expect(refused.html).toContain("This is your last way to sign in.");
     expect(refused.html).toContain('role="alert"');
+  });
+
+  it("goes on to the second factor's page for a user with an authenticator app", async () => {
+    const address = await signUpWithPages(world.server, email("mfa"));
+    const login = await world.server.post("/auth/login", { email: address, password: PASSWORD });
+    const token = login.body.accessToken as string;
+    // Connected first, while the user has one factor.
+    const jar = new BrowserJar();
+    jar.cookies.set(ACCESS_COOKIE, token);
+    const provider = account(`mfa-elsewhere-${address}`);
+    world.op.account = provider;
+    const linked = await browse(
+      `/auth/oauth/idp/link?redirectTo=${encodeURIComponent(`${world.server.url}/account`)}`,
+      jar,
+    );
+    expect(linked.searchParams.get("linked")).toBe("idp");
+    const enrol = await call(world.server, "POST", "/auth/mfa/totp", token, {});
+    const code = codeAt(Secret.fromBase32(enrol.body.secret).bytes, world.server.clock());
+    const confirmed = await call(
+      world.server,
+      "POST",
+      `/auth/mfa/totp/${enrol.body.factorId}/confirm`,
+      token,
+      { code },
+    );
+    expect(confirmed.status).toBe(200);
+
+    world.op.account = provider;
+    const browser = new BrowserJar();
+    const landed = await browse("/sign-in/oauth/idp", browser);
+    expect(landed.pathname).toBe("/sign-in/second-factor");
+    expect(browser.cookies.get(MFA_COOKIE)).toBeTruthy();
+    expect(browser.cookies.has(ACCESS_COOKIE)).toBe(false);
   });
 
   it("shows a link's refusal on /account in the page's language", async () => {
