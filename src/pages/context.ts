@@ -30,6 +30,16 @@ export interface AccountSection {
   render: (ctx: PageContext, claims: AccessClaims, deps: AppDeps) => Promise<Html>;
   /** The `?notice=` values its forms redirect to /account with, and their words. */
   notices?: Readonly<Record<string, MessageKey>>;
+  /**
+   * What /account says when it is landed on with this section's own query parameters (a
+   * provider's `?linked=` or `?error=`), already in the page's language; undefined if none.
+   */
+  landing?: (ctx: PageContext, query: unknown) => AccountLanding | undefined;
+}
+
+export interface AccountLanding {
+  notice?: string;
+  error?: string;
 }
 
 /**
@@ -40,6 +50,8 @@ export interface SignInOption {
   render: (ctx: PageContext) => Html;
   /** Added to the email field's autocomplete: "webauthn" lets the browser offer passkeys. */
   autofill?: "webauthn";
+  /** Drawn on /sign-up too, below its form: a way in that makes the account as it signs in. */
+  onSignUp?: boolean;
 }
 
 export interface PageEnv {

@@ -50,7 +50,7 @@ export const OAUTH_VARS = [
     description: "Comma-separated ids of the providers users may sign in with (google, microsoft, apple, gitlab, github, or any id with OAUTH_<ID>_ISSUER). Each id reads the OAUTH_<ID>_… variables below.",
     parse: parseProviderIds },
   { name: "REDIRECT_ALLOWLIST", aliases: [], key: "redirectAllowlist", group: "oauth", default: "unset: APP_URL only",
-    description: "Comma-separated URL prefixes an app may be sent back to after a provider's sign-in (APP_URL is always allowed); matched on the exact origin, then on a path boundary.",
+    description: "Comma-separated URL prefixes an app may be sent back to after a provider's sign-in (APP_URL is always allowed, and with PAGES_ENABLED the hosted pages' own PUBLIC_URL/sign-in/oauth and PUBLIC_URL/account); matched on the exact origin, then on a path boundary.",
     parse: parseRedirectAllowlist },
 ] as const satisfies readonly EnvVar[];
 

@@ -4,7 +4,7 @@ import { type ClientContext, clientIp } from "../../domain/client.js";
 import type { Deps } from "../../domain/deps.js";
 import { AuthError } from "../../errors.js";
 import { callbackUrl, configurationOf, providerOf } from "./providers.js";
-import { allowedRedirect, withParam } from "./redirect.js";
+import { allowedRedirect, redirectPrefixes, withParam } from "./redirect.js";
 
 export interface AuthorizationRequest {
   /** Where the app wants the browser back; APP_URL when absent. */
@@ -38,7 +38,7 @@ export async function startAuthorization(
   await deps.limits.hit("login", { ip: clientIp(request.client) });
   const redirectTo = allowedRedirect(
     request.redirectTo ?? deps.config.appUrl,
-    deps.config.redirectAllowlist,
+    redirectPrefixes(deps.config),
   );
   if (redirectTo === null) throw new AuthError("INVALID_REDIRECT");
   let configuration: client.Configuration;

@@ -1,7 +1,11 @@
 import { LIMITED } from "../../http/openapi-operations.js";
 import type { SignInMethod } from "../sign-in-method.js";
+import { oauthAccountSection } from "./account-section.js";
 import { OAUTH_ERRORS } from "./errors.js";
+import { OAUTH_MESSAGES } from "./messages.js";
+import { registerOAuthPages } from "./pages.js";
 import { registerOAuthRoutes } from "./routes.js";
+import { oauthSignInOption } from "./sign-in-option.js";
 import { oauthStores } from "./store.js";
 
 /**
@@ -25,6 +29,10 @@ export const oauthSignIn: SignInMethod = {
     "DELETE /auth/identities/:id": { operationId: "removeIdentity" },
   },
   errors: OAUTH_ERRORS,
+  messages: OAUTH_MESSAGES,
+  pages: registerOAuthPages,
+  accountSection: oauthAccountSection,
+  signInOption: oauthSignInOption,
   stores: oauthStores,
   purges: [
     {

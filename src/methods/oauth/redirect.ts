@@ -1,3 +1,24 @@
+import type { DomainConfig } from "../../config/config.js";
+
+/** Where the hosted pages take a provider's answer: a sign-in's code, a link's outcome. */
+export const PAGES_RETURN = { signIn: "/sign-in/oauth", account: "/account" } as const;
+
+/**
+ * The prefixes redirectTo may fall under: APP_URL, REDIRECT_ALLOWLIST, and, when the hosted
+ * pages are on, the pages' own two return addresses (exact paths of PUBLIC_URL's origin, so
+ * no other page of ours can be handed a code).
+ */
+export function redirectPrefixes(
+  config: Pick<DomainConfig, "pagesEnabled" | "publicUrl" | "redirectAllowlist">,
+): readonly string[] {
+  if (!config.pagesEnabled) return config.redirectAllowlist;
+  const origin = new URL(config.publicUrl).origin;
+  return [
+    ...config.redirectAllowlist,
+    ...Object.values(PAGES_RETURN).map((path) => `${origin}${path}`),
+  ];
+}
+
 /**
  * Where an app may be sent back to: redirectTo must fall under one of the allowed prefixes
  * (APP_URL and REDIRECT_ALLOWLIST, kept as origin plus path). The comparison is of parsed

@@ -1,9 +1,9 @@
-import { AuthError } from "../../errors.js";
+import { AuthError, type ErrorCode, errorCatalog } from "../../errors.js";
 import { clientContext } from "../../http/client-context.js";
 import type { App } from "../../http/types.js";
 import type { MessageKey } from "../../i18n/translate.js";
 import { field, href, type PageEnv, pageContext } from "../../pages/context.js";
-import { formErrors } from "../../pages/form-errors.js";
+import { codeMessage, formErrors } from "../../pages/form-errors.js";
 import {
   finishSignIn,
   PAGE_ROUTE,
@@ -29,11 +29,17 @@ export function registerSignInPages(app: App, env: PageEnv): void {
     const ctx = pageContext(request, env);
     if (await signedInClaims(request, deps)) return redirect(reply, href(ctx, "/account"));
     const notice = NOTICES[field(request.query, "notice")];
+    // Another way in that failed lands here with ?error=CODE (a provider's sign-in): its
+    // message, if the code is one the API knows; nothing from the URL is shown as it is.
+    const code = field(request.query, "error");
+    const errors = errorCatalog().has(code)
+      ? [{ message: codeMessage(ctx, new AuthError(code as ErrorCode)) }]
+      : [];
     return sendHtml(
       reply,
       signInPage(ctx, {
         email: "",
-        errors: [],
+        errors,
         notice: notice && ctx.t(notice),
         resume: notice === "notice.signInRequired",
         options: env.signInOptions,

@@ -28,7 +28,14 @@ export function registerAccountPageRoutes(app: App, env: PageEnv): void {
       const notice =
         NOTICES[key] ??
         env.accountSections.find((section) => section.notices?.[key])?.notices?.[key];
-      return sendAccountPage(env, ctx, reply, claims, { notice: notice && ctx.t(notice) });
+      // A method's own answer landed here (a provider's ?linked= or ?error=), in words.
+      const landed = env.accountSections
+        .map((section) => section.landing?.(ctx, request.query))
+        .find((landing) => landing !== undefined);
+      return sendAccountPage(env, ctx, reply, claims, {
+        notice: notice ? ctx.t(notice) : landed?.notice,
+        errors: landed?.error ? [{ message: landed.error }] : [],
+      });
     }),
   );
 

@@ -10,9 +10,13 @@ import { signUpPage } from "../templates/sign-up.js";
 
 export function registerSignUpRoutes(app: App, env: PageEnv): void {
   const { deps } = env;
+  const options = env.signInOptions.filter((option) => option.onSignUp);
 
   app.get("/sign-up", PAGE_ROUTE, async (request, reply) =>
-    sendHtml(reply, signUpPage(pageContext(request, env), { email: "", name: "", errors: [] })),
+    sendHtml(
+      reply,
+      signUpPage(pageContext(request, env), { email: "", name: "", errors: [], options }),
+    ),
   );
 
   app.post("/sign-up", PAGE_ROUTE, async (request, reply) => {
@@ -41,7 +45,7 @@ export function registerSignUpRoutes(app: App, env: PageEnv): void {
       if (error instanceof AuthError && error.code === "EMAIL_TAKEN" && errors[0]) {
         errors[0].action = { href: href(ctx, "/sign-in"), label: ctx.t("signUp.signIn") };
       }
-      return sendRefused(reply, error, signUpPage(ctx, { email, name, errors }));
+      return sendRefused(reply, error, signUpPage(ctx, { email, name, errors, options }));
     }
   });
 }

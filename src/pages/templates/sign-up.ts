@@ -1,4 +1,4 @@
-import { href, type PageContext } from "../context.js";
+import { href, type PageContext, type SignInOption } from "../context.js";
 import type { Html } from "../html.js";
 import { aside, emailInput, errorSummary, type FormError, form, input } from "./form.js";
 import { renderLayout } from "./layout.js";
@@ -7,6 +7,8 @@ export interface SignUpView {
   email: string;
   name: string;
   errors: readonly FormError[];
+  /** The other ways in that make an account too (a provider's button), below the form. */
+  options?: readonly SignInOption[];
 }
 
 export function signUpPage(ctx: PageContext, view: SignUpView): Html {
@@ -42,6 +44,7 @@ export function signUpPage(ctx: PageContext, view: SignUpView): Html {
   const body = [
     errorSummary(ctx, view.errors),
     form(ctx, { action: "/sign-up", body: fields, submit: t("signUp.submit") }),
+    ...(view.options ?? []).map((option) => option.render(ctx)),
     aside(t("signUp.haveAccount"), href(ctx, "/sign-in"), t("signUp.signIn")),
   ].join("\n");
   return renderLayout(ctx, { title: t("signUp.title"), body });
