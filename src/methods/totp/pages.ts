@@ -28,9 +28,16 @@ export function registerSecondFactorPages(app: App, env: PageEnv): void {
   const { deps } = env;
   registerAccountMfaPages(app, env);
 
-  /** The challenge behind the page's cookie, and the ways its user can finish it. */
+  /**
+   * The challenge behind the page's cookie, and the ways its user can finish it; null for a
+   * dead or missing token (any other failure, the database away, is answered as such).
+   */
   const challengeOf = async (mfaToken: string | undefined) => {
-    const challenge = await liveChallenge(deps, mfaToken);
+    const challenge = await liveChallenge(deps, mfaToken).catch((error: unknown) => {
+      if (error instanceof AuthError && error.code === "INVALID_MFA_TOKEN") return null;
+      throw error;
+    });
+    if (!challenge) return null;
     return {
       ...challenge,
       offered: await offeredMethods(deps, challenge.userId, challenge.proofs),
@@ -46,7 +53,7 @@ export function registerSecondFactorPages(app: App, env: PageEnv): void {
 
   app.get(SECOND_FACTOR_PAGE, PAGE_ROUTE, async (request, reply) => {
     const ctx = pageContext(request, env);
-    const challenge = await challengeOf(request.cookies[MFA_COOKIE]).catch(() => null);
+    const challenge = await challengeOf(request.cookies[MFA_COOKIE]);
     if (!challenge) {
       leave(reply);
       return redirect(reply, href(ctx, "/sign-in"));
@@ -67,7 +74,7 @@ export function registerSecondFactorPages(app: App, env: PageEnv): void {
   app.post(SECOND_FACTOR_PAGE, PAGE_ROUTE, async (request, reply) => {
     const ctx = pageContext(request, env);
     const mfaToken = request.cookies[MFA_COOKIE];
-    const challenge = await challengeOf(mfaToken).catch(() => null);
+    const challenge = await challengeOf(mfaToken);
     const offered = challenge?.offered ?? [];
     const method = chosen(request.body, offered);
     try {
