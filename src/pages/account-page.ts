@@ -4,7 +4,7 @@ import { getCurrentUser, listSessions } from "../domain/account.js";
 import { AuthError } from "../errors.js";
 import { clearSessionCookies } from "../http/cookies.js";
 import { href, type PageContext, type PageEnv, pageContext } from "./context.js";
-import { codeMessage } from "./form-errors.js";
+import { codeMessage, formErrors } from "./form-errors.js";
 import { redirect, sendHtml, sendRefused, signedInClaims } from "./respond.js";
 import { accountPage } from "./templates/account.js";
 import type { FormError } from "./templates/form.js";
@@ -15,6 +15,27 @@ export interface AccountExtras {
   errors?: FormError[];
   /** The refusal the errors come from: the page is sent under its status. */
   error?: unknown;
+}
+
+/**
+ * /account with a method's refused form on top, under the refusal's status. `words` are the
+ * method's own messages by code (MFA_REQUIRED says how to step up); others take the shared
+ * ones. A blocked account, or anything but a refusal, goes to the pages' error handling.
+ */
+export function sendAccountRefusal(
+  env: PageEnv,
+  ctx: PageContext,
+  reply: FastifyReply,
+  claims: AccessClaims,
+  error: unknown,
+  words: Partial<Record<string, string>>,
+): Promise<FastifyReply> {
+  if (!(error instanceof AuthError) || error.code === "ACCOUNT_BLOCKED") throw error;
+  const message = words[error.code];
+  const errors = message
+    ? [{ message }]
+    : formErrors(ctx, error).map(({ message: text }) => ({ message: text }));
+  return sendAccountPage(env, ctx, reply, claims, { errors, error });
 }
 
 /** /account, with a notice or with the errors of a refused form; the methods' sections too. */

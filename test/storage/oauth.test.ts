@@ -2,12 +2,9 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { oauthStores } from "../../src/methods/oauth/store.js";
 import { GRANT_TTL_MS, type OAuthStore } from "../../src/methods/oauth/store-port.js";
-import { openDatabase } from "../../src/storage/database.js";
-import { registerMethodStores } from "../../src/storage/method-stores.js";
-import { migrateToLatest } from "../../src/storage/migrate.js";
 import type { Stores, UserRecord } from "../../src/storage/ports.js";
-import { createStores } from "../../src/storage/stores/index.js";
-import { describeEachStore, pgliteSnapshot } from "../helpers/stores.js";
+import { type MigratedStores, openMigratedStores } from "../helpers/method-store-db.js";
+import { describeEachStore } from "../helpers/stores.js";
 
 /**
  * Issue 17's store: a state and a code are used once, an identity belongs to one user, and
@@ -19,35 +16,16 @@ const CONCURRENT = 10;
 describeEachStore("oauth store", (store) => {
   let stores: Stores;
   let oauth: OAuthStore;
-  let close: () => Promise<void>;
+  let opened: MigratedStores | undefined;
 
   beforeAll(async () => {
-    registerMethodStores(oauthStores);
-    const made = store.target();
-    const target = made.kind === "pglite" ? { ...made, snapshot: await pgliteSnapshot() } : made;
-    const handle = await openDatabase(target);
-    await migrateToLatest(handle.db);
-    stores = createStores(handle.db);
+    opened = await openMigratedStores(store, oauthStores);
+    stores = opened.stores;
     oauth = stores.oauth;
-    close = async () => {
-      await handle.close();
-      await store.cleanup(made);
-    };
   });
-  afterAll(() => close?.());
+  afterAll(() => opened?.close());
 
-  const makeUser = (): Promise<UserRecord> =>
-    stores.users.create({
-      id: randomUUID(),
-      email: `oauth-${randomUUID()}@example.test`,
-      name: null,
-      username: null,
-      passwordHash: "!none",
-      status: "active",
-      role: "user",
-      emailVerifiedAt: NOW,
-      now: NOW,
-    });
+  const makeUser = (): Promise<UserRecord> => (opened as MigratedStores).makeUser(NOW, "oauth");
 
   const identity = (userId: string, subject = randomUUID()) => ({
     id: randomUUID(),

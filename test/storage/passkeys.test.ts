@@ -1,13 +1,11 @@
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { sha256 } from "../../src/crypto/digest.js";
 import { passkeyStores } from "../../src/methods/passkey/store.js";
 import { CHALLENGE_TTL_MS, type PasskeyStore } from "../../src/methods/passkey/store-port.js";
-import { openDatabase } from "../../src/storage/database.js";
-import { registerMethodStores } from "../../src/storage/method-stores.js";
-import { migrateToLatest } from "../../src/storage/migrate.js";
 import type { Stores, UserRecord } from "../../src/storage/ports.js";
-import { createStores } from "../../src/storage/stores/index.js";
-import { describeEachStore, pgliteSnapshot } from "../helpers/stores.js";
+import { type MigratedStores, openMigratedStores, winners } from "../helpers/method-store-db.js";
+import { describeEachStore } from "../helpers/stores.js";
 
 /**
  * Issue 16's passkey store: a challenge answers one response and a counter value passes
@@ -16,44 +14,21 @@ import { describeEachStore, pgliteSnapshot } from "../helpers/stores.js";
  */
 const NOW = new Date("2030-01-01T00:00:00.000Z");
 const at = (ms: number): Date => new Date(NOW.getTime() + ms);
-const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
 const CONCURRENT = 10;
-
-const winners = (answers: unknown[]): number =>
-  answers.filter((answer) => answer !== false && answer !== null).length;
 
 describeEachStore("passkey store", (store) => {
   let stores: Stores;
   let passkeys: PasskeyStore;
-  let close: () => Promise<void>;
+  let opened: MigratedStores | undefined;
 
   beforeAll(async () => {
-    registerMethodStores(passkeyStores);
-    const made = store.target();
-    const target = made.kind === "pglite" ? { ...made, snapshot: await pgliteSnapshot() } : made;
-    const handle = await openDatabase(target);
-    await migrateToLatest(handle.db);
-    stores = createStores(handle.db);
+    opened = await openMigratedStores(store, passkeyStores);
+    stores = opened.stores;
     passkeys = stores.passkeys;
-    close = async () => {
-      await handle.close();
-      await store.cleanup(made);
-    };
   });
-  afterAll(() => close?.());
+  afterAll(() => opened?.close());
 
-  const makeUser = (): Promise<UserRecord> =>
-    stores.users.create({
-      id: randomUUID(),
-      email: `pk-${randomUUID()}@example.test`,
-      name: null,
-      username: null,
-      passwordHash: "hash",
-      status: "active",
-      role: "user",
-      emailVerifiedAt: NOW,
-      now: NOW,
-    });
+  const makeUser = (): Promise<UserRecord> => (opened as MigratedStores).makeUser(NOW, "passkeys");
 
   const addPasskey = (user: UserRecord, counter = 0) =>
     passkeys.addPasskey({

@@ -1,18 +1,16 @@
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sha256 } from "../../src/crypto/digest.js";
 import {
   type SecondFactorStore,
   secondFactorStores,
   UNCONFIRMED_FACTOR_TTL_MS,
 } from "../../src/methods/totp/store.js";
-import { openDatabase } from "../../src/storage/database.js";
-import { registerMethodStores } from "../../src/storage/method-stores.js";
-import { migrateToLatest } from "../../src/storage/migrate.js";
 import type { Stores, UserRecord } from "../../src/storage/ports.js";
 import type { Database } from "../../src/storage/schema.js";
-import { createStores } from "../../src/storage/stores/index.js";
-import { describeEachStore, pgliteSnapshot } from "../helpers/stores.js";
+import { type MigratedStores, openMigratedStores, winners } from "../helpers/method-store-db.js";
+import { describeEachStore } from "../helpers/stores.js";
 
 /**
  * Issue 15's second-factor store: every decision (confirm, claim a step, use a code, count a
@@ -22,50 +20,26 @@ import { describeEachStore, pgliteSnapshot } from "../helpers/stores.js";
 const NOW = new Date("2030-01-01T00:00:00.000Z");
 const MINUTE = 60_000;
 const at = (ms: number): Date => new Date(NOW.getTime() + ms);
-const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
 const CONCURRENT = 10;
 /** NIST SP 800-63B-4 §3.2.2: at most 100 consecutive failures before the method locks. */
 const LOCK_AT = 100;
-
-/** How many of the answers are true (or non-null). */
-const winners = (answers: unknown[]): number =>
-  answers.filter((answer) => answer !== false && answer !== null).length;
 
 describeEachStore("second factors store", (store) => {
   let stores: Stores;
   let mfa: SecondFactorStore;
   let db: Kysely<Database>;
-  let close: () => Promise<void>;
+  let opened: MigratedStores | undefined;
 
   beforeAll(async () => {
-    // Not switched on as a method yet: registered here as the composition root will.
-    registerMethodStores(secondFactorStores);
-    const made = store.target();
-    const target = made.kind === "pglite" ? { ...made, snapshot: await pgliteSnapshot() } : made;
-    const handle = await openDatabase(target);
-    await migrateToLatest(handle.db);
-    db = handle.db;
-    stores = createStores(handle.db);
+    opened = await openMigratedStores(store, secondFactorStores);
+    stores = opened.stores;
     mfa = stores.secondFactors;
-    close = async () => {
-      await handle.close();
-      await store.cleanup(made);
-    };
+    db = opened.db;
   });
-  afterAll(() => close?.());
+  afterAll(() => opened?.close());
 
   const makeUser = (): Promise<UserRecord> =>
-    stores.users.create({
-      id: randomUUID(),
-      email: `mfa-${randomUUID()}@example.test`,
-      name: null,
-      username: null,
-      passwordHash: "hash",
-      status: "active",
-      role: "user",
-      emailVerifiedAt: NOW,
-      now: NOW,
-    });
+    (opened as MigratedStores).makeUser(NOW, "second-factors");
 
   const addFactor = async (user: UserRecord, now = NOW) =>
     mfa.createFactor({

@@ -1,12 +1,11 @@
 import type { FastifyReply } from "fastify";
 import * as client from "openid-client";
 import type { AccessClaims } from "../../crypto/access-tokens.js";
-import { AuthError, type ErrorCode, errorCatalog } from "../../errors.js";
+import { AuthError, errorCatalog } from "../../errors.js";
 import { clientContext } from "../../http/client-context.js";
 import type { App } from "../../http/types.js";
-import { sendAccountPage, signedInPage } from "../../pages/account-page.js";
+import { sendAccountRefusal, signedInPage } from "../../pages/account-page.js";
 import { field, href, type PageContext, type PageEnv, pageContext } from "../../pages/context.js";
-import { formErrors } from "../../pages/form-errors.js";
 import { finishSignIn, PAGE_ROUTE, redirect } from "../../pages/respond.js";
 import { removeIdentity } from "./identities.js";
 import { PAGES_RETURN } from "./redirect.js";
@@ -81,19 +80,11 @@ export function registerOAuthPages(app: App, env: PageEnv): void {
     }
   });
 
-  /** /account with the refusal on top, under its status; MFA_REQUIRED says how to step up. */
-  function refuse(ctx: PageContext, reply: FastifyReply, claims: AccessClaims, error: unknown) {
-    if (!(error instanceof AuthError) || error.code === "ACCOUNT_BLOCKED") throw error;
-    const words: Partial<Record<ErrorCode, string>> = {
+  const refuse = (ctx: PageContext, reply: FastifyReply, claims: AccessClaims, error: unknown) =>
+    sendAccountRefusal(env, ctx, reply, claims, error, {
       MFA_REQUIRED: ctx.t("oauth.stepUp"),
       NOT_FOUND: ctx.t("oauth.notFound"),
-    };
-    const message = words[error.code];
-    const errors = message
-      ? [{ message }]
-      : formErrors(ctx, error).map(({ message }) => ({ message }));
-    return sendAccountPage(env, ctx, reply, claims, { errors, error });
-  }
+    });
 
   app.post(
     OAUTH_PAGES.remove,

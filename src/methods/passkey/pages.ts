@@ -4,9 +4,9 @@ import type { AccessClaims } from "../../crypto/access-tokens.js";
 import { AuthError } from "../../errors.js";
 import { clientContext } from "../../http/client-context.js";
 import type { App } from "../../http/types.js";
-import { sendAccountPage, signedInPage } from "../../pages/account-page.js";
+import { sendAccountRefusal, signedInPage } from "../../pages/account-page.js";
 import { field, href, type PageContext, type PageEnv, pageContext } from "../../pages/context.js";
-import { codeMessage, formErrors } from "../../pages/form-errors.js";
+import { codeMessage } from "../../pages/form-errors.js";
 import { finishSignIn, PAGE_ROUTE, redirect } from "../../pages/respond.js";
 import { PASSKEY_PAGES } from "./account-section.js";
 import { passkeyLogin } from "./login.js";
@@ -25,20 +25,12 @@ const NAME_MAX = 100;
 export function registerPasskeyPages(app: App, env: PageEnv): void {
   const { deps } = env;
 
-  /** /account with the refusal on top; MFA_REQUIRED says how to step up. */
-  function refuse(ctx: PageContext, reply: FastifyReply, claims: AccessClaims, error: unknown) {
-    if (!(error instanceof AuthError) || error.code === "ACCOUNT_BLOCKED") throw error;
-    const words: Partial<Record<string, string>> = {
+  const refuse = (ctx: PageContext, reply: FastifyReply, claims: AccessClaims, error: unknown) =>
+    sendAccountRefusal(env, ctx, reply, claims, error, {
       MFA_REQUIRED: ctx.t("passkey.stepUp"),
       NOT_FOUND: ctx.t("passkey.notFound"),
       VALIDATION_FAILED: ctx.t("passkey.nameTooLong"),
-    };
-    const message = words[error.code];
-    const errors = message
-      ? [{ message }]
-      : formErrors(ctx, error).map(({ message }) => ({ message }));
-    return sendAccountPage(env, ctx, reply, claims, { errors, error });
-  }
+    });
 
   app.post(
     PASSKEY_PAGES.rename,

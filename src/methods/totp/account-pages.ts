@@ -4,9 +4,8 @@ import { AuthError } from "../../errors.js";
 import { clientContext } from "../../http/client-context.js";
 import { setSessionCookies } from "../../http/cookies.js";
 import type { App } from "../../http/types.js";
-import { sendAccountPage, signedInPage } from "../../pages/account-page.js";
+import { sendAccountPage, sendAccountRefusal, signedInPage } from "../../pages/account-page.js";
 import { field, href, type PageContext, type PageEnv } from "../../pages/context.js";
-import { formErrors } from "../../pages/form-errors.js";
 import { PAGE_ROUTE, redirect, sendHtml, sendRefused } from "../../pages/respond.js";
 import { MFA_PAGES } from "./account-section.js";
 import { confirmTotpFactor, resumeTotpEnrolment, startTotpEnrolment } from "./enrol.js";
@@ -21,15 +20,8 @@ import { recoveryCodesPage, setupPage } from "./setup-pages.js";
 export function registerAccountMfaPages(app: App, env: PageEnv): void {
   const { deps } = env;
 
-  /** /account with the refusal on top; MFA_REQUIRED says how to step up. */
-  function refuse(ctx: PageContext, reply: FastifyReply, claims: AccessClaims, error: unknown) {
-    if (!(error instanceof AuthError) || error.code === "ACCOUNT_BLOCKED") throw error;
-    const errors =
-      error.code === "MFA_REQUIRED"
-        ? [{ message: ctx.t("mfa.stepUp") }]
-        : formErrors(ctx, error).map(({ message }) => ({ message }));
-    return sendAccountPage(env, ctx, reply, claims, { errors, error });
-  }
+  const refuse = (ctx: PageContext, reply: FastifyReply, claims: AccessClaims, error: unknown) =>
+    sendAccountRefusal(env, ctx, reply, claims, error, { MFA_REQUIRED: ctx.t("mfa.stepUp") });
 
   app.post(
     MFA_PAGES.start,
