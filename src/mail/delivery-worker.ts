@@ -81,14 +81,5 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     }
   };
 
-  return startOutboxWorker({
-    name: "outbox",
-    claim: (limit, now, leaseMs) => options.store.claim(limit, now, leaseMs),
-    deliver,
-    batchSize,
-    leaseMs: options.leaseMs,
-    pollMs: options.pollMs,
-    clock: options.clock,
-    log: options.log,
-  });
+  return startOutboxWorker({ ...options, name: "outbox", deliver, batchSize });
 }

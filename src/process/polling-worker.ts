@@ -45,7 +45,7 @@ export type Claim<T> = (limit: number, now: Date, leaseMs: number) => Promise<T[
 export interface OutboxOptions<T> {
   /** Names the outbox in the log line of a failed poll. */
   name: string;
-  claim: Claim<T>;
+  store: { claim: Claim<T> };
   deliver: (row: T) => Promise<void>;
   batchSize: number;
   leaseMs: number;
@@ -58,7 +58,8 @@ export interface OutboxOptions<T> {
 export function startOutboxWorker<T>(options: OutboxOptions<T>): PollingWorker {
   const drain = async (): Promise<void> => {
     for (;;) {
-      const batch = await options.claim(options.batchSize, options.clock(), options.leaseMs);
+      const now = options.clock();
+      const batch = await options.store.claim(options.batchSize, now, options.leaseMs);
       if (batch.length === 0) return;
       await Promise.all(batch.map(options.deliver));
     }

@@ -113,14 +113,5 @@ export function startWebhookWorker(options: WebhookWorkerOptions): PollingWorker
     await fail(delivery, now, `answered ${why}`, false);
   };
 
-  return startOutboxWorker({
-    name: "webhook outbox",
-    claim: (limit, now, leaseMs) => options.store.claim(limit, now, leaseMs),
-    deliver,
-    batchSize,
-    leaseMs: options.leaseMs,
-    pollMs: options.pollMs,
-    clock: options.clock,
-    log: options.log,
-  });
+  return startOutboxWorker({ ...options, name: "webhook outbox", deliver, batchSize });
 }
