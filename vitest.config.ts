@@ -2,9 +2,14 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts", "src/**/*.test.ts"],
+    include: [
+      "test/**/*.test.ts",
+      "src/**/*.test.ts",
+      "packages/*/test/**/*.test.ts",
+      "examples/*/test/**/*.test.ts",
+    ],
     // Multi-process suites run on their own: npm run test:cluster.
-    exclude: ["test/cluster/**", "node_modules/**"],
+    exclude: ["test/cluster/**", "**/node_modules/**"],
     pool: "forks",
     testTimeout: 60_000,
     hookTimeout: 120_000,
