@@ -333,6 +333,22 @@ describe("loadConfig errors", () => {
       "http:// only on localhost",
     ],
     [
+      "OAUTH_MICROSOFT_ISSUER",
+      { OAUTH_PROVIDERS: "microsoft", OAUTH_MICROSOFT_CLIENT_ID: "x" },
+      "required for microsoft: your tenant's issuer, https://login.microsoftonline.com/<tenant id>/v2.0",
+    ],
+    ...["common", "organizations", "consumers"].map(
+      (tenant): [string, Record<string, string>, string] => [
+        "OAUTH_MICROSOFT_ISSUER",
+        {
+          OAUTH_PROVIDERS: "microsoft",
+          OAUTH_MICROSOFT_CLIENT_ID: "x",
+          OAUTH_MICROSOFT_ISSUER: `https://login.microsoftonline.com/${tenant}/v2.0`,
+        },
+        `names no tenant (${tenant})`,
+      ],
+    ),
+    [
       "OAUTH_GOOGLE_TRUST_EMAIL",
       { OAUTH_PROVIDERS: "google", OAUTH_GOOGLE_CLIENT_ID: "x", OAUTH_GOOGLE_TRUST_EMAIL: "sure" },
       "is not a boolean",
@@ -551,6 +567,16 @@ describe("security settings", () => {
   it("parses the HIBP settings within bounds", () => {
     expect(loadConfig({ HIBP_ENABLED: "true" }).hibpEnabled).toBe(true);
     expect(() => loadConfig({ HIBP_TIMEOUT_MS: "5" })).toThrow(/^HIBP_TIMEOUT_MS: /);
+  });
+
+  it("takes Microsoft with its tenant's issuer, the one discovery can check", () => {
+    const issuer = "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0";
+    const config = loadConfig({
+      OAUTH_PROVIDERS: "microsoft",
+      OAUTH_MICROSOFT_CLIENT_ID: "x",
+      OAUTH_MICROSOFT_ISSUER: issuer,
+    });
+    expect(config.oauthProviders[0]).toMatchObject({ id: "microsoft", issuer, trustEmail: false });
   });
 });
 

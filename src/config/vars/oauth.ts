@@ -110,6 +110,20 @@ const PRESETS: Readonly<Record<string, Preset>> = {
   },
 };
 
+const MICROSOFT_ISSUER = "https://login.microsoftonline.com/<tenant id>/v2.0";
+
+/**
+ * Microsoft's multi-tenant endpoints answer metadata whose issuer is a template
+ * (`{tenantid}`) or another tenant's, so discovery's issuer check (OIDC Discovery §4.3)
+ * fails at the first sign-in: refused at start instead, naming what to set.
+ */
+function microsoftMultiTenant(issuer: string): string | null {
+  const url = new URL(issuer);
+  if (url.hostname !== "login.microsoftonline.com") return null;
+  const tenant = url.pathname.split("/")[1]?.toLowerCase() ?? "";
+  return ["common", "organizations", "consumers"].includes(tenant) ? tenant : null;
+}
+
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 /** https, or http on the loopback interface (local development and tests). */
@@ -163,10 +177,22 @@ export function readProvider(env: Env, id: string): ProviderRead {
     return problem("CLIENT_ID", `required because OAUTH_PROVIDERS lists ${id}`);
   const rawIssuer = value("ISSUER") ?? preset?.issuer;
   if (rawIssuer === undefined) {
-    return problem("ISSUER", `required for ${id} (the provider's issuer URL, found by discovery)`);
+    return problem(
+      "ISSUER",
+      id === "microsoft"
+        ? `required for microsoft: your tenant's issuer, ${MICROSOFT_ISSUER}`
+        : `required for ${id} (the provider's issuer URL, found by discovery)`,
+    );
   }
   const issuer = parseIssuer(rawIssuer);
   if (!issuer.ok) return problem("ISSUER", issuer.error);
+  const multiTenant = microsoftMultiTenant(issuer.value);
+  if (multiTenant) {
+    return problem(
+      "ISSUER",
+      `names no tenant (${multiTenant}): the metadata there does not match its own URL, which discovery checks; use ${MICROSOFT_ISSUER}`,
+    );
+  }
   const protocol = preset?.protocol ?? "oidc";
   const scopes = (value("SCOPES") ?? preset?.scopes ?? "openid email profile")
     .split(/[\s,]+/)
