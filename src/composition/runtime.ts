@@ -103,7 +103,9 @@ export const PREPARED_STATEMENTS = {
 export async function startRuntime(config: Config, options: RuntimeOptions): Promise<Runtime> {
   const { logger } = options;
   const clock = options.clock ?? (() => new Date());
-  const metrics = options.metrics ?? createMetrics();
+  const metrics =
+    options.metrics ??
+    createMetrics({ oauthProviders: config.oauthProviders.map((provider) => provider.id) });
   const target = options.database ?? databaseTarget(config);
   if (config.encryptionKey === undefined && target.kind === "postgres") {
     logger.warn(

@@ -10,6 +10,8 @@ import {
   type LoginOutcome,
   type Metrics,
   type MfaOutcome,
+  OAUTH_OUTCOMES,
+  type OAuthOutcome,
   PASSKEY_CEREMONIES,
 } from "./metrics.js";
 
@@ -50,8 +52,8 @@ const LOGIN_EVENTS: Readonly<Partial<Record<AuditType, LoginOutcome>>> = {
 };
 
 /**
- * Reads the audit trail as it is written: logins by outcome, refresh-token reuse, and
- * second-factor answers by method and outcome.
+ * Reads the audit trail as it is written: logins by outcome, refresh-token reuse,
+ * second-factor answers by method and outcome, and providers' callbacks by outcome.
  */
 export function instrumentAudit(audit: AuditLog, metrics: Metrics): AuditLog {
   return (event) => {
@@ -64,6 +66,8 @@ export function instrumentAudit(audit: AuditLog, metrics: Metrics): AuditLog {
     if (PASSKEY_REFUSALS.has(event.type) && isOneOf(PASSKEY_CEREMONIES, refused)) {
       metrics.countPasskeyRefusal(refused);
     }
+    const callback = oauthCallbackOf(event);
+    if (callback) metrics.countOAuthSignIn(callback.provider, callback.outcome);
     return audit(event);
   };
 }
@@ -88,6 +92,19 @@ function secondFactorOf(
     return { method: details.method, outcome: "failure" };
   }
   return null;
+}
+
+/**
+ * A provider's callback's end: oauth.sign_in (its `result`) or oauth.failure (its `code`,
+ * lowercased when it is one of the known refusals). The metrics bound the provider label.
+ */
+function oauthCallbackOf(event: AuditInput): { provider: string; outcome: OAuthOutcome } | null {
+  if (event.type !== "oauth.sign_in" && event.type !== "oauth.failure") return null;
+  const details = event.details ?? {};
+  const provider = typeof details.provider === "string" ? details.provider : "unknown";
+  const said = event.type === "oauth.sign_in" ? details.result : details.code;
+  const word = typeof said === "string" ? said.toLowerCase() : "";
+  return { provider, outcome: isOneOf(OAUTH_OUTCOMES, word) ? word : "other" };
 }
 
 /** Counts RATE_LIMITED refusals by action; refusals during a login lockout count as "login". */

@@ -9,6 +9,27 @@ export type MailResult = "sent" | "failed";
 export type MfaOutcome = "success" | "failure";
 export const PASSKEY_CEREMONIES = ["register", "login", "mfa"] as const;
 export type PasskeyCeremony = (typeof PASSKEY_CEREMONIES)[number];
+/**
+ * How a provider's callback ended: a returning user signed in, a new account, an identity
+ * linked, or the refusal the browser was sent back with (other: a code outside this list).
+ */
+export const OAUTH_OUTCOMES = [
+  "success",
+  "new_user",
+  "linked",
+  "invalid_state",
+  "provider_error",
+  "account_exists",
+  "identity_taken",
+  "account_blocked",
+  "other",
+] as const;
+export type OAuthOutcome = (typeof OAUTH_OUTCOMES)[number];
+
+export interface MetricsOptions {
+  /** The configured provider ids: the only values the provider label takes, besides `unknown`. */
+  oauthProviders?: readonly string[];
+}
 
 /**
  * Latchkey's Prometheus metrics. Recording goes through the typed methods, so label values stay
@@ -34,6 +55,8 @@ export interface Metrics {
   countMfaVerification(method: SecondFactorMethod, outcome: MfaOutcome): void;
   /** A WebAuthn response refused, by ceremony: forged, replayed, cloned or simply wrong. */
   countPasskeyRefusal(ceremony: PasskeyCeremony): void;
+  /** A provider's callback, by provider (a configured id, else `unknown`) and outcome. */
+  countOAuthSignIn(provider: string, outcome: OAuthOutcome): void;
   /** The Prometheus text exposition of every metric. */
   render(): Promise<string>;
 }
@@ -63,7 +86,7 @@ const LIMITED_ACTIONS: readonly LimitedAction[] = [
   "login",
 ];
 
-export function createMetrics(): Metrics {
+export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();
   const registers = [registry];
   // process_resident_memory_bytes, CPU, heap, GC, handles, nodejs_eventloop_lag_* ...
@@ -138,6 +161,15 @@ export function createMetrics(): Metrics {
     registers,
   });
 
+  const oauthSignIns = new Counter({
+    name: "latchkey_oauth_sign_ins_total",
+    help: "Callbacks from other providers, by provider id and outcome (success, new_user, linked, or the refusal's code).",
+    labelNames: ["provider", "outcome"] as const,
+    registers,
+  });
+  // A label value from the request (the :provider of the URL) would let anyone add series.
+  const oauthProviders = new Set(options.oauthProviders ?? []);
+
   // Every series exists from the first scrape, so rate() and alerts see 0 rather than nothing.
   for (const outcome of LOGIN_OUTCOMES) logins.inc({ outcome }, 0);
   for (const op of HASH_OPS) hashDuration.zero({ op });
@@ -146,6 +178,10 @@ export function createMetrics(): Metrics {
   for (const ceremony of PASSKEY_CEREMONIES) passkeyRefusals.inc({ ceremony }, 0);
   for (const method of SECOND_FACTOR_METHODS) {
     for (const outcome of MFA_OUTCOMES) mfaVerifications.inc({ method, outcome }, 0);
+  }
+
+  for (const provider of oauthProviders) {
+    for (const outcome of OAUTH_OUTCOMES) oauthSignIns.inc({ provider, outcome }, 0);
   }
 
   const loopDelay = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
@@ -180,6 +216,8 @@ export function createMetrics(): Metrics {
     countRefreshReuse: () => refreshReuse.inc(),
     countMfaVerification: (method, outcome) => mfaVerifications.inc({ method, outcome }),
     countPasskeyRefusal: (ceremony) => passkeyRefusals.inc({ ceremony }),
+    countOAuthSignIn: (provider, outcome) =>
+      oauthSignIns.inc({ provider: oauthProviders.has(provider) ? provider : "unknown", outcome }),
     render: () => registry.metrics(),
   };
 }

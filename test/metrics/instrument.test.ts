@@ -130,6 +130,42 @@ describe("instrumentAudit", () => {
   });
 });
 
+describe("instrumentAudit, providers' callbacks", () => {
+  it("labels only configured providers and known outcomes; anything else is unknown or other", async () => {
+    const metrics = createMetrics({ oauthProviders: ["google"] });
+    const audit = instrumentAudit(async () => {}, metrics);
+    const series = (provider: string, outcome: string) =>
+      `latchkey_oauth_sign_ins_total{provider="${provider}",outcome="${outcome}"}`;
+    await audit({
+      type: "oauth.sign_in",
+      outcome: "success",
+      details: { provider: "google", result: "new_user" },
+    });
+    await audit({
+      type: "oauth.failure",
+      outcome: "failure",
+      details: { provider: "google", code: "INVALID_STATE" },
+    });
+    await audit({
+      type: "oauth.failure",
+      outcome: "failure",
+      details: { provider: "google", code: "RATE_LIMITED" },
+    });
+    await audit({
+      type: "oauth.failure",
+      outcome: "failure",
+      details: { provider: "<script>", code: "PROVIDER_ERROR" },
+    });
+
+    expect(await sampleValue(metrics, series("google", "new_user"))).toBe(1);
+    expect(await sampleValue(metrics, series("google", "invalid_state"))).toBe(1);
+    expect(await sampleValue(metrics, series("google", "other"))).toBe(1);
+    expect(await sampleValue(metrics, series("unknown", "provider_error"))).toBe(1);
+    expect(await sampleValue(metrics, series("google", "success"))).toBe(0);
+    expect(await metrics.render()).not.toContain("<script>");
+  });
+});
+
 describe("instrumentLimits", () => {
   const limited = () => new AuthError("RATE_LIMITED", undefined, undefined, 30);
   const storeDown = new Error("redis unreachable");

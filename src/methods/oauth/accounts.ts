@@ -19,7 +19,12 @@ export interface Profile {
   name: string | null;
 }
 
-export type Outcome = { userId: string } | { error: OAuthErrorCode | "ACCOUNT_BLOCKED" };
+/** How a callback's user came to be signed in: known, made now, or linked now. */
+export type SignInResult = "success" | "new_user" | "linked";
+
+export type Outcome =
+  | { userId: string; result: SignInResult }
+  | { error: OAuthErrorCode | "ACCOUNT_BLOCKED" };
 
 /**
  * The linking rules of README "Sign-in with other providers", in order:
@@ -57,7 +62,9 @@ export async function signInIdentity(
       });
       return { error: "ACCOUNT_EXISTS" };
     }
-    return user.status === "blocked" ? { error: "ACCOUNT_BLOCKED" } : { userId: user.id };
+    return user.status === "blocked"
+      ? { error: "ACCOUNT_BLOCKED" }
+      : { userId: user.id, result: "success" };
   }
   // An account needs an email; a provider that shares none cannot make one.
   const { email } = profile;
@@ -88,7 +95,9 @@ export async function linkIdentity(
   client: ClientContext,
 ): Promise<Outcome> {
   const known = await deps.stores.oauth.findIdentity(provider.id, profile.issuer, profile.subject);
-  if (known) return known.userId === userId ? { userId } : { error: "IDENTITY_TAKEN" };
+  if (known) {
+    return known.userId === userId ? { userId, result: "linked" } : { error: "IDENTITY_TAKEN" };
+  }
   const added = await deps.stores.oauth.addIdentity({
     id: randomId(),
     userId,
@@ -106,7 +115,7 @@ export async function linkIdentity(
     client,
     details: { provider: provider.id, identityId: added.id },
   });
-  return { userId };
+  return { userId, result: "linked" };
 }
 
 async function createAccount(
@@ -155,7 +164,7 @@ async function createAccount(
       client,
       details: { provider: provider.id },
     });
-    return { userId: user.id };
+    return { userId: user.id, result: "new_user" };
   } catch (error) {
     // Another sign-in made the account (or the identity) a moment ago.
     if (error instanceof UniqueViolation) return { error: "ACCOUNT_EXISTS" };

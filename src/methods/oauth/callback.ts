@@ -46,6 +46,13 @@ export async function finishCallback(
     return failed(deps, flow.redirectTo, code, provider.id, client);
   }
   if ("error" in outcome) return failed(deps, flow.redirectTo, outcome.error, provider.id, client);
+  await deps.audit({
+    type: "oauth.sign_in",
+    outcome: "success",
+    userId: outcome.userId,
+    client,
+    details: { provider: provider.id, result: outcome.result },
+  });
   if (flow.linkUserId) return withParam(flow.redirectTo, "linked", provider.id);
 
   // 256 random bits, stored as SHA-256, used once, for 60 s: the app's code (RFC 6749 §10.5).

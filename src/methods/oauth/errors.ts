@@ -41,5 +41,7 @@ declare module "../../domain/audit.js" {
     "oauth.identity_linked": true;
     "oauth.identity_removed": true;
     "oauth.failure": true;
+    /** A callback that signed a user in or linked an identity; `result` says which. */
+    "oauth.sign_in": true;
   }
 }
