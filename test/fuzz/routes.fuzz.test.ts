@@ -96,6 +96,10 @@ const ROUTES: FuzzRoute[] = [
     ...get("/auth/oauth/:provider/callback", ["code", "state", "error", "iss"]),
     redirect: true,
   },
+  {
+    ...post("/auth/oauth/:provider/callback", ["code", "state", "user", "iss", "error"]),
+    redirect: true,
+  },
   post("/auth/oauth/token", ["code", "codeVerifier"]),
   get("/auth/identities"),
   { ...get("/auth/identities/:id"), method: "DELETE" },

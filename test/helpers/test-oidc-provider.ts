@@ -1,6 +1,16 @@
+import type { KeyObject } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { decodeJwt, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
+import {
+  decodeJwt,
+  decodeProtectedHeader,
+  exportJWK,
+  generateKeyPair,
+  type JWK,
+  type JWTPayload,
+  jwtVerify,
+  SignJWT,
+} from "jose";
 
 /** Who signs in at the provider next: the test decides, as a user would by typing. */
 export interface ProviderAccount {
@@ -27,8 +37,29 @@ export interface TestOidcProvider {
   tamper: IdTokenTamper | null;
   /** The token endpoint answers 503, as a provider in trouble does. */
   tokenEndpointDown: boolean;
+  /** Apple mode: the client secrets the token endpoint accepted, decoded. */
+  appleSecrets: { header: Record<string, unknown>; claims: JWTPayload }[];
+  /** Apple mode: the `user` field of the next form_post answers (Apple's first sign-in). */
+  appleUser: object | null;
+  /** The time client secrets are checked at (the server under test's clock). */
+  clock: () => Date;
   close(): Promise<void>;
 }
+
+/**
+ * Behave like Sign in with Apple: answer by form_post, and take as client secret only an
+ * ES256 JWT signed by the team's key (iss = team, sub = client, aud = Apple, kid = key id,
+ * at most six months long), checked here before the provider sees its own fixed secret.
+ */
+export interface AppleMode {
+  teamId: string;
+  keyId: string;
+  publicKey: KeyObject;
+}
+
+const APPLE_AUDIENCE = "https://appleid.apple.com";
+/** Apple's own limit on a client secret's lifetime. */
+const APPLE_MAX_LIFETIME_S = 15_777_000;
 
 // oidc-provider ships no types; these are the few members the helper uses.
 interface Interaction {
@@ -39,6 +70,7 @@ interface GrantInstance {
   save(): Promise<string>;
 }
 interface KoaContext {
+  req: IncomingMessage;
   path: string;
   body: unknown;
   status: number;
@@ -65,13 +97,16 @@ type ProviderClass = new (issuer: string, configuration: object) => Provider;
  */
 export async function startTestOidcProvider(
   redirectUris: readonly string[],
+  options: { apple?: AppleMode; host?: string } = {},
 ): Promise<TestOidcProvider> {
+  const { apple } = options;
+  const host = options.host ?? "127.0.0.1";
   const { default: OidcProvider } = (await import("oidc-provider" as string)) as {
     default: ProviderClass;
   };
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const issuer = `http://${host}:${(server.address() as AddressInfo).port}`;
   const { privateKey } = await generateKeyPair("RS256", { extractable: true });
   const jwk: JWK = { ...(await exportJWK(privateKey)), kid: "test-key", alg: "RS256", use: "sig" };
   const foreign = await generateKeyPair("RS256");
@@ -83,6 +118,9 @@ export async function startTestOidcProvider(
     account: { sub: "user-1", email: "user1@example.test", email_verified: true },
     tamper: null,
     tokenEndpointDown: false,
+    appleSecrets: [],
+    appleUser: null,
+    clock: () => new Date(),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 
@@ -120,7 +158,11 @@ export async function startTestOidcProvider(
       ctx.body = "unavailable";
       return;
     }
+    if (apple && ctx.path === "/token") await checkAppleSecret(ctx, apple, helper);
     await next();
+    if (apple && helper.appleUser && typeof ctx.body === "string") {
+      ctx.body = withUserField(ctx.body, JSON.stringify(helper.appleUser));
+    }
     const body = ctx.body as { id_token?: string } | undefined;
     if (ctx.path !== "/token" || !helper.tamper || typeof body?.id_token !== "string") return;
     const claims = helper.tamper.claims?.(decodeJwt(body.id_token)) ?? decodeJwt(body.id_token);
@@ -153,6 +195,56 @@ export async function startTestOidcProvider(
     });
   });
   return helper;
+}
+
+/**
+ * Reads the token request's body, checks its client_secret as Apple would, and hands the
+ * provider the body with its own fixed secret in place (or none, refused as invalid_client).
+ */
+async function checkAppleSecret(
+  ctx: KoaContext,
+  apple: AppleMode,
+  helper: TestOidcProvider,
+): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of ctx.req) chunks.push(chunk as Buffer);
+  const form = new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
+  const presented = form.get("client_secret") ?? "";
+  form.delete("client_secret");
+  try {
+    const { payload, protectedHeader } = await jwtVerify(presented, apple.publicKey, {
+      algorithms: ["ES256"],
+      issuer: apple.teamId,
+      subject: helper.clientId,
+      audience: APPLE_AUDIENCE,
+      requiredClaims: ["iat", "exp"],
+      currentDate: helper.clock(),
+    });
+    const lifetime = (payload.exp ?? 0) - (payload.iat ?? 0);
+    if (protectedHeader.kid !== apple.keyId || lifetime <= 0 || lifetime > APPLE_MAX_LIFETIME_S) {
+      throw new Error("not Apple's client secret");
+    }
+    helper.appleSecrets.push({ header: decodeProtectedHeader(presented), claims: payload });
+    form.set("client_secret", helper.clientSecret);
+  } catch {
+    form.set("client_secret", "refused");
+  }
+  // oidc-provider reads an already-consumed request's body from req.body.
+  (ctx.req as IncomingMessage & { body?: string }).body = form.toString();
+}
+
+/** Apple's form_post carries `user` (the name, on a first sign-in) beside code and state. */
+function withUserField(html: string, user: string): string {
+  if (!html.includes('<form method="post"')) return html;
+  const escaped = user
+    .replaceAll("&", "&amp;")
+    .replaceAll('"', "&quot;")
+    .replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;");
+  return html.replace(
+    "<noscript>",
+    `<input type="hidden" name="user" value="${escaped}"/>\n<noscript>`,
+  );
 }
 
 /** A browser's cookies, by name (every test server is on 127.0.0.1; names do not collide). */

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -8,6 +9,17 @@ import { ConfigError, loadConfig } from "../../src/config/load-config.js";
 
 const SECRET = "0123456789abcdef0123456789abcdef";
 /** 32 bytes whose base64 holds + and / (and base64url - and _): both alphabets are tried. */
+const pemOf = (key: ReturnType<typeof generateKeyPairSync>["privateKey"]) =>
+  key.export({ format: "pem", type: "pkcs8" }).toString();
+const APPLE_PEM = pemOf(generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey);
+const RSA_PEM = pemOf(generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey);
+const APPLE = {
+  OAUTH_PROVIDERS: "apple",
+  OAUTH_APPLE_CLIENT_ID: "com.example.web",
+  OAUTH_APPLE_TEAM_ID: "TEAM123456",
+  OAUTH_APPLE_KEY_ID: "KEY1234567",
+  OAUTH_APPLE_PRIVATE_KEY: APPLE_PEM,
+};
 const KEY = Buffer.from(`fbff${"00".repeat(28)}fbff`, "hex");
 
 /** Runs loadConfig and returns the ConfigError it must throw. */
@@ -348,6 +360,13 @@ describe("loadConfig errors", () => {
         `names no tenant (${tenant})`,
       ],
     ),
+    ["OAUTH_APPLE_TEAM_ID", { ...APPLE, OAUTH_APPLE_TEAM_ID: "" }, "required for apple"],
+    ["OAUTH_APPLE_TEAM_ID", { ...APPLE, OAUTH_APPLE_TEAM_ID: "team" }, "10-character id"],
+    ["OAUTH_APPLE_KEY_ID", { ...APPLE, OAUTH_APPLE_KEY_ID: "" }, "required for apple"],
+    ["OAUTH_APPLE_PRIVATE_KEY", { ...APPLE, OAUTH_APPLE_PRIVATE_KEY: "" }, "required for apple"],
+    ["OAUTH_APPLE_PRIVATE_KEY", { ...APPLE, OAUTH_APPLE_PRIVATE_KEY: RSA_PEM }, "EC P-256"],
+    ["OAUTH_APPLE_PRIVATE_KEY", { ...APPLE, OAUTH_APPLE_PRIVATE_KEY: "hunter2" }, "EC P-256"],
+    ["OAUTH_APPLE_CLIENT_SECRET", { ...APPLE, OAUTH_APPLE_CLIENT_SECRET: "s" }, "mints Apple's"],
     [
       "OAUTH_GOOGLE_TRUST_EMAIL",
       { OAUTH_PROVIDERS: "google", OAUTH_GOOGLE_CLIENT_ID: "x", OAUTH_GOOGLE_TRUST_EMAIL: "sure" },
@@ -448,6 +467,8 @@ describe("loadConfig errors", () => {
   it("never echoes a secret", () => {
     expect(configError({ JWT_SECRET: "hunter2hunter2" }).message).not.toContain("hunter2");
     expect(configError({ ENCRYPTION_KEY: "hunter2hunter2" }).message).not.toContain("hunter2");
+    const appleKey = configError({ ...APPLE, OAUTH_APPLE_PRIVATE_KEY: RSA_PEM }).message;
+    expect(appleKey).not.toContain(RSA_PEM.split("\n")[1]);
     expect(configError({ ENCRYPTION_KEY: "a1".repeat(20) }).message).not.toContain("a1a1");
     expect(configError({ DATABASE_URL: "mysql://u:pw-xyz@h/db" }).message).not.toContain("pw-xyz");
     expect(configError({ SMTP_URL: "smtp://u:pw-xyz@" }).message).not.toContain("pw-xyz");
@@ -567,6 +588,21 @@ describe("security settings", () => {
   it("parses the HIBP settings within bounds", () => {
     expect(loadConfig({ HIBP_ENABLED: "true" }).hibpEnabled).toBe(true);
     expect(() => loadConfig({ HIBP_TIMEOUT_MS: "5" })).toThrow(/^HIBP_TIMEOUT_MS: /);
+  });
+
+  it("takes Apple's team, key id and .p8 key (line breaks as \\n too); it answers by form_post", () => {
+    const oneLine = { ...APPLE, OAUTH_APPLE_PRIVATE_KEY: APPLE_PEM.trim().replaceAll("\n", "\\n") };
+    for (const env of [APPLE, oneLine]) {
+      expect(loadConfig(env).oauthProviders[0]).toMatchObject({
+        id: "apple",
+        issuer: "https://appleid.apple.com",
+        clientSecret: undefined,
+        responseMode: "form_post",
+        appleSigning: { teamId: "TEAM123456", keyId: "KEY1234567", privateKey: APPLE_PEM.trim() },
+      });
+    }
+    const google = loadConfig({ OAUTH_PROVIDERS: "google", OAUTH_GOOGLE_CLIENT_ID: "x" });
+    expect(google.oauthProviders[0]).toMatchObject({ responseMode: "query", appleSigning: null });
   });
 
   it("takes Microsoft with its tenant's issuer, the one discovery can check", () => {

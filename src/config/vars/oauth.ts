@@ -1,5 +1,6 @@
 import type { DocumentedVar, EnvVar, Parsed } from "../env-var.js";
 import { CONTROL, fail, ok, parseBoolean, quote } from "../parsers.js";
+import { type AppleSigning, readAppleSigning } from "./apple.js";
 
 /** A provider id names its variables (OAUTH_<ID>_…) and its routes (/auth/oauth/<id>/…). */
 const PROVIDER_ID = /^[a-z][a-z0-9]{0,31}$/;
@@ -70,6 +71,10 @@ export interface OAuthProviderConfig {
   readonly scopes: readonly string[];
   /** Link a new identity to an existing verified account with the same, provider-verified email. */
   readonly trustEmail: boolean;
+  /** How the provider answers: redirecting with a query, or by a cross-site form POST (Apple). */
+  readonly responseMode: "query" | "form_post";
+  /** Apple's: the client secret is a JWT minted from these, not a fixed string. */
+  readonly appleSigning: AppleSigning | null;
 }
 
 interface Preset {
@@ -78,6 +83,8 @@ interface Preset {
   issuer?: string;
   scopes?: string;
   trustEmail: boolean;
+  /** Apple answers by form_post and takes a minted JWT as its client secret. */
+  apple?: true;
 }
 
 /**
@@ -99,6 +106,7 @@ const PRESETS: Readonly<Record<string, Preset>> = {
     issuer: "https://appleid.apple.com",
     scopes: "openid email name",
     trustEmail: true,
+    apple: true,
   },
   gitlab: { name: "GitLab", protocol: "oidc", issuer: "https://gitlab.com", trustEmail: true },
   github: {
@@ -204,6 +212,8 @@ export function readProvider(env: Env, id: string): ProviderRead {
   if (!trust.ok) return problem("TRUST_EMAIL", trust.error);
   const name = parseLabel(value("NAME") ?? preset?.name ?? id);
   if (!name.ok) return problem("NAME", name.error);
+  const apple = preset?.apple ? readAppleSigning(value) : null;
+  if (apple && !apple.ok) return problem(apple.suffix, apple.error);
   return {
     ok: true,
     value: Object.freeze({
@@ -215,6 +225,8 @@ export function readProvider(env: Env, id: string): ProviderRead {
       clientSecret: value("CLIENT_SECRET"),
       scopes: Object.freeze(scopes),
       trustEmail: trust.value,
+      responseMode: apple ? "form_post" : "query",
+      appleSigning: apple ? apple.value : null,
     }),
   };
 }
@@ -234,4 +246,10 @@ export const OAUTH_PROVIDER_DOCS: readonly DocumentedVar[] = [
     description: "Whether a provider-verified email may link a new identity to an existing verified account with that email." },
   { name: "OAUTH_<ID>_NAME", aliases: [], group: "oauth", default: "the preset's name, or the id",
     description: "The label of the provider's button." },
+  { name: "OAUTH_APPLE_TEAM_ID", aliases: [], group: "oauth", default: "required for apple",
+    description: "Your Apple developer team's id (10 characters): the iss of the client-secret JWT Latchkey mints. Apple takes no OAUTH_APPLE_CLIENT_SECRET." },
+  { name: "OAUTH_APPLE_KEY_ID", aliases: [], group: "oauth", default: "required for apple",
+    description: "The id (10 characters) of the Sign in with Apple key: the JWT's kid." },
+  { name: "OAUTH_APPLE_PRIVATE_KEY", aliases: [], group: "oauth", default: "required for apple",
+    description: "The text of that key's .p8 file (PEM; line breaks may be written as \\n). The client secret is signed with it (ES256), valid an hour, made again before it expires." },
 ];

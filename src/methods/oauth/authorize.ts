@@ -72,5 +72,7 @@ export async function startAuthorization(
     state,
   };
   if (provider.protocol === "oidc") parameters.nonce = nonce;
+  // Apple answers by a POST from its site; routes.ts turns it into a GET to the callback.
+  if (provider.responseMode === "form_post") parameters.response_mode = "form_post";
   return { url: client.buildAuthorizationUrl(configuration, parameters).href, state };
 }

@@ -4,6 +4,7 @@ import type { ClientContext } from "../../domain/client.js";
 import type { Deps } from "../../domain/deps.js";
 import { AuthError } from "../../errors.js";
 import { linkIdentity, type Outcome, signInIdentity } from "./accounts.js";
+import { appleUserName } from "./form-post.js";
 import { readProfile } from "./profile.js";
 import { callbackUrl, configurationOf } from "./providers.js";
 import { withParam } from "./redirect.js";
@@ -38,6 +39,9 @@ export async function finishCallback(
     const configuration = await configurationOf(deps, provider);
     const currentUrl = new URL(`${callbackUrl(deps, provider)}?${params}`);
     const profile = await readProfile(configuration, provider, currentUrl, state, flow);
+    if (provider.responseMode === "form_post" && profile.name === null) {
+      profile.name = appleUserName(params.get("user"));
+    }
     outcome = flow.linkUserId
       ? await linkIdentity(deps, provider, profile, flow.linkUserId, client)
       : await signInIdentity(deps, provider, profile, client);

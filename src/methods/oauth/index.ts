@@ -24,6 +24,7 @@ export const oauthSignIn: SignInMethod = {
     },
     "GET /auth/oauth/:provider/link": { operationId: "linkProvider", answers: LIMITED },
     "GET /auth/oauth/:provider/callback": { operationId: "providerCallback" },
+    "POST /auth/oauth/:provider/callback": { operationId: "providerFormPostCallback" },
     "POST /auth/oauth/token": { operationId: "exchangeOAuthCode", answers: LIMITED },
     "GET /auth/identities": { operationId: "listIdentities" },
     "DELETE /auth/identities/:id": { operationId: "removeIdentity" },

@@ -2,6 +2,7 @@ import * as client from "openid-client";
 import type { OAuthProviderConfig } from "../../config/vars/oauth.js";
 import type { Deps } from "../../domain/deps.js";
 import { AuthError } from "../../errors.js";
+import { appleClientAuth } from "./apple-secret.js";
 
 /**
  * A provider's calls wait at most this long: a provider that is down makes its own sign-in
@@ -39,7 +40,7 @@ export function configurationOf(
   }
   const known = cache.get(provider.id);
   if (known) return known;
-  const pending = discover(provider).catch((error: unknown) => {
+  const pending = discover(provider, deps.clock).catch((error: unknown) => {
     cache.delete(provider.id);
     throw providerError(error);
   });
@@ -47,10 +48,11 @@ export function configurationOf(
   return pending;
 }
 
-async function discover(provider: OAuthProviderConfig): Promise<client.Configuration> {
-  const auth = provider.clientSecret
-    ? client.ClientSecretPost(provider.clientSecret)
-    : client.None();
+async function discover(
+  provider: OAuthProviderConfig,
+  clock: () => Date,
+): Promise<client.Configuration> {
+  const auth = clientAuthOf(provider, clock);
   const insecure = new URL(provider.issuer).protocol === "http:";
   const options: client.DiscoveryRequestOptions = {
     [client.customFetch]: timedFetch,
@@ -94,6 +96,12 @@ function githubConfiguration(
   configuration[client.customFetch] = timedFetch;
   if (insecure) client.allowInsecureRequests(configuration);
   return configuration;
+}
+
+function clientAuthOf(provider: OAuthProviderConfig, clock: () => Date): client.ClientAuth {
+  if (provider.appleSigning)
+    return appleClientAuth(provider.appleSigning, provider.clientId, clock);
+  return provider.clientSecret ? client.ClientSecretPost(provider.clientSecret) : client.None();
 }
 
 const timedFetch: client.CustomFetch = (url, options) =>

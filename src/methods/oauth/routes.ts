@@ -8,9 +8,11 @@ import { SignInReply } from "../../http/token-schemas.js";
 import type { App, AppDeps } from "../../http/types.js";
 import { type AuthorizationRequest, startAuthorization } from "./authorize.js";
 import { finishCallback } from "./callback.js";
+import { formPostTarget } from "./form-post.js";
 import { listIdentities, removeIdentity } from "./identities.js";
 import {
   AuthorizeQuery,
+  CallbackForm,
   CallbackQuery,
   IdentitiesReply,
   IdentityParams,
@@ -129,6 +131,36 @@ export function registerOAuthRoutes(app: App, deps: AppDeps): void {
     },
   );
 
+  // Encapsulated: only this route of the API reads form bodies.
+  void app.register(async (scope: App) => {
+    scope.addContentTypeParser(
+      "application/x-www-form-urlencoded",
+      { parseAs: "string" },
+      (_request, body, done) => {
+        // Object.fromEntries defines own properties: a "__proto__" field stays a field.
+        done(null, Object.fromEntries(new URLSearchParams(body as string)));
+      },
+    );
+    scope.post(
+      "/auth/oauth/:provider/callback",
+      {
+        schema: {
+          tags: TAGS,
+          summary:
+            "A provider's answer by form_post (Apple): 303 to the GET callback with its fields",
+          description:
+            "The state cookie is SameSite=Lax, which a cross-site POST does not carry; the GET this answers with is a top-level navigation, which carries it, and there the state is checked as for any provider.",
+          params: ProviderParams,
+          body: CallbackForm,
+          response: { 303: Redirect, 400: ErrorBody },
+        },
+      },
+      async (request, reply) =>
+        // Nothing is checked or used up here: this request cannot show whose browser it is.
+        reply.redirect(formPostTarget(deps, request.params.provider, request.body), 303),
+    );
+  });
+
   app.post(
     "/auth/oauth/token",
     {
@@ -194,6 +226,10 @@ export function registerOAuthRoutes(app: App, deps: AppDeps): void {
 
 function setStateCookie(reply: FastifyReply, config: Config, state: string): void {
   // SameSite=Lax: the provider's redirect back is a top-level GET, which Lax lets through.
+  // A form_post provider's cross-site POST does not carry it; rather than SameSite=None for
+  // those (sent on every cross-site request, refused by browsers without Secure, so not on
+  // plain-http development), the POST is turned into that same GET (form-post.ts), where
+  // the cookie comes back and the state is checked as for any provider.
   reply.setCookie(STATE_COOKIE, state, {
     httpOnly: true,
     secure: config.cookieSecure,

@@ -34,6 +34,11 @@ export const CallbackQuery = Type.Object(
   { additionalProperties: Type.String({ maxLength: 4096 }) },
 );
 
+/** A form_post answer's fields (Apple's: code, state, user on a first sign-in, or error). */
+export const CallbackForm = Type.Record(Type.String(), Type.String({ maxLength: 4096 }), {
+  maxProperties: 16,
+});
+
 export const TokenBody = Type.Object(
   {
     code: Type.String({ minLength: 1, maxLength: 128, description: "From the callback's ?code=." }),
