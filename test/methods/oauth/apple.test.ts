@@ -1,18 +1,16 @@
-import { generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { expectError, uniqueEmail } from "../../e2e/support.js";
 import { describeEachStore } from "../../helpers/stores.js";
+import { CookieJar, type TestOidcProvider } from "../../helpers/test-oidc-provider.js";
+import type { TestServer } from "../../helpers/test-server.js";
 import {
-  type AppleMode,
-  CookieJar,
-  startTestOidcProvider,
-  type TestOidcProvider,
-} from "../../helpers/test-oidc-provider.js";
-import { freePort, startTestServer, type TestServer } from "../../helpers/test-server.js";
-import { APP, account } from "./support.js";
-
-const TEAM_ID = "TEAM123456";
-const KEY_ID = "KEY1234567";
+  APP,
+  type AppleWorld,
+  account,
+  APPLE_KEY_ID as KEY_ID,
+  startAppleWorld,
+  APPLE_TEAM_ID as TEAM_ID,
+} from "./support.js";
 
 /**
  * The Apple preset against the in-process OpenID Provider set to behave like Apple: it
@@ -20,37 +18,16 @@ const KEY_ID = "KEY1234567";
  * client secret only an ES256 JWT signed by the team's key (test-oidc-provider.ts checks it).
  */
 describeEachStore("sign in with Apple (form_post, minted client secret)", (store) => {
+  let world: AppleWorld;
   let server: TestServer;
   let op: TestOidcProvider;
-  let apple: AppleMode;
 
   beforeAll(async () => {
-    const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-    apple = { teamId: TEAM_ID, keyId: KEY_ID, publicKey };
-    const port = await freePort();
-    const publicUrl = `http://127.0.0.1:${port}`;
-    op = await startTestOidcProvider([`${publicUrl}/auth/oauth/apple/callback`], { apple });
-    const pem = privateKey.export({ format: "pem", type: "pkcs8" }).toString();
-    server = await startTestServer({
-      store,
-      port,
-      env: {
-        PUBLIC_URL: publicUrl,
-        APP_URL: APP,
-        OAUTH_PROVIDERS: "apple",
-        OAUTH_APPLE_ISSUER: op.issuer,
-        OAUTH_APPLE_CLIENT_ID: op.clientId,
-        OAUTH_APPLE_TEAM_ID: TEAM_ID,
-        OAUTH_APPLE_KEY_ID: KEY_ID,
-        // One line, as most environments hold it.
-        OAUTH_APPLE_PRIVATE_KEY: pem.trim().replaceAll("\n", "\\n"),
-      },
-    });
-    op.clock = server.clock;
+    world = await startAppleWorld(store);
+    ({ server, op } = world);
   });
   afterAll(async () => {
-    await server?.close();
-    await op?.close();
+    await world?.close();
   });
 
   /** One sign-in at "Apple", the way a browser goes: what the POST answered, where it landed. */
@@ -183,11 +160,11 @@ describeEachStore("sign in with Apple (form_post, minted client secret)", (store
 
   it("fails with PROVIDER_ERROR when Apple refuses the client secret (another key id)", async () => {
     op.account = account(uniqueEmail("apple-wrong-key"));
-    apple.keyId = "OTHERKEY12";
+    world.apple.keyId = "OTHERKEY12";
     try {
       expect((await signIn()).landed.get("error")).toBe("PROVIDER_ERROR");
     } finally {
-      apple.keyId = KEY_ID;
+      world.apple.keyId = KEY_ID;
     }
   });
 

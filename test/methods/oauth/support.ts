@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, generateKeyPairSync, randomBytes } from "node:crypto";
 import { expect } from "vitest";
 import type { StoreUnderTest } from "../../helpers/stores.js";
 import {
+  type AppleMode,
   CookieJar,
   followRedirects,
   startTestOidcProvider,
@@ -60,6 +61,59 @@ export async function startOAuthWorld(
   return {
     server,
     op,
+    async close() {
+      await server.close();
+      await op.close();
+    },
+  };
+}
+
+export const APPLE_TEAM_ID = "TEAM123456";
+export const APPLE_KEY_ID = "KEY1234567";
+
+export interface AppleWorld extends OAuthWorld {
+  /** What the provider checks client secrets against; a test may change the key id. */
+  apple: AppleMode;
+}
+
+/**
+ * A Latchkey whose one provider is the `apple` preset, its issuer the in-process OpenID
+ * Provider set to behave like Apple (form_post, an ES256 JWT as client secret). `opHost`
+ * `localhost` puts the provider on another site than Latchkey's 127.0.0.1, as Apple is.
+ */
+export async function startAppleWorld(
+  store: StoreUnderTest,
+  opHost = "127.0.0.1",
+): Promise<AppleWorld> {
+  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const apple: AppleMode = { teamId: APPLE_TEAM_ID, keyId: APPLE_KEY_ID, publicKey };
+  const port = await freePort();
+  const publicUrl = `http://127.0.0.1:${port}`;
+  const op = await startTestOidcProvider([`${publicUrl}/auth/oauth/apple/callback`], {
+    apple,
+    host: opHost,
+  });
+  const pem = privateKey.export({ format: "pem", type: "pkcs8" }).toString();
+  const server = await startTestServer({
+    store,
+    port,
+    env: {
+      PUBLIC_URL: publicUrl,
+      APP_URL: APP,
+      OAUTH_PROVIDERS: "apple",
+      OAUTH_APPLE_ISSUER: op.issuer,
+      OAUTH_APPLE_CLIENT_ID: op.clientId,
+      OAUTH_APPLE_TEAM_ID: APPLE_TEAM_ID,
+      OAUTH_APPLE_KEY_ID: APPLE_KEY_ID,
+      // One line, as most environments hold it.
+      OAUTH_APPLE_PRIVATE_KEY: pem.trim().replaceAll("\n", "\\n"),
+    },
+  });
+  op.clock = server.clock;
+  return {
+    server,
+    op,
+    apple,
     async close() {
       await server.close();
       await op.close();
