@@ -9,7 +9,14 @@ interface OpenApiDocument {
   openapi: string;
   paths: Record<
     string,
-    Record<string, { deprecated?: boolean; responses?: Record<string, unknown> }>
+    Record<
+      string,
+      {
+        deprecated?: boolean;
+        responses?: Record<string, unknown>;
+        requestBody?: { content?: Record<string, unknown> };
+      }
+    >
   >;
   components: { securitySchemes: Record<string, unknown> };
 }
@@ -60,6 +67,14 @@ describe("OpenAPI document", () => {
       const path = route.url.replace(/:(\w+)/g, "{$1}");
       expect(document.paths[path]?.[route.method], `${route.method} ${path}`).toBeDefined();
     }
+  });
+
+  it("documents the form_post callback as a form answered by a 303", () => {
+    const operation = document.paths["/auth/oauth/{provider}/callback"]?.post;
+    expect(Object.keys(operation?.requestBody?.content ?? {})).toEqual([
+      "application/x-www-form-urlencoded",
+    ]);
+    expect(Object.keys(operation?.responses ?? {})).toContain("303");
   });
 
   it("marks the older clients' aliases deprecated and only them", () => {

@@ -151,6 +151,7 @@ export function registerOAuthRoutes(app: App, deps: AppDeps): void {
           description:
             "The state cookie is SameSite=Lax, which a cross-site POST does not carry; the GET this answers with is a top-level navigation, which carries it, and there the state is checked as for any provider.",
           params: ProviderParams,
+          consumes: ["application/x-www-form-urlencoded"],
           body: CallbackForm,
           response: { 303: Redirect, 400: ErrorBody },
         },
