@@ -10,7 +10,8 @@ import {
   type LoginOutcome,
   type Metrics,
   type MfaOutcome,
-  OAUTH_OUTCOMES,
+  OAUTH_REFUSALS,
+  OAUTH_SUCCESSES,
   type OAuthOutcome,
   PASSKEY_CEREMONIES,
 } from "./metrics.js";
@@ -102,9 +103,12 @@ function oauthCallbackOf(event: AuditInput): { provider: string; outcome: OAuthO
   if (event.type !== "oauth.sign_in" && event.type !== "oauth.failure") return null;
   const details = event.details ?? {};
   const provider = typeof details.provider === "string" ? details.provider : "unknown";
-  const said = event.type === "oauth.sign_in" ? details.result : details.code;
-  const word = typeof said === "string" ? said.toLowerCase() : "";
-  return { provider, outcome: isOneOf(OAUTH_OUTCOMES, word) ? word : "other" };
+  if (event.type === "oauth.sign_in") {
+    const result = details.result;
+    return { provider, outcome: isOneOf(OAUTH_SUCCESSES, result) ? result : "other" };
+  }
+  const code = typeof details.code === "string" ? details.code.toLowerCase() : "";
+  return { provider, outcome: isOneOf(OAUTH_REFUSALS, code) ? code : "other" };
 }
 
 /** Counts RATE_LIMITED refusals by action; refusals during a login lockout count as "login". */

@@ -13,17 +13,15 @@ export type PasskeyCeremony = (typeof PASSKEY_CEREMONIES)[number];
  * How a provider's callback ended: a returning user signed in, a new account, an identity
  * linked, or the refusal the browser was sent back with (other: a code outside this list).
  */
-export const OAUTH_OUTCOMES = [
-  "success",
-  "new_user",
-  "linked",
+export const OAUTH_SUCCESSES = ["success", "new_user", "linked"] as const;
+export const OAUTH_REFUSALS = [
   "invalid_state",
   "provider_error",
   "account_exists",
   "identity_taken",
   "account_blocked",
-  "other",
 ] as const;
+export const OAUTH_OUTCOMES = [...OAUTH_SUCCESSES, ...OAUTH_REFUSALS, "other"] as const;
 export type OAuthOutcome = (typeof OAUTH_OUTCOMES)[number];
 
 export interface MetricsOptions {

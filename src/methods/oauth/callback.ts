@@ -38,10 +38,11 @@ export async function finishCallback(
   try {
     const configuration = await configurationOf(deps, provider);
     const currentUrl = new URL(`${callbackUrl(deps, provider)}?${params}`);
-    const profile = await readProfile(configuration, provider, currentUrl, state, flow);
-    if (provider.responseMode === "form_post" && profile.name === null) {
-      profile.name = appleUserName(params.get("user"));
-    }
+    const read = await readProfile(configuration, provider, currentUrl, state, flow);
+    const profile =
+      provider.responseMode === "form_post" && read.name === null
+        ? { ...read, name: appleUserName(params.get("user")) }
+        : read;
     outcome = flow.linkUserId
       ? await linkIdentity(deps, provider, profile, flow.linkUserId, client)
       : await signInIdentity(deps, provider, profile, client);
