@@ -105,7 +105,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   });
   const logins = new Counter({
     name: "latchkey_logins_total",
-    help: "Password logins by outcome. A failure that starts or extends a lockout counts as failure and as lockout.",
+    help: "Sign-ins by outcome: success counts every method (password, code, passkey, provider); failure and lockout are the password's. A failure that starts or extends a lockout counts as failure and as lockout.",
     labelNames: ["outcome"] as const,
     registers,
   });
