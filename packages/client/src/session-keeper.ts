@@ -86,7 +86,11 @@ export class SessionKeeper {
 
   private async refreshUnderLock(stale: string): Promise<StoredSession | null> {
     const current = this.session;
-    if (!current) return null;
+    if (!current) {
+      // Signed out meanwhile (another tab, whose announcement may still be on its way).
+      this.emit("SIGNED_OUT", null);
+      return null;
+    }
     if (current.stamp !== stale) return current;
     const cookies = this.options.storage.kind === "cookie";
     if (!cookies && !current.refreshToken) return null;
