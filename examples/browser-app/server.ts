@@ -55,10 +55,15 @@ export async function startAppServer(options: {
   };
 }
 
-/** `npm start`: this app on :5173 and, beside it, a Latchkey on :3000 that allows it. */
+/**
+ * `npm start`: this app on :5173 (APP_PORT) and, beside it, a Latchkey on :3000
+ * (LATCHKEY_PORT) that allows it; with LATCHKEY_URL set, only the app, for that Latchkey.
+ */
 async function main(): Promise<void> {
+  const latchkeyPort = process.env.LATCHKEY_PORT ?? "3000";
   const app = await startAppServer({
-    latchkeyUrl: process.env.LATCHKEY_URL ?? "http://127.0.0.1:3000",
+    latchkeyUrl: process.env.LATCHKEY_URL ?? `http://127.0.0.1:${latchkeyPort}`,
+    port: Number(process.env.APP_PORT ?? 5173),
   });
   let latchkey: ChildProcess | undefined;
   if (!process.env.LATCHKEY_URL) {
@@ -66,7 +71,7 @@ async function main(): Promise<void> {
     latchkey = spawn("npm", ["start"], {
       cwd: join(here, "../.."),
       stdio: "inherit",
-      env: { ...process.env, PORT: "3000", CORS_ORIGINS: app.url, COOKIE_SECURE: "false" },
+      env: { ...process.env, PORT: latchkeyPort, CORS_ORIGINS: app.url, COOKIE_SECURE: "false" },
     });
   }
   console.log(`browser app: ${app.url} (sign-up codes are in Latchkey's log and ./data/mail)`);

@@ -49,6 +49,21 @@ onSubmit("sign-in", async () => {
   await render();
 });
 
+// The browser's passkey prompt; a passkey without user verification may still ask for a code.
+onSubmit("passkey-sign-in", async () => {
+  const answer = await latchkey.passkeys.signIn();
+  if (isMfaChallenge(answer)) {
+    mfaToken = answer.mfaToken;
+    return show("mfa");
+  }
+  await render();
+});
+
+onSubmit("passkey-add", async () => {
+  await latchkey.passkeys.register("This browser");
+  text("status", "Passkey added.");
+});
+
 onSubmit("mfa-form", async () => {
   await latchkey.verifyMfa({ mfaToken, method: "totp", code: field("mfa-code") });
   await render();
