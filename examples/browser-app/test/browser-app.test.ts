@@ -1,9 +1,10 @@
-import { execFileSync } from "node:child_process";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { requestsSeen, reusesSeen } from "../../../packages/client/test/support.js";
+import {
+  ensureClientBuilt,
+  requestsSeen,
+  reusesSeen,
+} from "../../../packages/client/test/support.js";
 import { hasChromium, launchChromium } from "../../../test/browser/support.js";
 import { appCode } from "../../../test/e2e/second-factor-support.js";
 import { nthCodeTo, uniqueEmail } from "../../../test/e2e/support.js";
@@ -14,7 +15,6 @@ import { type AppServer, startAppServer } from "../server.js";
 const PASSWORD = "correct horse battery staple";
 /** ACCESS_TOKEN_TTL is the contract's default: the server's clock moves past it. */
 const PAST_ACCESS_TTL = 15 * 60 + 1;
-const clientDir = join(dirname(fileURLToPath(import.meta.url)), "../../../packages/client");
 
 /**
  * The example app in Chromium against a real Latchkey on another origin (allowed by
@@ -27,7 +27,7 @@ describe.skipIf(!hasChromium)("examples/browser-app in Chromium", () => {
   let browser: Browser;
   beforeAll(async () => {
     // The app bundles @latchkey/client as an app would: from its built dist/.
-    execFileSync("npm", ["run", "build"], { cwd: clientDir, stdio: "ignore" });
+    ensureClientBuilt();
     const appPort = await freePort();
     [server, browser] = await Promise.all([
       startTestServer({ store: pglite, env: { CORS_ORIGINS: `http://127.0.0.1:${appPort}` } }),

@@ -1,8 +1,6 @@
-import { execFileSync } from "node:child_process";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, it } from "vitest";
+import { ensureClientBuilt } from "../../../packages/client/test/support.js";
 import { hasChromium, launchChromium } from "../../../test/browser/support.js";
 import { nthCodeTo, uniqueEmail } from "../../../test/e2e/support.js";
 import { pglite } from "../../../test/helpers/stores.js";
@@ -10,7 +8,6 @@ import { freePort, startTestServer, type TestServer } from "../../../test/helper
 import { type AppServer, startAppServer } from "../server.js";
 
 const PASSWORD = "correct horse battery staple";
-const clientDir = join(dirname(fileURLToPath(import.meta.url)), "../../../packages/client");
 
 /**
  * The client's passkey helpers in a real Chromium with its virtual authenticator: the
@@ -25,7 +22,7 @@ describe.skipIf(!hasChromium)("examples/browser-app passkeys in Chromium", () =>
   let browser: Browser;
   let appUrl: string;
   beforeAll(async () => {
-    execFileSync("npm", ["run", "build"], { cwd: clientDir, stdio: "ignore" });
+    ensureClientBuilt();
     const appPort = await freePort();
     appUrl = `http://localhost:${appPort}`;
     [server, browser] = await Promise.all([

@@ -11,10 +11,11 @@ interface PackResult {
   files: { path: string }[];
 }
 
+import { ensureClientBuilt } from "./support.js";
+
 describe("@latchkey/client package", () => {
   it("packs the built ESM and its types, a README and package.json: no tests, sources, maps or secrets", () => {
-    // The build runs first (prepare does it on install; pack would run it too).
-    execFileSync("npm", ["run", "build"], { cwd: packageDir, stdio: "ignore" });
+    ensureClientBuilt();
     const output = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], {
       cwd: packageDir,
       encoding: "utf8",

@@ -1,3 +1,7 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { TestServer } from "../../../test/helpers/test-server.js";
 import {
   createLatchkeyClient,
@@ -50,4 +54,28 @@ export function sharedStore() {
     setItem: (key: string, value: string) => void map.set(key, value),
     removeItem: (key: string) => void map.delete(key),
   };
+}
+
+const packageDir = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+function newestMtime(dir: string): number {
+  return Math.max(
+    0,
+    ...readdirSync(dir, { withFileTypes: true }).map((entry) => {
+      const path = join(dir, entry.name);
+      return entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs;
+    }),
+  );
+}
+
+/**
+ * dist/ as `npm ci` (this package's prepare) left it, rebuilt only when src/ is newer: suites
+ * that run at once then never rewrite files another one is reading.
+ */
+export function ensureClientBuilt(): string {
+  const built = join(packageDir, "dist/index.js");
+  const stale =
+    !existsSync(built) || statSync(built).mtimeMs < newestMtime(join(packageDir, "src"));
+  if (stale) execFileSync("npm", ["run", "build"], { cwd: packageDir, stdio: "ignore" });
+  return packageDir;
 }
