@@ -28,7 +28,8 @@ export interface LatchkeyClientOptions {
   name?: string;
 }
 
-type Json = Record<string, unknown>;
+/** A route without a body schema may still be sent `{}`, never another shape. */
+type BodyFor<R extends Route> = BodyOf<R> extends undefined ? Record<string, never> : BodyOf<R>;
 
 export function createLatchkeyClient(options: LatchkeyClientOptions) {
   const name = options.name ?? "latchkey";
@@ -43,7 +44,7 @@ export function createLatchkeyClient(options: LatchkeyClientOptions) {
   /** One route of the API; `path` fills the route's parameters. */
   async function call<R extends Route>(
     route: R,
-    body: BodyOf<R> | Json | undefined,
+    body: BodyFor<R> | undefined,
     how: { auth?: boolean; path?: string } = {},
   ): Promise<OkOf<R>> {
     const [method = "GET", pattern = ""] = route.split(" ");
