@@ -108,7 +108,7 @@ async function revoke(
   event: SessionEventTemplate | null,
 ): Promise<number> {
   const hooks = event
-    ? sql`, hooks as (${sessionDeliveries(revokedSessionEvents(event), now)})`
+    ? sql`, hooks as (${sessionDeliveries(revokedSessionEvents(event, now))})`
     : sql``;
   const { rows } = await sql<{ n: string | number }>`
     with revoked as (
@@ -168,7 +168,7 @@ async function createMany(
     .values(sessions.map(toSessionColumns))
     .returningAll();
   const events = sessions.flatMap((session) =>
-    session.event ? [{ sessionId: session.familyId, event: session.event }] : [],
+    session.event ? [{ sessionId: session.familyId, event: session.event, at: session.now }] : [],
   );
   // With events, session.created rides in the insert's statement (session-events.ts).
   const rows =
@@ -176,7 +176,7 @@ async function createMany(
       ? await insert.execute()
       : (
           await sql<SessionRow>`with s as (${insert}),
-            hooks as (${sessionDeliveries(namedSessionEvents(events), sessions[0]?.now ?? new Date())})
+            hooks as (${sessionDeliveries(namedSessionEvents(events))})
             select * from s`.execute(db)
         ).rows;
   // RETURNING follows no promised order: match rows to callers by id.
