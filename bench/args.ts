@@ -11,6 +11,8 @@ export const SCENARIO_NAMES = [
   "mfa-verify",
   "mfa-confirm",
   "passkey-login",
+  "register-webhook",
+  "webhook-fanout",
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 

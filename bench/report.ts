@@ -103,6 +103,21 @@ export function checkTargets(results: ScenarioResult[], bound: HashBound): Targe
           : `sign-in (options + verify) ${ms(passkey.cpuMsPerSignIn)} less options alone ${ms(options)}; server busy ${passkey.serverCores.toFixed(2)} of ${bound.cores} cores`,
     });
   }
+  const plain = by("register");
+  const hooked = by("register-webhook");
+  if (hooked) {
+    const added = plain ? hooked.serverCpuMsPerRequest / plain.serverCpuMsPerRequest - 1 : null;
+    checks.push({
+      target: "register-webhook: CPU per sign-up < 105 % of register's",
+      measured: hooked.serverCpuMsPerRequest,
+      threshold: plain ? plain.serverCpuMsPerRequest * 1.05 : Number.NaN,
+      ratio: added === null ? null : added + 1,
+      pass: added === null ? null : added < 0.05,
+      note: plain
+        ? `${(added ?? 0) * 100 > 0 ? "+" : ""}${((added ?? 0) * 100).toFixed(1)} %: ${plain.serverCpuMsPerRequest.toFixed(3)} ms without an endpoint`
+        : "register not measured in this run",
+    });
+  }
   for (const result of results) {
     checks.push({
       target: `${result.name}: peak RSS < ${RSS_LIMIT_MIB} MiB`,
@@ -162,6 +177,10 @@ export function formatResults(results: ScenarioResult[], bound: HashBound): stri
         (result.loopMsPerSignIn ?? Number.NaN).toFixed(3),
         "",
       ]);
+    }
+    if (result.firstToLastPerSecond !== undefined) {
+      const rate = round(result.firstToLastPerSecond).toLocaleString("en-US");
+      extra.push(["  └ first to last delivery", "", rate, "", "", "", "", "", "", ""]);
     }
     if (result.part) {
       extra.push([

@@ -12,6 +12,7 @@ import { checkTargets, formatResults, formatTargets } from "./report.js";
 import { Pool, runScenario, type ScenarioContext, type ScenarioResult } from "./scenarios.js";
 import { seedUsers } from "./seed.js";
 import { REPO_ROOT, startServer } from "./server.js";
+import { BENCH_ADMIN_EMAIL, BENCH_ADMIN_PASSWORD, closeWebhookBench } from "./webhook-scenarios.js";
 
 /** Variables of the bench's own environment handed on to the server when set. */
 const PASSED_THROUGH = [
@@ -69,6 +70,10 @@ async function main(): Promise<number> {
       REQUIRE_EMAIL_VERIFICATION: "false",
       COOKIE_SECURE: "false",
       ENCRYPTION_KEY: encryptionKey.toString("hex"),
+      // The webhook scenarios' admin, and their receiver on 127.0.0.1.
+      BOOTSTRAP_ADMIN_EMAIL: BENCH_ADMIN_EMAIL,
+      BOOTSTRAP_ADMIN_PASSWORD: BENCH_ADMIN_PASSWORD,
+      WEBHOOK_ALLOW_PRIVATE: "true",
       // The software authenticators' RP ID and origin (bench/passkey-seed.ts).
       ...benchWebauthnEnv(),
       ...(smtp ? { SMTP_URL: smtp.url } : {}),
@@ -111,6 +116,7 @@ async function main(): Promise<number> {
     log(`starting Latchkey on ${database ? "PostgreSQL" : "PGlite"}`);
     const server = await startServer({ env: serverEnv, nodeFlags });
     cleanups.push(() => server.stop());
+    cleanups.push(closeWebhookBench);
 
     const seedCount = Math.max(64, options.connections * 4);
     log(`seeding ${seedCount} users`);

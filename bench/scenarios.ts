@@ -8,6 +8,7 @@ import { type ConfirmItem, mintAccessTokens, type VerifyItem } from "./mfa-seed.
 import { seedPasskeys } from "./passkey-seed.js";
 import { BENCH_PASSWORD, benchEmail, type SeededUser } from "./seed.js";
 import { cpuSeconds, sampleRss } from "./server.js";
+import { runFanout, subscribeSignUps } from "./webhook-scenarios.js";
 
 export interface ScenarioContext {
   url: string;
@@ -107,6 +108,8 @@ export interface ScenarioResult extends Measured {
   loopMsPerSignIn?: number;
   /** A second measured run of part of the scenario alone (passkey-login: the options). */
   part?: PartResult;
+  /** webhook-fanout: events per second from the first verified delivery to the last. */
+  firstToLastPerSecond?: number;
 }
 
 export interface PartResult extends Measured {
@@ -118,8 +121,13 @@ export interface PartResult extends Measured {
 
 interface Scenario {
   description: string;
-  /** Before the warm-up, not measured: what the scenario's requests need from the server. */
-  prepare?(context: ScenarioContext): Promise<void>;
+  /**
+   * Before the warm-up, not measured: what the scenario's requests need from the server. What
+   * it answers runs after the measured run (undoing what would skew the next scenario).
+   */
+  prepare?(context: ScenarioContext): Promise<void | (() => Promise<void>)>;
+  /** Measures on its own rather than through autocannon loads (webhook-fanout). */
+  run?(context: ScenarioContext): Promise<ScenarioResult>;
   /** The autocannon runs of `seconds`, started together; the first is the one reported. */
   load(context: ScenarioContext, seconds: number): Omit<Options, "url" | "duration">[];
   /**
@@ -399,6 +407,17 @@ export const SCENARIOS: Record<ScenarioName, Scenario> = {
     },
     perSignIn: true,
   },
+  "register-webhook": {
+    description:
+      "register, with one enabled endpoint subscribed to user.created: each sign-up also writes its event to the webhook outbox (held there: the receiver leaves the worker's first batch unanswered, so the CPU is the writing, not the sending)",
+    prepare: subscribeSignUps,
+    load: ({ connections }) => [{ connections, requests: [register()] }],
+  },
+  "webhook-fanout": {
+    description: "see bench/webhook-scenarios.ts",
+    load: () => [],
+    run: runFanout,
+  },
 };
 
 /** A warm-up (not recorded), then the measured run, with the server's RSS polled throughout. */
@@ -407,7 +426,8 @@ export async function runScenario(
   context: ScenarioContext,
 ): Promise<ScenarioResult> {
   const scenario = SCENARIOS[name];
-  await scenario.prepare?.(context);
+  if (scenario.run) return scenario.run(context);
+  const undo = await scenario.prepare?.(context);
   const rss = sampleRss(context.pid);
   if (context.warmup > 0) {
     await runAll(context, scenario.load(context, context.warmup), context.warmup);
@@ -424,6 +444,7 @@ export async function runScenario(
   const signIns = context.signIns.count - signInsBefore;
   const part = scenario.part ? await measurePart(context, scenario.part) : undefined;
   const memory = rss.stop();
+  if (undo) await undo();
   if (!main) throw new Error(`scenario ${name} produced no result`);
   const requests = Math.max(1, main.requests + (background ? background.requests : 0));
   const limit = loads[0]?.maxOverallRequests;

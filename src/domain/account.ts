@@ -7,7 +7,7 @@ import { queueMail } from "./email-codes.js";
 import { assertSteppedUp } from "./sign-in/step-up.js";
 import { acceptablePassword, presentedPassword } from "./validate.js";
 import type { Aal, AuthMethod } from "./vocabulary.js";
-import { recordUserEvent } from "./webhook-events.js";
+import { recordUserEvent, sessionRevoked } from "./webhook-events.js";
 
 /** The user behind a verified access token, as the database has them now. */
 export async function getCurrentUser(deps: Deps, claims: AccessClaims): Promise<UserRecord> {
@@ -56,7 +56,10 @@ export async function changePassword(
     );
     if (!swapped) return false;
     // The calling session stays; anyone else holding the old password's sessions is out.
-    await stores.sessions.revokeAllForUser(user.id, now, claims.sid);
+    await stores.sessions.revokeAllForUser(user.id, now, {
+      exceptFamilyId: claims.sid,
+      event: sessionRevoked(now),
+    });
     // A pending reset secret was asked for with the old password in mind.
     await stores.codes.delete(user.id, "reset");
     await queueMail(stores, deps.mailer.passwordChanged(user, now), now);
@@ -87,7 +90,8 @@ function auditRefusal(deps: Deps, userId: string, client: ClientContext, reason:
 }
 
 export async function logoutEverywhere(deps: Deps, claims: AccessClaims): Promise<number> {
-  return deps.stores.sessions.revokeAllForUser(claims.sub, deps.clock());
+  const now = deps.clock();
+  return deps.stores.sessions.revokeAllForUser(claims.sub, now, { event: sessionRevoked(now) });
 }
 
 export interface SessionView {
@@ -122,5 +126,6 @@ export async function revokeSession(deps: Deps, claims: AccessClaims, id: string
   if (!sessions.some((session) => session.id === id)) {
     throw new AuthError("NOT_FOUND", "No such session.");
   }
-  await deps.stores.sessions.revokeFamily(id, deps.clock());
+  const now = deps.clock();
+  await deps.stores.sessions.revokeFamily(id, now, sessionRevoked(now));
 }

@@ -8,7 +8,7 @@ import { isUserId, normalizeName } from "./input-rules.js";
 import { issuePasswordReset } from "./password-reset.js";
 import { createSerialQueue, type SerialQueue } from "./serial-queue.js";
 import { required } from "./validate.js";
-import { recordUserEvent, type WebhookEventType } from "./webhook-events.js";
+import { recordUserEvent, sessionRevoked, type WebhookEventType } from "./webhook-events.js";
 
 /** Who acts: an admin's user id over HTTP, or null for the operator's CLI. */
 export interface Actor {
@@ -108,7 +108,9 @@ export async function updateUser(
       const endsSessions =
         (changes.status === "blocked" && current.status !== "blocked") ||
         (changes.role === "user" && current.role === "admin");
-      if (endsSessions) await stores.sessions.revokeAllForUser(id, now);
+      if (endsSessions) {
+        await stores.sessions.revokeAllForUser(id, now, { event: sessionRevoked(now) });
+      }
       await recordUserEvent(stores, userChangeEvent(current, user), user, now);
       return user;
     });
@@ -143,7 +145,10 @@ export async function deleteUser(deps: Deps, actor: Actor, id: string): Promise<
 
 export async function revokeUserSessions(deps: Deps, actor: Actor, id: string): Promise<number> {
   await getUser(deps, id);
-  const revoked = await deps.stores.sessions.revokeAllForUser(id, deps.clock());
+  const now = deps.clock();
+  const revoked = await deps.stores.sessions.revokeAllForUser(id, now, {
+    event: sessionRevoked(now),
+  });
   await auditAdmin(deps, actor, "admin.sessions.revoked", id, { revoked });
   return revoked;
 }

@@ -4,6 +4,7 @@ import { AuthError } from "../errors.js";
 import type { ClientContext } from "./client.js";
 import type { Deps } from "./deps.js";
 import { signSession, type TokenBundle } from "./sign-in/issue-session.js";
+import { sessionRevoked } from "./webhook-events.js";
 
 /**
  * Trades a refresh token for a new pair; the presented one dies. Presenting a token
@@ -33,7 +34,11 @@ export async function refreshSession(
   if (!rotated) {
     const previous = await deps.stores.sessions.findByTokenHash(tokenHash);
     if (previous?.replacedBy) {
-      const revoked = await deps.stores.sessions.revokeFamily(previous.familyId, now);
+      const revoked = await deps.stores.sessions.revokeFamily(
+        previous.familyId,
+        now,
+        sessionRevoked(now),
+      );
       await deps.audit({
         type: "refresh.reuse",
         outcome: "failure",
@@ -47,7 +52,7 @@ export async function refreshSession(
 
   const { familyId, user, assurance } = rotated;
   if (user.status === "blocked") {
-    await deps.stores.sessions.revokeFamily(familyId, now);
+    await deps.stores.sessions.revokeFamily(familyId, now, sessionRevoked(now));
     throw new AuthError("INVALID_REFRESH_TOKEN");
   }
   return signSession(deps, { user, familyId, refreshToken: nextToken, now, assurance });
@@ -65,11 +70,13 @@ export async function logout(
   const now = deps.clock();
   if (refreshToken) {
     const session = await deps.stores.sessions.findByTokenHash(sha256(refreshToken));
-    if (session) await deps.stores.sessions.revokeFamily(session.familyId, now);
+    if (session) {
+      await deps.stores.sessions.revokeFamily(session.familyId, now, sessionRevoked(now));
+    }
   }
   if (accessToken) {
     // The signature is enough: it proves we issued this sid to whoever holds the token.
     const claims = await deps.tokens.verify(accessToken, Math.floor(now.getTime() / 1000));
-    if (claims) await deps.stores.sessions.revokeFamily(claims.sid, now);
+    if (claims) await deps.stores.sessions.revokeFamily(claims.sid, now, sessionRevoked(now));
   }
 }

@@ -1,4 +1,4 @@
-import type { Stores, UserRecord } from "../storage/ports.js";
+import type { SessionEventTemplate, Stores, UserRecord } from "../storage/ports.js";
 import { toPublicUser } from "./public-user.js";
 
 /** The events an endpoint may ask for (README, "Webhooks"), or "*" for all of them. */
@@ -37,7 +37,7 @@ export function webhookPayload(type: string, at: Date, data: object): string {
  * (the transactional outbox).
  */
 export async function recordUserEvent(
-  stores: Stores,
+  stores: Pick<Stores, "webhooks">,
   type: WebhookEventType,
   user: UserRecord,
   now: Date,
@@ -49,3 +49,24 @@ export async function recordUserEvent(
     now,
   );
 }
+
+/**
+ * A session event's body, to be completed with the session id by the statement that creates
+ * or revokes the session: the event rides in that statement (one round trip, atomic without
+ * BEGIN/COMMIT), so a sign-in with no endpoint subscribed pays no extra query.
+ */
+export function sessionEventTemplate(
+  type: SessionEventTemplate["type"],
+  user: UserRecord,
+  now: Date,
+): SessionEventTemplate {
+  // sessionId is data's last key and data the body's last: the body ends `"sessionId":""}}`.
+  const payload = webhookPayload(type, now, { user: toPublicUser(user), sessionId: "" });
+  return { type, userId: user.id, head: payload.slice(0, -3), tail: payload.slice(-3) };
+}
+
+/** What a revoke hands the user it locked, for its session.revoked events. */
+export const sessionRevoked =
+  (now: Date) =>
+  (user: UserRecord): SessionEventTemplate =>
+    sessionEventTemplate("session.revoked", user, now);

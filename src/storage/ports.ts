@@ -25,6 +25,8 @@ export type {
   LiveQuery,
   LiveSession,
   NewSession,
+  RevokeAllOptions,
+  RevokedEvent,
   Rotation,
   RotationRequest,
   SessionRecord,
@@ -45,6 +47,7 @@ export { UniqueViolation } from "./ports/users.js";
 export type {
   ClaimedDelivery,
   NewWebhookEndpoint,
+  SessionEventTemplate,
   WebhookDelivery,
   WebhookEndpoint,
   WebhookEndpointPatch,

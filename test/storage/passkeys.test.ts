@@ -123,9 +123,9 @@ describeEachStore("passkey store", (store) => {
     expect(await passkeys.hasPasskey(other.id)).toBe(false);
     expect(await passkeys.renamePasskey(other.id, first.id, "mine")).toBeNull();
     expect(await passkeys.renamePasskey(user.id, "not-a-uuid", "x")).toBeNull();
-    expect(await passkeys.deletePasskey(other.id, first.id)).toBe(false);
+    expect(await passkeys.deletePasskey(other.id, first.id, NOW)).toBe(false);
     expect((await passkeys.renamePasskey(user.id, first.id, null))?.name).toBeNull();
-    expect(await passkeys.deletePasskey(user.id, first.id)).toBe(true);
+    expect(await passkeys.deletePasskey(user.id, first.id, NOW)).toBe(true);
     expect(await passkeys.listPasskeys(user.id)).toEqual([]);
   });
 });

@@ -212,12 +212,12 @@ describeEachStore("second factors store", (store) => {
       const one = await confirmedFactor(user);
       const two = await confirmedFactor(user);
       await mfa.replaceRecoveryCodes(user.id, codes(10), NOW);
-      expect(await mfa.deleteFactor(user.id, one.id)).toBe(true);
-      expect(await mfa.deleteFactor(user.id, one.id)).toBe(false);
-      expect(await mfa.deleteFactor(user.id, "not-a-uuid")).toBe(false);
+      expect(await mfa.deleteFactor(user.id, one.id, NOW)).toBe(true);
+      expect(await mfa.deleteFactor(user.id, one.id, NOW)).toBe(false);
+      expect(await mfa.deleteFactor(user.id, "not-a-uuid", NOW)).toBe(false);
       expect(await mfa.countRecoveryCodesLeft(user.id)).toBe(10);
       expect(await secondFactorCount(user)).toBe(1);
-      expect(await mfa.deleteFactor(user.id, two.id)).toBe(true);
+      expect(await mfa.deleteFactor(user.id, two.id, NOW)).toBe(true);
       expect(await mfa.countRecoveryCodesLeft(user.id)).toBe(0);
       expect(await mfaEnabled(user)).toBe(false);
     });
@@ -226,9 +226,9 @@ describeEachStore("second factors store", (store) => {
       const user = await makeUser();
       const confirmed = await Promise.all([confirmedFactor(user), confirmedFactor(user)]);
       const unconfirmed = await addFactor(user);
-      expect(await mfa.deleteFactor(user.id, unconfirmed.id)).toBe(true);
+      expect(await mfa.deleteFactor(user.id, unconfirmed.id, NOW)).toBe(true);
       expect(await secondFactorCount(user)).toBe(2);
-      await Promise.all(confirmed.map((factor) => mfa.deleteFactor(user.id, factor.id)));
+      await Promise.all(confirmed.map((factor) => mfa.deleteFactor(user.id, factor.id, NOW)));
       expect(await secondFactorCount(user)).toBe(0);
     });
 
@@ -238,7 +238,7 @@ describeEachStore("second factors store", (store) => {
       await addFactor(user);
       await mfa.replaceRecoveryCodes(user.id, codes(10), NOW);
       await mfa.recordFailure(user.id, "totp", NOW, 1);
-      expect(await mfa.deleteAllFactors(user.id)).toBe(2);
+      expect(await mfa.deleteAllFactors(user.id, NOW)).toBe(2);
       expect(await mfa.hasConfirmedFactor(user.id)).toBe(false);
       expect(await mfaEnabled(user)).toBe(false);
       expect(await mfa.countRecoveryCodesLeft(user.id)).toBe(0);

@@ -7,6 +7,7 @@ import type { ClientContext } from "../client.js";
 import type { Deps } from "../deps.js";
 import { type PublicUser, toPublicUser } from "../public-user.js";
 import type { Aal, Assurance, AuthMethod } from "../vocabulary.js";
+import { sessionEventTemplate } from "../webhook-events.js";
 import { assuranceOf, type Proof } from "./assurance.js";
 
 export interface TokenBundle {
@@ -55,6 +56,8 @@ export async function issueSession(deps: Deps, request: SessionRequest): Promise
     ip: client.ip,
     now,
     assurance,
+    // Written by the insert's own statement, for endpoints subscribed to it (none: no row).
+    event: sessionEventTemplate("session.created", user, now),
   });
   const tokens = await signSession(deps, { user, familyId, refreshToken, now, assurance });
   if (request.event) {

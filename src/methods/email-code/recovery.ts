@@ -7,6 +7,7 @@ import { issuePasswordReset, type ResetMethod } from "../../domain/password-rese
 import { MAILBOX } from "../../domain/sign-in/assurance.js";
 import { completeSignIn, type SignInResult } from "../../domain/sign-in/sign-in-step.js";
 import { acceptablePassword, validEmail, validNewPassword } from "../../domain/validate.js";
+import { recordUserEvent, sessionRevoked } from "../../domain/webhook-events.js";
 import { AuthError } from "../../errors.js";
 import type { UserRecord } from "../../storage/ports.js";
 
@@ -102,10 +103,11 @@ export async function resetPassword(
       },
       now,
     );
-    await stores.sessions.revokeAllForUser(owner.id, now);
+    await stores.sessions.revokeAllForUser(owner.id, now, { event: sessionRevoked(now) });
     if (owner.emailVerifiedAt === null) await stores.codes.delete(owner.id, "email");
     const changed = updated ?? owner;
     await queueMail(stores, deps.mailer.passwordChanged(changed, now), now);
+    await recordUserEvent(stores, "password.reset", changed, now);
     return changed;
   });
 

@@ -62,7 +62,8 @@ export async function removePasskey(
   await assertSteppedUp(deps, claims);
   const store = deps.stores.passkeys;
   const passkey = (await store.listPasskeys(claims.sub)).find((candidate) => candidate.id === id);
-  if (!passkey || !(await store.deletePasskey(claims.sub, id))) throw new AuthError("NOT_FOUND");
+  if (!passkey || !(await store.deletePasskey(claims.sub, id, deps.clock())))
+    throw new AuthError("NOT_FOUND");
   const user = await deps.stores.users.findById(claims.sub);
   if (user) await mailPasskeyEvent(deps, user, "removed", passkey.name);
   await deps.audit({

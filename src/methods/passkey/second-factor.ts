@@ -24,7 +24,7 @@ export const passkeyFactor: SecondFactor = {
   guessable: false,
   offered: (deps, userId) => deps.stores.passkeys.hasPasskey(userId),
   removeAll: async (deps, userId) => {
-    await deps.stores.passkeys.deleteAllPasskeys(userId);
+    await deps.stores.passkeys.deleteAllPasskeys(userId, deps.clock());
   },
 
   async options(deps, userId) {

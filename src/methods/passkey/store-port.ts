@@ -81,9 +81,9 @@ export interface PasskeyStore {
   /** Null for another user's or a malformed id. */
   renamePasskey(userId: string, id: string, name: string | null): Promise<Passkey | null>;
   /** False for another user's or a malformed id. */
-  deletePasskey(userId: string, id: string): Promise<boolean>;
+  deletePasskey(userId: string, id: string, now: Date): Promise<boolean>;
   /** Every passkey of the user (an admin's reset of their second factors); how many went. */
-  deleteAllPasskeys(userId: string): Promise<number>;
+  deleteAllPasskeys(userId: string, now: Date): Promise<number>;
 }
 
 type Timestamp = ColumnType<Date, Date, Date>;

@@ -100,7 +100,7 @@ export function createPasskeyStore(db: Kysely<Database>): PasskeyStore {
           .returningAll()
           .executeTakeFirst();
         if (!row) return null;
-        await countSecondFactors(trx, passkey.userId, 1);
+        await countSecondFactors(trx, passkey.userId, 1, passkey.now);
         return toPasskey(row);
       }),
 
@@ -171,7 +171,7 @@ export function createPasskeyStore(db: Kysely<Database>): PasskeyStore {
       return row ? toPasskey(row) : null;
     },
 
-    deletePasskey: async (userId, id) =>
+    deletePasskey: async (userId, id, now) =>
       isUuid(id) &&
       inUserLock(own, userId, async (trx) => {
         const row = await trx
@@ -180,18 +180,18 @@ export function createPasskeyStore(db: Kysely<Database>): PasskeyStore {
           .where("user_id", "=", userId)
           .returning("id")
           .executeTakeFirst();
-        if (row) await countSecondFactors(trx, userId, -1);
+        if (row) await countSecondFactors(trx, userId, -1, now);
         return row !== undefined;
       }),
 
-    deleteAllPasskeys: (userId) =>
+    deleteAllPasskeys: (userId, now) =>
       inUserLock(own, userId, async (trx) => {
         const gone = await trx
           .deleteFrom("passkey_credentials")
           .where("user_id", "=", userId)
           .returning("id")
           .execute();
-        await countSecondFactors(trx, userId, -gone.length);
+        await countSecondFactors(trx, userId, -gone.length, now);
         return gone.length;
       }),
   };

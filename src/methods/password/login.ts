@@ -4,6 +4,7 @@ import { normalizeEmail } from "../../domain/input-rules.js";
 import { PASSWORD } from "../../domain/sign-in/assurance.js";
 import { completeSignIn, type SignInResult } from "../../domain/sign-in/sign-in-step.js";
 import { presentedPassword } from "../../domain/validate.js";
+import { recordUserEvent } from "../../domain/webhook-events.js";
 import { AuthError } from "../../errors.js";
 import type { UserRecord } from "../../storage/ports.js";
 
@@ -31,6 +32,10 @@ export async function login(
   // every failure is the same 401.
   if (!verified) {
     if (await deps.limits.recordLoginFailure(account, ip)) {
+      // The lock lives in the limiter (memory or Redis), not the database: there is no
+      // transaction to share, so the event follows it; like the audit's login.lockout, one
+      // per failure that sets or lengthens the lock.
+      if (user) await recordUserEvent(deps.stores, "login.locked", user, deps.clock());
       await deps.audit({
         type: "login.lockout",
         outcome: "failure",

@@ -1,5 +1,6 @@
 import { type Actor, getUser } from "../../domain/admin.js";
 import type { Deps } from "../../domain/deps.js";
+import { sessionRevoked } from "../../domain/webhook-events.js";
 import { mailFactorEvent } from "./mail.js";
 
 /**
@@ -11,7 +12,7 @@ export async function resetSecondFactors(deps: Deps, actor: Actor, userId: strin
   const user = await getUser(deps, userId);
   const now = deps.clock();
   for (const factor of deps.secondFactors) await factor.removeAll?.(deps, user.id);
-  await deps.stores.sessions.revokeAllForUser(user.id, now);
+  await deps.stores.sessions.revokeAllForUser(user.id, now, { event: sessionRevoked(now) });
   await mailFactorEvent(deps, user, "reset");
   await deps.audit({
     type: "admin.mfa.reset",

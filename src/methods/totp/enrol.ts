@@ -5,6 +5,7 @@ import type { Deps } from "../../domain/deps.js";
 import type { Proof } from "../../domain/sign-in/assurance.js";
 import { issueSession, type TokenBundle } from "../../domain/sign-in/issue-session.js";
 import { assertSteppedUp } from "../../domain/sign-in/step-up.js";
+import { sessionRevoked } from "../../domain/webhook-events.js";
 import { AuthError } from "../../errors.js";
 import { mailFactorEvent } from "./mail.js";
 import { qrSvg } from "./qr.js";
@@ -99,7 +100,7 @@ export async function confirmTotpFactor(
   if (recoveryCodes) {
     await store.replaceRecoveryCodes(claims.sub, recoveryCodes.map(storedHashOf), now);
   }
-  await deps.stores.sessions.revokeAllForUser(claims.sub, now);
+  await deps.stores.sessions.revokeAllForUser(claims.sub, now, { event: sessionRevoked(now) });
   const user = await deps.stores.users.findById(claims.sub);
   if (!user) throw new AuthError("UNAUTHORIZED");
   await mailFactorEvent(deps, user, "added");

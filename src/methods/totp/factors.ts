@@ -16,7 +16,7 @@ export const totpFactor: SecondFactor = {
   offered: (deps, userId) => deps.stores.secondFactors.hasConfirmedFactor(userId),
   // The apps, every recovery code and the failure counts (and locks) of both.
   removeAll: async (deps, userId) => {
-    await deps.stores.secondFactors.deleteAllFactors(userId);
+    await deps.stores.secondFactors.deleteAllFactors(userId, deps.clock());
   },
   async verify(deps, userId, { code }) {
     return code !== undefined && claimStep(deps, userId, code, deps.clock());

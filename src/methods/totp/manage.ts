@@ -43,7 +43,8 @@ export async function removeSecondFactor(
   await assertSteppedUp(deps, claims);
   const store = deps.stores.secondFactors;
   // The store drops the recovery codes with the last confirmed factor, under the user's lock.
-  if (!(await store.deleteFactor(claims.sub, factorId))) throw new AuthError("FACTOR_NOT_FOUND");
+  if (!(await store.deleteFactor(claims.sub, factorId, deps.clock())))
+    throw new AuthError("FACTOR_NOT_FOUND");
   const user = await deps.stores.users.findById(claims.sub);
   if (user) await mailFactorEvent(deps, user, "removed");
   await deps.audit({

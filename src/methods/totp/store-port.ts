@@ -95,9 +95,9 @@ export interface SecondFactorStore {
    * Removes the factor; when it was the user's last confirmed one, the recovery codes go too
    * (the HTTP contract, DELETE /auth/mfa/factors/:id). False when there was no such factor.
    */
-  deleteFactor(userId: string, factorId: string): Promise<boolean>;
+  deleteFactor(userId: string, factorId: string, now: Date): Promise<boolean>;
   /** An admin's reset: factors, recovery codes and failure counts (locks). Factors removed. */
-  deleteAllFactors(userId: string): Promise<number>;
+  deleteAllFactors(userId: string, now: Date): Promise<number>;
   hasConfirmedFactor(userId: string): Promise<boolean>;
   /** The purge: unconfirmed factors older than UNCONFIRMED_FACTOR_TTL_MS. Rows removed. */
   dropStaleUnconfirmed(now: Date): Promise<number>;

@@ -96,10 +96,10 @@ export function createSecondFactorStore(db: Kysely<Database>): SecondFactorStore
               .returning("id")
               .executeTakeFirst();
             if (!row) return null;
-            return { factors: await countSecondFactors(trx, userId, 1) };
+            return { factors: await countSecondFactors(trx, userId, 1, now) };
           }),
 
-    deleteFactor: async (userId, factorId) =>
+    deleteFactor: async (userId, factorId, now) =>
       isUuid(factorId) &&
       inUserLock(own, userId, async (trx) => {
         const gone = await trx
@@ -112,14 +112,14 @@ export function createSecondFactorStore(db: Kysely<Database>): SecondFactorStore
         if (gone.confirmed_at === null) return true;
         // Under the user's lock, so two removals of the last two factors cannot each see
         // the other and leave codes behind with no factor, of this method or another.
-        const left = await countSecondFactors(trx, userId, -1);
+        const left = await countSecondFactors(trx, userId, -1, now);
         if (left === 0) {
           await trx.deleteFrom("mfa_recovery_codes").where("user_id", "=", userId).execute();
         }
         return true;
       }),
 
-    deleteAllFactors: (userId) =>
+    deleteAllFactors: (userId, now) =>
       inUserLock(own, userId, async (trx) => {
         await trx.deleteFrom("mfa_recovery_codes").where("user_id", "=", userId).execute();
         await trx.deleteFrom("mfa_failures").where("user_id", "=", userId).execute();
@@ -129,7 +129,7 @@ export function createSecondFactorStore(db: Kysely<Database>): SecondFactorStore
           .returning("confirmed_at")
           .execute();
         const confirmed = gone.filter((factor) => factor.confirmed_at !== null).length;
-        await countSecondFactors(trx, userId, -confirmed);
+        await countSecondFactors(trx, userId, -confirmed, now);
         return gone.length;
       }),
 

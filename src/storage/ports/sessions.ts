@@ -1,5 +1,6 @@
 import type { Assurance } from "../../domain/vocabulary.js";
 import type { UserRecord } from "./users.js";
+import type { SessionEventTemplate } from "./webhooks.js";
 
 export interface SessionRecord {
   /** How the session was proven; kept through every refresh. */
@@ -29,13 +30,26 @@ export interface NewSession {
   now: Date;
   /** How the session was proven; every token of its chain keeps it. Absent: aal1, pwd. */
   assurance?: Assurance | undefined;
+  /** session.created, written by the insert's own statement for the family id. */
+  event?: SessionEventTemplate | undefined;
 }
 
 /** The next token of a chain: family, user, start and assurance come from the rotated session. */
 export type SessionReplacement = Omit<
   NewSession,
-  "familyId" | "userId" | "familyStartedAt" | "assurance"
+  "familyId" | "userId" | "familyStartedAt" | "assurance" | "event"
 >;
+
+/**
+ * session.revoked for the user a revoke locked: the revoke's UPDATE writes it for each
+ * session (family) it ends, in the same statement. Nothing when nothing was live.
+ */
+export type RevokedEvent = (user: UserRecord) => SessionEventTemplate;
+
+export interface RevokeAllOptions {
+  exceptFamilyId?: string | undefined;
+  event?: RevokedEvent | undefined;
+}
 
 /** A successful rotation: the family it continues, and its user as stored at that moment. */
 export interface Rotation {
@@ -92,8 +106,8 @@ export interface SessionStore {
    * while it writes: a revoke that returned leaves no token of theirs that can refresh,
    * even one a concurrent rotation was inserting.
    */
-  revokeFamily(familyId: string, now: Date): Promise<number>;
-  revokeAllForUser(userId: string, now: Date, exceptFamilyId?: string): Promise<number>;
+  revokeFamily(familyId: string, now: Date, event?: RevokedEvent): Promise<number>;
+  revokeAllForUser(userId: string, now: Date, options?: RevokeAllOptions): Promise<number>;
   listLiveForUser(userId: string, now: Date): Promise<SessionRecord[]>;
   purgeExpired(now: Date): Promise<number>;
 }

@@ -43,6 +43,18 @@ export interface WebhookEventRecord {
   endpointId?: string;
 }
 
+/**
+ * A session event's body around its session id: `head + sessionId + tail` (see
+ * sessionEventTemplate). The session store writes it in the statement that creates or
+ * revokes the session, for each session id that statement touches.
+ */
+export interface SessionEventTemplate {
+  type: "session.created" | "session.revoked";
+  userId: string;
+  head: string;
+  tail: string;
+}
+
 export interface WebhookDelivery {
   id: string;
   endpointId: string;

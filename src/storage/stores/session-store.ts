@@ -1,7 +1,16 @@
-import { type Kysely, sql } from "kysely";
+import { type Kysely, type RawBuilder, sql } from "kysely";
 import { isUuid } from "../../crypto/random.js";
-import type { LiveQuery, LiveSession, NewSession, SessionRecord, SessionStore } from "../ports.js";
-import { type Database, USER_COLUMN_NAMES, type UserRow } from "../schema.js";
+import type {
+  LiveQuery,
+  LiveSession,
+  NewSession,
+  RevokedEvent,
+  SessionEventTemplate,
+  SessionRecord,
+  SessionStore,
+} from "../ports.js";
+import { type Database, type SessionRow, USER_COLUMN_NAMES, type UserRow } from "../schema.js";
+import { namedSessionEvents, revokedSessionEvents, sessionDeliveries } from "./session-events.js";
 import { rotateMany } from "./session-rotation.js";
 import { toAssurance, toSessionColumns, toSessionRecord } from "./session-rows.js";
 import { toUserRecord } from "./user-store.js";
@@ -28,31 +37,24 @@ export function createSessionStore(db: Kysely<Database>): SessionStore {
       (await rotateMany(db, [{ tokenHash, replacement }]))[0] ?? null,
     rotateMany: (rotations) => rotateMany(db, rotations),
 
-    revokeFamily: (familyId, now) =>
+    revokeFamily: (familyId, now, event) =>
       inTransaction(db, async (trx) => {
-        await sql`select u.id from users u
+        const { rows } = await sql<UserRow>`select u.* from users u
            where u.id = (select user_id from refresh_sessions where family_id = ${familyId} limit 1)
              for no key update`.execute(trx);
-        const result = await trx
-          .updateTable("refresh_sessions")
-          .set({ revoked_at: now })
-          .where("family_id", "=", familyId)
-          .where("revoked_at", "is", null)
-          .executeTakeFirst();
-        return Number(result.numUpdatedRows);
+        return revoke(trx, sql`family_id = ${familyId}`, now, eventFor(rows[0], event));
       }),
 
-    revokeAllForUser: (userId, now, exceptFamilyId) =>
+    revokeAllForUser: (userId, now, options = {}) =>
       inTransaction(db, async (trx) => {
-        await sql`select id from users where id = ${userId} for no key update`.execute(trx);
-        let query = trx
-          .updateTable("refresh_sessions")
-          .set({ revoked_at: now })
-          .where("user_id", "=", userId)
-          .where("revoked_at", "is", null);
-        if (exceptFamilyId !== undefined) query = query.where("family_id", "!=", exceptFamilyId);
-        const result = await query.executeTakeFirst();
-        return Number(result.numUpdatedRows);
+        const { rows } = await sql<UserRow>`select * from users where id = ${userId}
+             for no key update`.execute(trx);
+        const except = options.exceptFamilyId;
+        const which =
+          except === undefined
+            ? sql`user_id = ${userId}`
+            : sql`user_id = ${userId} and family_id <> ${except}`;
+        return revoke(trx, which, now, eventFor(rows[0], options.event));
       }),
 
     async listLiveForUser(userId, now) {
@@ -88,6 +90,34 @@ export function createSessionStore(db: Kysely<Database>): SessionStore {
  */
 function inTransaction<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>) {
   return db.isTransaction ? fn(db) : db.transaction().execute(fn);
+}
+
+function eventFor(row: UserRow | undefined, event: RevokedEvent | undefined) {
+  return row && event ? event(toUserRecord(row)) : null;
+}
+
+/**
+ * Revokes the live tokens `which` selects, in a statement of its own after the user's lock
+ * (see inTransaction), writing session.revoked for each family it ends in the same statement.
+ * Answers how many tokens it revoked.
+ */
+async function revoke(
+  trx: Kysely<Database>,
+  which: RawBuilder<unknown>,
+  now: Date,
+  event: SessionEventTemplate | null,
+): Promise<number> {
+  const hooks = event
+    ? sql`, hooks as (${sessionDeliveries(revokedSessionEvents(event, now))})`
+    : sql``;
+  const { rows } = await sql<{ n: string | number }>`
+    with revoked as (
+      update refresh_sessions set revoked_at = ${now}::timestamptz
+       where ${which} and revoked_at is null
+      returning family_id
+    )${hooks}
+    select count(*) as n from revoked`.execute(trx);
+  return Number(rows[0]?.n ?? 0);
 }
 
 type LiveRow = UserRow & { n: string | number; aal: string | null; amr: string[] | null };
@@ -133,11 +163,22 @@ async function createMany(
   sessions: readonly NewSession[],
 ): Promise<SessionRecord[]> {
   if (sessions.length === 0) return [];
-  const rows = await db
+  const insert = db
     .insertInto("refresh_sessions")
     .values(sessions.map(toSessionColumns))
-    .returningAll()
-    .execute();
+    .returningAll();
+  const events = sessions.flatMap((session) =>
+    session.event ? [{ sessionId: session.familyId, event: session.event, at: session.now }] : [],
+  );
+  // With events, session.created rides in the insert's statement (session-events.ts).
+  const rows =
+    events.length === 0
+      ? await insert.execute()
+      : (
+          await sql<SessionRow>`with s as (${insert}),
+            hooks as (${sessionDeliveries(namedSessionEvents(events))})
+            select * from s`.execute(db)
+        ).rows;
   // RETURNING follows no promised order: match rows to callers by id.
   const byId = new Map(rows.map((row) => [row.id, toSessionRecord(row)]));
   return sessions.map((session) => {
