@@ -68,8 +68,15 @@ export function enforce(auth: Auth, required: Requirements): void {
     const allowed: readonly Role[] = typeof roles === "string" ? [roles] : roles;
     if (!allowed.includes(auth.role)) throw new AccessDenied("FORBIDDEN", "role");
   }
-  if (aal !== undefined && AAL_RANK[aal] === undefined) throw new TypeError(`unknown aal ${aal}`);
+  enforceable(required);
   if (aal !== undefined && AAL_RANK[auth.aal] < AAL_RANK[aal]) {
     throw new AccessDenied("MFA_REQUIRED", "aal");
+  }
+}
+
+/** Throws a TypeError for a requirement no token can meet: an aal Latchkey does not issue. */
+export function enforceable(required: Requirements): void {
+  if (required.aal !== undefined && !Object.hasOwn(AAL_RANK, required.aal)) {
+    throw new TypeError(`@latchkey/node: unknown aal "${required.aal}" (aal1 or aal2)`);
   }
 }

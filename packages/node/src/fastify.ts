@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
-import { type Auth, enforce, type Requirements } from "./auth.js";
+import { type Auth, enforce, enforceable, type Requirements } from "./auth.js";
 import { AccessDenied } from "./errors.js";
 import { type AuthOptions, createGuard } from "./guard.js";
 
@@ -23,8 +23,13 @@ declare module "fastify" {
 export const latchkeyAuth: FastifyPluginAsync<AuthOptions> = Object.assign(
   async (app: Parameters<FastifyPluginAsync<AuthOptions>>[0], options: AuthOptions) => {
     const { roles, aal, ...source } = options;
+    enforceable({ roles, aal });
     const guard = createGuard(source);
     if (!app.hasRequestDecorator("auth")) app.decorateRequest("auth", null);
+    // A route's requirement that no token can meet fails when the route is added.
+    app.addHook("onRoute", (route) => {
+      if (route.config?.latchkey) enforceable(route.config.latchkey);
+    });
     app.addHook("onRequest", async (request, reply) => {
       const route = request.routeOptions.config.latchkey;
       if (route === false) return;

@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, errors, jwtVerify } from "jose";
-import { type Auth, enforce, type Requirements, readAuth } from "./auth.js";
+import { type Auth, enforce, enforceable, type Requirements, readAuth } from "./auth.js";
 import { AccessDenied } from "./errors.js";
 
 export interface VerifierOptions extends Requirements {
@@ -55,6 +55,8 @@ export function defaultJwksUrl(issuer: string): URL {
  * when the keys cannot be fetched). Build it once and call it per request.
  */
 export function createVerifier(options: VerifierOptions): Verifier {
+  // An impossible requirement is the app's bug: it stops the start, not every request.
+  enforceable(options);
   const keys = keySetAt(new URL(options.jwksUrl ?? defaultJwksUrl(options.issuer)));
   const checks = {
     algorithms: ALGORITHMS,

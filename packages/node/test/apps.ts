@@ -50,7 +50,9 @@ async function answer(response: Response): Promise<Answer> {
   return {
     status: response.status,
     headers: response.headers,
-    body: text ? JSON.parse(text) : null,
+    body: response.headers.get("content-type")?.startsWith("application/json")
+      ? JSON.parse(text)
+      : text,
   };
 }
 
@@ -89,6 +91,7 @@ export async function fastifyApp({ base, deadJwksUrl }: AppSetup): Promise<Guard
     await scope.register(latchkeyAuth, { ...base, jwksUrl: deadJwksUrl });
     scope.get("/down", reply);
   });
+
   await app.ready();
   return {
     name: "fastify",
@@ -97,7 +100,8 @@ export async function fastifyApp({ base, deadJwksUrl }: AppSetup): Promise<Guard
       const answerHeaders = new Headers();
       for (const [name, value] of Object.entries(res.headers))
         answerHeaders.set(name, String(value));
-      return { status: res.statusCode, headers: answerHeaders, body: res.body ? res.json() : null };
+      const json = answerHeaders.get("content-type")?.startsWith("application/json");
+      return { status: res.statusCode, headers: answerHeaders, body: json ? res.json() : res.body };
     },
     close: () => app.close(),
   };
