@@ -1,6 +1,7 @@
 import Fastify from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ERROR_CODES } from "../../../src/errors.js";
+import { ACCESS_COOKIE as SERVER_ACCESS_COOKIE } from "../../../src/http/cookies.js";
 import { describeEachStore } from "../../../test/helpers/stores.js";
 import type { TestServer } from "../../../test/helpers/test-server.js";
 import { REFUSALS } from "../src/errors.js";
@@ -8,7 +9,7 @@ import { requireAuth } from "../src/express.js";
 import { latchkeyAuth } from "../src/fastify.js";
 import { createAuthenticator } from "../src/guard.js";
 import { requireAuth as honoAuth } from "../src/hono.js";
-import { presentedToken } from "../src/token.js";
+import { ACCESS_COOKIE, presentedToken } from "../src/token.js";
 import { createVerifier, defaultJwksUrl, verifyAccessToken } from "../src/verify.js";
 import { AUDIENCE, forgedWithServerKey, issuerOf, startLatchkey, userToken } from "./support.js";
 
@@ -17,6 +18,10 @@ describe("@latchkey/node's pieces", () => {
     for (const [code, refusal] of Object.entries(REFUSALS)) {
       expect(ERROR_CODES[code as keyof typeof ERROR_CODES], code).toEqual(refusal);
     }
+  });
+
+  it("reads the cookie Latchkey's cookie mode sets", () => {
+    expect(ACCESS_COOKIE).toBe(SERVER_ACCESS_COOKIE);
   });
 
   it("finds the JWKS below the issuer, its path included", () => {
