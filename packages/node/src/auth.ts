@@ -1,9 +1,9 @@
 import { AccessDenied } from "./errors.js";
 
 /**
- * What a verified Latchkey access token says about its bearer (CONTRACT.md, "Assurance levels,
- * claims and audiences"). Unknown future values of `role` and `amr` are kept as strings, so an
- * older package keeps accepting tokens of a newer server.
+ * What a verified Latchkey access token says about its bearer (the server's README: claims,
+ * assurance levels and audiences). Unknown future values of `role` and `amr` are kept as
+ * strings, so an older package keeps accepting tokens of a newer server.
  */
 export type Role = "user" | "admin" | (string & {});
 

@@ -1,5 +1,5 @@
 /**
- * The refusals an app answers with, in Latchkey's error envelope (CONTRACT.md, "Envelope"):
+ * The refusals an app answers with, in Latchkey's error envelope (the server README, "errors"):
  * the same codes, statuses and messages as the server's own (src/errors.ts there; a test
  * compares them).
  */
