@@ -2,7 +2,7 @@
 // Run by `prepare`, so the root `npm ci` and `npm pack` both build it. Plain JavaScript: it
 // runs before anything is compiled.
 import { spawnSync } from "node:child_process";
-import { appendFileSync, rmSync } from "node:fs";
+import { appendFileSync, renameSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,14 +24,29 @@ declare module "fastify" {
 
 const require = createRequire(join(PACKAGE, "package.json"));
 const compiler = join(dirname(require.resolve("typescript/package.json")), "bin", "tsc");
-rmSync(DIST, { recursive: true, force: true });
-const result = spawnSync(process.execPath, [compiler, "-p", join(PACKAGE, "tsconfig.build.json")], {
-  cwd: PACKAGE,
-  stdio: "inherit",
-});
-if (result.error) throw result.error;
-if (result.status !== 0) {
-  console.error(`@latchkey/node: tsc exited with ${result.status}`);
-  process.exit(1);
+// Built aside and swapped in whole: a test or a service importing dist/ meanwhile (`npm pack`
+// in a test builds again) never finds it half-written.
+const temporary = `${DIST}.${process.pid}.tmp`;
+const previous = `${DIST}.${process.pid}.old`;
+try {
+  const tsconfig = join(PACKAGE, "tsconfig.build.json");
+  const result = spawnSync(process.execPath, [compiler, "-p", tsconfig, "--outDir", temporary], {
+    cwd: PACKAGE,
+    stdio: "inherit",
+  });
+  if (result.error) throw result.error;
+  if (result.status !== 0) throw new Error(`tsc exited with ${result.status}`);
+  appendFileSync(join(temporary, "fastify.d.ts"), FASTIFY_REQUEST);
+  try {
+    renameSync(DIST, previous);
+  } catch (error) {
+    if (error.code !== "ENOENT") throw error;
+  }
+  renameSync(temporary, DIST);
+} catch (error) {
+  console.error(`@latchkey/node build: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+} finally {
+  rmSync(temporary, { recursive: true, force: true });
+  rmSync(previous, { recursive: true, force: true });
 }
-appendFileSync(join(DIST, "fastify.d.ts"), FASTIFY_REQUEST);
