@@ -97,6 +97,14 @@ describe("@latchkey/node as published", () => {
       "@latchkey/node/express": ["requireAuth"],
       "@latchkey/node/fastify": ["authOf", "latchkeyAuth"],
       "@latchkey/node/hono": ["requireAuth"],
+      "require(@latchkey/node)": [
+        "ACCESS_COOKIE",
+        "AccessDenied",
+        "createAuthenticator",
+        "createVerifier",
+        "defaultJwksUrl",
+        "verifyAccessToken",
+      ],
     });
     const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
     const checked = await run(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: app }).catch(
