@@ -90,6 +90,28 @@ describeEachStore("verifyAccessToken against Latchkey", (store) => {
     expect(await refusal(verify("not a token"))).toMatchObject({ reason: "invalid" });
   });
 
+  it("answers 401, never 503 or a crash, for crafted headers and bodies", async () => {
+    const verify = createVerifier(options());
+    const b = (value: unknown) =>
+      Buffer.from(typeof value === "string" ? value : JSON.stringify(value)).toString("base64url");
+    const head = { alg: "EdDSA", typ: "at+jwt" };
+    const crafted = [
+      `${b({ ...head, kid: 5 })}.${b({})}.AAAA`,
+      `${b({ ...head, alg: 5 })}.${b({})}.AAAA`,
+      `${b([1])}.${b({})}.AAAA`,
+      `${b("null")}.${b({})}.AAAA`,
+      `${b(head)}.${b([1])}.AAAA`,
+      `${b({ ...head, crit: ["x"], x: 1 })}.${b({})}.AAAA`,
+      `${b({ ...head, crit: ["b64"], b64: false })}.${b({})}.AAAA`,
+      `${b({ ...head, typ: 5 })}.${b({})}.AAAA`,
+      `${b(head)}.${b({})}`,
+      "!!!.???.***",
+    ];
+    for (const token of crafted) {
+      expect(await refusal(verify(token)), token).toMatchObject({ status: 401, reason: "invalid" });
+    }
+  });
+
   it("tells an expired token apart for the logs, and honours an injected clock", async () => {
     const later = () => new Date(Date.now() + 16 * 60 * 1000);
     const verify = createVerifier({ ...options(), clock: later });
