@@ -120,6 +120,16 @@ describeEachStore("examples/express-api against Latchkey", (store) => {
     expect((await callApi("POST", "/notes", token, { body: "no title" })).body.code).toBe(
       "VALIDATION_FAILED",
     );
+    expect((await callApi("PATCH", `/notes/${id}`, token, { title: "Gone" })).status).toBe(404);
+    const kept = (await callApi("POST", "/notes", token, { title: "Kept" })).body.note;
+    expect((await callApi("PATCH", `/notes/${kept.id}`, token, { title: 7 })).status).toBe(400);
+    const garbled = await fetch(`${api.url}/notes`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: "{not json",
+    });
+    expect(garbled.status).toBe(400);
+    expect(((await garbled.json()) as { code: string }).code).toBe("INVALID_JSON");
   });
 
   it("keeps each user's notes apart; the seeds' own routes sign users in too", async () => {
