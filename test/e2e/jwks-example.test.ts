@@ -30,16 +30,22 @@ describe("examples/verify-access-token.ts", () => {
 
     const claims = await verify(registered.body.accessToken);
     expect(claims).toEqual({
-      userId: registered.body.userId,
+      sub: registered.body.userId,
       email: "example-reader@example.com",
       role: "user",
-      session: expect.any(String),
+      sid: expect.any(String),
       aal: "aal1",
+      amr: ["pwd"],
+      exp: expect.any(Number),
     });
 
     // A service that is not the token's audience refuses it.
     const elsewhere = createVerifier(server.url, "https://other-service.example", publicUrl);
-    await expect(elsewhere(registered.body.accessToken)).rejects.toThrow(/aud/);
+    await expect(elsewhere(registered.body.accessToken)).rejects.toMatchObject({
+      status: 401,
+      code: "UNAUTHORIZED",
+      cause: { claim: "aud" },
+    });
 
     const [header, payload] = registered.body.accessToken.split(".");
     await expect(verify(`${header}.${payload}.AAAA`)).rejects.toThrow();
