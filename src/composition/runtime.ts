@@ -126,6 +126,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       metrics.registry,
       () => stores.stats.accountCounts(clock()),
       (error) => logger.warn({ err: error }, "account gauges could not be read"),
+      clock,
     );
     // The metrics wrapper is innermost: it times the hash itself, not the wait for a slot
     // (that shows in the request duration), and a shed request records no hash. The types hold

@@ -13,8 +13,8 @@ export interface AccountStats {
   legacyPasswordHashes: number;
   /** Live sessions: refresh-token families neither revoked nor expired. */
   sessions: { live: number };
-  /** Null while Latchkey has no MFA: "none enrolled" and "cannot enrol" are not the same. */
-  mfa: null;
+  /** Users with at least one confirmed second factor (an app, a passkey). */
+  mfa: { enabled: number };
 }
 
 export async function getAccountStats(deps: Pick<Deps, "stores" | "clock">): Promise<AccountStats> {
@@ -27,17 +27,19 @@ export function summarize(counts: AccountCounts): AccountStats {
   const byRole = zeroes(USER_ROLES);
   let total = 0;
   let legacy = 0;
+  let withMfa = 0;
   for (const group of counts.groups) {
     byStatus[group.status] += group.users;
     byRole[group.role] += group.users;
     total += group.users;
     legacy += group.legacyHashes;
+    withMfa += group.withMfa;
   }
   return {
     users: { total, byStatus, byRole },
     legacyPasswordHashes: legacy,
     sessions: { live: counts.liveSessions },
-    mfa: null,
+    mfa: { enabled: withMfa },
   };
 }
 

@@ -6,18 +6,22 @@ const NAMES = {
   users: "latchkey_users",
   legacy: "latchkey_legacy_password_hashes",
   sessions: "latchkey_sessions_live",
+  mfa: "latchkey_users_with_mfa",
+  webhookDepth: "latchkey_webhook_queue_depth",
+  webhookAge: "latchkey_webhook_oldest_pending_seconds",
 } as const;
 
 /**
- * Gauges of users, legacy hashes and live sessions, read from the database when Prometheus
- * scrapes, not on a timer: an instance nobody scrapes runs no query. The three gauges share
- * one read per scrape (prom-client collects them concurrently). A failed read is reported
- * and the gauges keep their last values rather than failing the whole scrape.
+ * Gauges of users, legacy hashes, live sessions and the webhook queue, read from the database
+ * when Prometheus scrapes, not on a timer: an instance nobody scrapes runs no query. The
+ * gauges share one read per scrape (prom-client collects them concurrently). A failed read is
+ * reported and the gauges keep their last values rather than failing the whole scrape.
  */
 export function registerAccountGauges(
   registry: Registry,
   read: () => Promise<AccountCounts>,
   onError: (error: unknown) => void,
+  now: () => Date,
 ): void {
   let inFlight: Promise<AccountCounts | null> | undefined;
   const snapshot = () => {
@@ -68,6 +72,35 @@ export function registerAccountGauges(
     async collect() {
       const counts = await snapshot();
       if (counts) this.set(counts.liveSessions);
+    },
+  });
+  new Gauge({
+    name: NAMES.mfa,
+    help: "Users with at least one confirmed second factor.",
+    registers,
+    async collect() {
+      const counts = await snapshot();
+      if (counts) this.set(counts.groups.reduce((sum, g) => sum + g.withMfa, 0));
+    },
+  });
+  new Gauge({
+    name: NAMES.webhookDepth,
+    help: "Webhook deliveries waiting to be delivered (pending or being sent), on every instance.",
+    registers,
+    async collect() {
+      const counts = await snapshot();
+      if (counts) this.set(counts.webhookQueue.pending);
+    },
+  });
+  new Gauge({
+    name: NAMES.webhookAge,
+    help: "Age of the oldest webhook delivery still waiting, 0 when none waits: alert on it growing.",
+    registers,
+    async collect() {
+      const counts = await snapshot();
+      if (!counts) return;
+      const oldest = counts.webhookQueue.oldestPendingAt;
+      this.set(oldest ? Math.max(0, (now().getTime() - oldest.getTime()) / 1000) : 0);
     },
   });
 }

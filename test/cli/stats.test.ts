@@ -53,7 +53,7 @@ describeEachDatabase("CLI stats", (makeDatabase) => {
         },
         legacyPasswordHashes: 2,
         sessions: { live: 0 },
-        mfa: null,
+        mfa: { enabled: 0 },
       });
 
       const text = await cli(["stats"]);
@@ -67,7 +67,7 @@ describeEachDatabase("CLI stats", (makeDatabase) => {
         "  admin                 1",
         "legacy password hashes  2",
         "live sessions           0",
-        "mfa                     not available",
+        "users with mfa          0",
       ]);
 
       const extra = await cli(["stats", "now"]);

@@ -14,6 +14,7 @@ import {
   type Session,
   signedInAccount,
 } from "./admin-support.js";
+import { enrolAuthenticator } from "./second-factor-support.js";
 import { expectError, loginOk, PASSWORD, uniqueEmail } from "./support.js";
 
 const METRICS_TOKEN = "stats-metrics-token-0123456789abcdef0123";
@@ -29,6 +30,8 @@ describeEachStore("GET /admin/stats and the account gauges", (store) => {
         BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
         BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
         METRICS_TOKEN,
+        // The webhook endpoint below is on 127.0.0.1, where nothing answers.
+        WEBHOOK_ALLOW_PRIVATE: "true",
       },
     });
     expect(await ensureBootstrapAdmin(server.runtime.deps)).toBe("created");
@@ -79,7 +82,7 @@ describeEachStore("GET /admin/stats and the account gauges", (store) => {
       },
       legacyPasswordHashes: 1,
       sessions: { live: 1 },
-      mfa: null,
+      mfa: { enabled: 0 },
     });
     let text = await scrape();
     expect(sample(text, 'latchkey_users{status="active",role="user"}')).toBe(2);
@@ -96,6 +99,30 @@ describeEachStore("GET /admin/stats and the account gauges", (store) => {
     text = await scrape();
     expect(sample(text, "latchkey_legacy_password_hashes")).toBe(0);
     expect(sample(text, "latchkey_sessions_live")).toBe(2);
+  });
+
+  it("counts users with a second factor, and the webhook deliveries still waiting", async () => {
+    let text = await scrape();
+    expect(sample(text, "latchkey_users_with_mfa")).toBe(0);
+    expect(sample(text, "latchkey_webhook_queue_depth")).toBe(0);
+    expect(sample(text, "latchkey_webhook_oldest_pending_seconds")).toBe(0);
+
+    // Port 9 (discard) has no listener here: the delivery stays pending, retried later.
+    const endpoint = await server.post(
+      "/admin/webhooks",
+      { url: "http://127.0.0.1:9/hooks", events: ["mfa.enabled"] },
+      bearer(admin.accessToken),
+    );
+    expect(endpoint.status, JSON.stringify(endpoint.body)).toBe(201);
+    const user = await signedInAccount(server, { tag: "mfa" });
+    await enrolAuthenticator(server, user.accessToken);
+    expect((await stats()).mfa).toEqual({ enabled: 1 });
+
+    server.clock.advance(90);
+    text = await scrape();
+    expect(sample(text, "latchkey_users_with_mfa")).toBe(1);
+    expect(sample(text, "latchkey_webhook_queue_depth")).toBe(1);
+    expect(sample(text, "latchkey_webhook_oldest_pending_seconds")).toBeGreaterThanOrEqual(90);
   });
 
   it("is for admins only", async () => {

@@ -8,13 +8,16 @@ function sample(text: string, series: string): number | undefined {
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
+const NOW = new Date("2026-12-06T12:00:00Z");
+
 describe("account gauges", () => {
   it("read once per scrape, every status and role present, a failed read keeps the last values", async () => {
     const registry = new Registry();
     const answers: (AccountCounts | Error)[] = [
       {
-        groups: [{ status: "active", role: "user", users: 7, legacyHashes: 3 }],
+        groups: [{ status: "active", role: "user", users: 7, legacyHashes: 3, withMfa: 2 }],
         liveSessions: 4,
+        webhookQueue: { pending: 5, oldestPendingAt: new Date(NOW.getTime() - 42_000) },
       },
       new Error("database gone"),
     ];
@@ -28,6 +31,7 @@ describe("account gauges", () => {
         return answer;
       },
       (error) => errors.push(error),
+      () => NOW,
     );
 
     const first = await registry.metrics();
@@ -36,6 +40,9 @@ describe("account gauges", () => {
     expect(sample(first, 'latchkey_users{status="pending",role="admin"}')).toBe(0);
     expect(sample(first, "latchkey_legacy_password_hashes")).toBe(3);
     expect(sample(first, "latchkey_sessions_live")).toBe(4);
+    expect(sample(first, "latchkey_users_with_mfa")).toBe(2);
+    expect(sample(first, "latchkey_webhook_queue_depth")).toBe(5);
+    expect(sample(first, "latchkey_webhook_oldest_pending_seconds")).toBe(42);
 
     // The database is gone: the scrape still answers, with what was last known.
     const second = await registry.metrics();
@@ -46,8 +53,24 @@ describe("account gauges", () => {
 
   it("can be registered again on the same registry", () => {
     const registry = new Registry();
-    const read = async (): Promise<AccountCounts> => ({ groups: [], liveSessions: 0 });
-    registerAccountGauges(registry, read, () => {});
-    expect(() => registerAccountGauges(registry, read, () => {})).not.toThrow();
+    const read = async (): Promise<AccountCounts> => ({
+      groups: [],
+      liveSessions: 0,
+      webhookQueue: { pending: 0, oldestPendingAt: null },
+    });
+    registerAccountGauges(
+      registry,
+      read,
+      () => {},
+      () => NOW,
+    );
+    expect(() =>
+      registerAccountGauges(
+        registry,
+        read,
+        () => {},
+        () => NOW,
+      ),
+    ).not.toThrow();
   });
 });

@@ -35,8 +35,7 @@ export function formatStats(stats: AccountStats): string {
     ...Object.entries(users.byRole).map(([role, n]): [string, string] => [`  ${role}`, String(n)]),
     ["legacy password hashes", String(stats.legacyPasswordHashes)],
     ["live sessions", String(stats.sessions.live)],
-    // null until Latchkey has MFA: "none enrolled" would be a different statement.
-    ["mfa", "not available"],
+    ["users with mfa", String(stats.mfa.enabled)],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join("\n");

@@ -19,7 +19,12 @@ const StatsReply = Type.Object({
       description: "Users whose password is still an imported bcrypt hash.",
     }),
     sessions: Type.Object({ live: Count }),
-    mfa: Type.Null({ description: "Null until Latchkey has MFA." }),
+    mfa: Type.Object({
+      enabled: Type.Integer({
+        minimum: 0,
+        description: "Users with at least one confirmed second factor.",
+      }),
+    }),
   }),
 });
 
@@ -33,7 +38,8 @@ export function registerAdminStatsRoutes(app: App, deps: AppDeps): void {
         tags: ["admin"],
         security: SIGNED_IN,
         operationId: "getAdminStats",
-        summary: "Users by status and role, legacy password hashes and live sessions",
+        summary:
+          "Users by status and role, legacy password hashes, users with MFA and live sessions",
         response: { 200: StatsReply, 401: ErrorBody, 403: ErrorBody },
       },
     },

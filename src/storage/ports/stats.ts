@@ -6,12 +6,16 @@ export interface AccountGroup {
   role: UserRole;
   users: number;
   legacyHashes: number;
+  /** Users with at least one confirmed second factor. */
+  withMfa: number;
 }
 
 export interface AccountCounts {
   /** Only the (status, role) pairs that have users. */
   groups: AccountGroup[];
   liveSessions: number;
+  /** Webhook deliveries not yet delivered or failed, and when the oldest of them was written. */
+  webhookQueue: { pending: number; oldestPendingAt: Date | null };
 }
 
 export interface StatsStore {

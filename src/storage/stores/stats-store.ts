@@ -3,8 +3,9 @@ import type { AccountCounts, StatsStore } from "../ports.js";
 import type { Database } from "../schema.js";
 
 /**
- * Counts for operators: two aggregate queries, no rows leave the database. A scrape runs
- * them, so they stay one pass over users and one over refresh_sessions.
+ * Counts for operators: three aggregate queries, no rows leave the database. A scrape runs
+ * them, so they stay one pass over users, one over refresh_sessions and one over the open
+ * webhook deliveries (a partial index holds only those).
  */
 export function createStatsStore(db: Kysely<Database>): StatsStore {
   return {
@@ -17,6 +18,7 @@ export function createStatsStore(db: Kysely<Database>): StatsStore {
           sql<number>`count(*)::int`.as("users"),
           // bcrypt in every prefix ($2a$, $2b$, $2y$): imported, upgraded at the next login.
           sql<number>`count(*) filter (where password_hash like '$2%')::int`.as("legacy"),
+          sql<number>`count(*) filter (where second_factors > 0)::int`.as("with_mfa"),
         ])
         .groupBy(["status", "role"])
         .execute();
@@ -28,14 +30,28 @@ export function createStatsStore(db: Kysely<Database>): StatsStore {
         .where("replaced_by", "is", null)
         .where("expires_at", ">", now)
         .executeTakeFirstOrThrow();
+      const queue = await db
+        .selectFrom("webhook_deliveries")
+        .select([
+          sql<number>`count(*)::int`.as("pending"),
+          sql<Date | null>`min(created_at)`.as("oldest"),
+        ])
+        // The states the delivery worker still has to finish: the due index's predicate.
+        .where("status", "in", ["pending", "sending"])
+        .executeTakeFirstOrThrow();
       return {
         groups: groups.map((group) => ({
           status: group.status,
           role: group.role,
           users: Number(group.users),
           legacyHashes: Number(group.legacy),
+          withMfa: Number(group.with_mfa),
         })),
         liveSessions: Number(live.count),
+        webhookQueue: {
+          pending: Number(queue.pending),
+          oldestPendingAt: queue.oldest === null ? null : new Date(queue.oldest),
+        },
       };
     },
   };
