@@ -22,6 +22,11 @@ export interface BenchOptions {
   connections: number;
   /** Unset: PGlite in a fresh temporary DATA_DIR. Set: a fresh database is created on it. */
   databaseUrl: string | undefined;
+  /**
+   * A database filled by bench:seed-scale, used as it is (not created, not dropped); the
+   * scenarios sign in its users instead of registering their own.
+   */
+  scaleDatabaseUrl: string | undefined;
   scenarios: ScenarioName[];
   mail: "smtp" | "file";
   /** /auth/me requests per second sent by the probe of the mixed scenario. */
@@ -62,6 +67,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --connections N      concurrent connections (default 16)
   --database-url URL   PostgreSQL server: a fresh database is created there and dropped after
                        (default: PGlite in a fresh temporary DATA_DIR)
+  --scale-database URL run against this database, filled by npm run bench:seed-scale, as
+                       it is: not created, not dropped; the scenarios sign in its users
   --scenarios LIST     comma-separated subset of ${SCENARIO_NAMES.join(",")}
   --mail smtp|file     in-process SMTP sink (default) or the file transport
   --mixed-rate N       /auth/me requests per second in the mixed scenario (default 200)
@@ -84,6 +91,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
       warmup: { type: "string" },
       connections: { type: "string" },
       "database-url": { type: "string" },
+      "scale-database": { type: "string" },
       scenarios: { type: "string" },
       mail: { type: "string" },
       "mixed-rate": { type: "string" },
@@ -101,6 +109,9 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
   if (values.help) return "help";
   const mail = values.mail ?? "smtp";
   if (mail !== "smtp" && mail !== "file") throw new Error("--mail must be smtp or file");
+  if (values["database-url"] && values["scale-database"]) {
+    throw new Error("--database-url and --scale-database exclude each other");
+  }
   const smoke = values.smoke === true;
   const defaults = smoke
     ? SMOKE_DEFAULTS
@@ -110,6 +121,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
     warmup: positive("warmup", values.warmup, defaults.warmup, true),
     connections: positive("connections", values.connections, defaults.connections),
     databaseUrl: values["database-url"],
+    scaleDatabaseUrl: values["scale-database"],
     scenarios: scenarioList(values.scenarios),
     mail,
     mixedRate: positive("mixed-rate", values["mixed-rate"], 200),

@@ -4,11 +4,17 @@ import { availableParallelism, cpus, tmpdir, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { startSmtpCapture } from "../test/helpers/smtp-capture.js";
 import { parseBenchArgs, USAGE } from "./args.js";
-import { type BenchDatabase, createBenchDatabase } from "./database.js";
+import {
+  type BenchDatabase,
+  countScaleUsers,
+  createBenchDatabase,
+  existingBenchDatabase,
+} from "./database.js";
 import { measureHashBound } from "./hash-bound.js";
 import { type MfaSeed, seedMfa } from "./mfa-seed.js";
 import { benchWebauthnEnv } from "./passkey-seed.js";
 import { checkTargets, formatResults, formatTargets } from "./report.js";
+import { signInScaleUsers } from "./scale-users.js";
 import { Pool, runScenario, type ScenarioContext, type ScenarioResult } from "./scenarios.js";
 import { seedUsers } from "./seed.js";
 import { REPO_ROOT, startServer } from "./server.js";
@@ -45,7 +51,9 @@ async function main(): Promise<number> {
     const smtp = options.mail === "smtp" ? await startSmtpCapture() : undefined;
     if (smtp) cleanups.push(() => smtp.close());
     let database: BenchDatabase | undefined;
-    if (options.databaseUrl) {
+    if (options.scaleDatabaseUrl) {
+      database = existingBenchDatabase(options.scaleDatabaseUrl);
+    } else if (options.databaseUrl) {
       database = await createBenchDatabase(options.databaseUrl);
       const created = database;
       cleanups.push(() => created.drop());
@@ -113,8 +121,14 @@ async function main(): Promise<number> {
     cleanups.push(() => server.stop());
 
     const seedCount = Math.max(64, options.connections * 4);
-    log(`seeding ${seedCount} users`);
-    const users = await seedUsers(server.url, seedCount);
+    const users = options.scaleDatabaseUrl
+      ? await signInScaleUsers(
+          server.url,
+          seedCount,
+          await countScaleUsers(options.scaleDatabaseUrl),
+          log,
+        )
+      : await seedUsers(server.url, seedCount, "seed", log);
     smtp?.clear();
 
     log(`timing ${options.hashSamples} sequential hashes for the hash bound`);
@@ -152,7 +166,11 @@ async function main(): Promise<number> {
     const checks = checkTargets(results, bound).filter(
       (check) => !options.smoke || check.target.endsWith("no non-2xx, errors or timeouts"),
     );
-    const database_ = database ? "postgres" : "pglite";
+    const database_ = options.scaleDatabaseUrl
+      ? "postgres (scale)"
+      : database
+        ? "postgres"
+        : "pglite";
     console.log(
       `\nLatchkey on ${database_}, ${options.connections} connections, ${options.duration} s per scenario\n`,
     );
