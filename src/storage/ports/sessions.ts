@@ -95,5 +95,6 @@ export interface SessionStore {
   revokeFamily(familyId: string, now: Date): Promise<number>;
   revokeAllForUser(userId: string, now: Date, exceptFamilyId?: string): Promise<number>;
   listLiveForUser(userId: string, now: Date): Promise<SessionRecord[]>;
-  purgeExpired(now: Date): Promise<number>;
+  /** `limit`: delete at most that many rows (one purge batch); unset, all of them. */
+  purgeExpired(now: Date, limit?: number): Promise<number>;
 }

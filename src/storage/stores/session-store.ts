@@ -2,6 +2,7 @@ import { type Kysely, sql } from "kysely";
 import { isUuid } from "../../crypto/random.js";
 import type { LiveQuery, LiveSession, NewSession, SessionRecord, SessionStore } from "../ports.js";
 import { type Database, USER_COLUMN_NAMES, type UserRow } from "../schema.js";
+import { firstRows } from "./first-rows.js";
 import { rotateMany } from "./session-rotation.js";
 import { toAssurance, toSessionColumns, toSessionRecord } from "./session-rows.js";
 import { toUserRecord } from "./user-store.js";
@@ -68,12 +69,14 @@ export function createSessionStore(db: Kysely<Database>): SessionStore {
       return rows.map(toSessionRecord);
     },
 
-    async purgeExpired(now) {
+    async purgeExpired(now, limit) {
       // Revoked but unexpired rows stay: presenting a rotated token must still be
       // recognised as reuse until the token would have expired anyway.
+      const expired = db.selectFrom("refresh_sessions").where("expires_at", "<=", now);
       const result = await db
         .deleteFrom("refresh_sessions")
         .where("expires_at", "<=", now)
+        .where(firstRows(expired, limit))
         .executeTakeFirst();
       return Number(result.numDeletedRows);
     },
