@@ -12,7 +12,12 @@ import { purgeExpired } from "../src/storage/purge.js";
 import { createStores } from "../src/storage/stores/index.js";
 import { startSmtpCapture } from "../test/helpers/smtp-capture.js";
 import { seedMfa } from "./mfa-seed.js";
-import { type CapturedQuery, captureQueries, isPlannable } from "./query-capture.js";
+import {
+  type CapturedQuery,
+  captureQueries,
+  installQueryCapture,
+  isPlannable,
+} from "./query-capture.js";
 import { scaleEmail } from "./scale-sql.js";
 import { BENCH_PASSWORD } from "./seed.js";
 
@@ -45,6 +50,7 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return values.help ? 0 : 1;
   }
+  installQueryCapture();
   const encryptionKey = randomBytes(32);
   const mfa = await seedMfa({
     target: { kind: "postgres", url },

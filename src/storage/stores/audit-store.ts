@@ -34,7 +34,10 @@ export function createAuditStore(db: Kysely<Database>): AuditStore {
     },
 
     async purgeOlderThan(cutoff, limit) {
-      const old = db.selectFrom("audit_events").where("occurred_at", "<", cutoff);
+      const old = db
+        .selectFrom("audit_events")
+        .where("occurred_at", "<", cutoff)
+        .orderBy("occurred_at");
       const result = await db
         .deleteFrom("audit_events")
         .where("occurred_at", "<", cutoff)

@@ -165,7 +165,15 @@ export function createCodeStore(db: Kysely<Database>): CodeStore {
       const result = await db
         .deleteFrom("verification_codes")
         .where("expires_at", "<=", now)
-        .where(firstRows(db.selectFrom("verification_codes").where("expires_at", "<=", now), limit))
+        .where(
+          firstRows(
+            db
+              .selectFrom("verification_codes")
+              .where("expires_at", "<=", now)
+              .orderBy("expires_at"),
+            limit,
+          ),
+        )
         .executeTakeFirst();
       // Up to `limit` of each: a batch is then at most twice that, still small.
       const guesses = await db

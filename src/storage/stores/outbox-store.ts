@@ -124,7 +124,9 @@ export function createOutboxStore(db: Kysely<Database>): OutboxStore {
       const sent = db
         .selectFrom("mail_outbox")
         .where("status", "=", "sent")
-        .where("sent_at", "<", cutoff);
+        .where("sent_at", "<", cutoff)
+        // mail_outbox_status (status, created_at); a mail is sent soon after it is queued.
+        .orderBy("created_at");
       const result = await db
         .deleteFrom("mail_outbox")
         .where("status", "=", "sent")

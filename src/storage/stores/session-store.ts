@@ -72,7 +72,10 @@ export function createSessionStore(db: Kysely<Database>): SessionStore {
     async purgeExpired(now, limit) {
       // Revoked but unexpired rows stay: presenting a rotated token must still be
       // recognised as reuse until the token would have expired anyway.
-      const expired = db.selectFrom("refresh_sessions").where("expires_at", "<=", now);
+      const expired = db
+        .selectFrom("refresh_sessions")
+        .where("expires_at", "<=", now)
+        .orderBy("expires_at");
       const result = await db
         .deleteFrom("refresh_sessions")
         .where("expires_at", "<=", now)
