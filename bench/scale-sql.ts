@@ -17,11 +17,20 @@ export function scaleEmail(n: number): string {
 /** The SQL twin of scaleUserStatus, over the column `n`. */
 const STATUS_SQL = `case when n % 20 = 0 then 'blocked' when n % 10 = 5 then 'pending' else 'active' end`;
 
-/** 5 % blocked, 10 % pending (never verified their email), 85 % active; 1 in 1,000 an admin. */
-export function scaleUserStatus(n: number): { status: string; role: string } {
+/**
+ * 5 % blocked, 10 % pending (never verified their email), 85 % active; 1 in 1,000 an admin;
+ * one in ten with a second factor (HAS_FACTOR_SQL).
+ */
+export function scaleUserStatus(n: number): { status: string; role: string; mfa: boolean } {
   const status = n % 20 === 0 ? "blocked" : n % 10 === 5 ? "pending" : "active";
-  return { status, role: n % 1000 === 2 ? "admin" : "user" };
+  return { status, role: n % 1000 === 2 ? "admin" : "user", mfa: n % 10 === 7 };
 }
+
+/**
+ * One user in ten has a confirmed authenticator (never one the bench signs in: those are
+ * n % 10 = 1); its secret is not a real sealed one, as no request ever opens it.
+ */
+const HAS_FACTOR_SQL = "n % 10 = 7";
 
 /** A version-4-shaped UUID from a seed text: the app only ever compares ids. */
 function uuidOf(seed: string): string {
@@ -48,13 +57,13 @@ export const TABLE_PLANS: TablePlan[] = [
     table: "users",
     perUser: 1,
     insert: `insert into users (id, email, name, username, password_hash, status, role,
-        email_verified_at, created_at, updated_at, locale)
+        email_verified_at, created_at, updated_at, locale, second_factors)
       select ${userId("n")}, 'scale-' || n || '@${SCALE_EMAIL_DOMAIN}', 'User ' || n,
         case when n % 3 = 0 then 'user' || n end, $5, ${STATUS_SQL},
         case when n % 1000 = 2 then 'admin' else 'user' end,
         case when n % 10 <> 5 then ${CREATED_SQL} + interval '10 minutes' end,
         ${CREATED_SQL}, ${CREATED_SQL} + (n % 500) * interval '1 day' / 10,
-        case when n % 4 = 0 then 'de' end
+        case when n % 4 = 0 then 'de' end, case when ${HAS_FACTOR_SQL} then 1 else 0 end
       from generate_series($3::bigint + 1, $4::bigint) as n`,
   },
   {
@@ -98,6 +107,32 @@ export const TABLE_PLANS: TablePlan[] = [
         lateral (select case when n % 100 = 5 then $1::timestamptz - interval '1 minute'
           else $1::timestamptz - (n % 900 + 1) * interval '1 day' end as at) as t
       where n % 10 in (3, 5)`,
+  },
+  {
+    table: "mfa_factors",
+    perUser: 1,
+    insert: `insert into mfa_factors (id, user_id, type, name, secret_sealed, confirmed_at,
+        last_step, created_at, last_used_at)
+      select ${uuidOf(`'factor-' || n`)}, ${userId("n")}, 'totp', 'Phone', 'sealed-' || n,
+        $1::timestamptz - (n % 700) * interval '1 day', 59000000 + n % 1000,
+        $1::timestamptz - (n % 700) * interval '1 day' - interval '1 minute',
+        $1::timestamptz - (n % 30) * interval '1 day'
+      from generate_series($3::bigint + 1, $4::bigint) as n
+      where ${HAS_FACTOR_SQL}`,
+  },
+  {
+    // Two sign-ins a user with a factor: a challenge each, used or lapsed long ago.
+    table: "mfa_challenges",
+    perUser: 2,
+    insert: `insert into mfa_challenges (token_hash, user_id, proofs, ip, user_agent,
+        expires_at, used_at, created_at)
+      select encode(sha256(convert_to('challenge-' || c, 'UTF8')), 'hex'), ${userId("n")},
+        '{pwd}', '203.0.113.' || (c % 250), 'Mozilla/5.0 (bench)', at + interval '5 minutes',
+        case when c % 3 <> 0 then at + interval '20 seconds' end, at
+      from generate_series($3::bigint + 1, $4::bigint) as c,
+        lateral (select (c - 1) % $2::bigint + 1 as n) as owner,
+        lateral (select $1::timestamptz - interval '1 day' - (c % 525600) * interval '1 minute' as at) as t
+      where ${HAS_FACTOR_SQL}`,
   },
   {
     // The mails those sign-ups and resets sent: delivered (bodies erased on sending), or dead.

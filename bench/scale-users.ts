@@ -2,7 +2,8 @@ import { scaleEmail, scaleUserStatus } from "./scale-sql.js";
 import { BENCH_PASSWORD, type SeededUser } from "./seed.js";
 
 /**
- * The bench's accounts on a scale database: `count` active users spread evenly over the
+ * The bench's accounts on a scale database: `count` active users without a second factor
+ * (a password sign-in gives them tokens), spread evenly over the
  * seeded ones (so their rows lie all over the tables), signed in through the API.
  */
 export async function signInScaleUsers(
@@ -48,6 +49,6 @@ function pickActive(count: number, seeded: number): number[] {
 }
 
 function isActiveUser(n: number): boolean {
-  const { status, role } = scaleUserStatus(n);
-  return status === "active" && role === "user";
+  const { status, role, mfa } = scaleUserStatus(n);
+  return status === "active" && role === "user" && !mfa;
 }

@@ -18,7 +18,9 @@ password is the bench's; see BENCHMARKS.md (Scale) for which users the bench sig
   --database NAME      the database to create (default latchkey_scale)
   --users N            users (default 1000000)
   --chunk N            rows per INSERT statement (default 500000)
-  --replace            drop the database first if it exists`;
+  --replace            drop the database first if it exists
+  --only LIST          fill only these tables (comma-separated) of an existing, migrated
+                       database: a table the seeder learnt after that database was made`;
 
 interface SeedOptions {
   serverUrl: string;
@@ -26,6 +28,8 @@ interface SeedOptions {
   users: number;
   chunk: number;
   replace: boolean;
+  /** Unset: create the database and fill every table. */
+  only: string[] | undefined;
 }
 
 function parse(argv: string[]): SeedOptions | "help" {
@@ -37,6 +41,7 @@ function parse(argv: string[]): SeedOptions | "help" {
       users: { type: "string" },
       chunk: { type: "string" },
       replace: { type: "boolean" },
+      only: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -60,6 +65,7 @@ function parse(argv: string[]): SeedOptions | "help" {
     users: count("users", values.users, 1_000_000),
     chunk: count("chunk", values.chunk, 500_000),
     replace: values.replace === true,
+    only: values.only?.split(",").map((name) => name.trim()),
   };
 }
 
@@ -73,23 +79,20 @@ async function main(): Promise<number> {
   const log = (line: string) =>
     console.error(`seed-scale: ${((performance.now() - started) / 1000).toFixed(1)} s ${line}`);
 
-  const admin = new pg.Client({ connectionString: options.serverUrl });
-  await admin.connect();
-  try {
-    if (options.replace)
-      await admin.query(`drop database if exists ${options.database} with (force)`);
-    await admin.query(`create database ${options.database}`);
-  } finally {
-    await admin.end();
-  }
   const url = databaseUrlOn(options.serverUrl, options.database);
-  const handle = await openDatabase({ kind: "postgres", url });
-  try {
-    await migrateToLatest(handle.db);
-  } finally {
-    await handle.close();
+  const plans = TABLE_PLANS.filter((plan) => !options.only || options.only.includes(plan.table));
+  const unknown = options.only?.filter((name) => !TABLE_PLANS.some((plan) => plan.table === name));
+  if (unknown?.length) throw new Error(`--only: no such table to fill: ${unknown.join(", ")}`);
+  if (!options.only) {
+    await createDatabase(options);
+    const handle = await openDatabase({ kind: "postgres", url });
+    try {
+      await migrateToLatest(handle.db);
+    } finally {
+      await handle.close();
+    }
+    log(`created and migrated ${options.database}`);
   }
-  log(`created and migrated ${options.database}`);
 
   // The server's parameters, so a login costs what it costs on any account.
   const hasher = await createPasswordHasher({
@@ -105,8 +108,8 @@ async function main(): Promise<number> {
     await client.query("set synchronous_commit = off");
     await client.query("set maintenance_work_mem = '256MB'");
     const now = new Date();
-    await client.query(inline(client, SEED_ENDPOINT, [now.toISOString()]));
-    for (const plan of TABLE_PLANS) {
+    if (!options.only) await client.query(inline(client, SEED_ENDPOINT, [now.toISOString()]));
+    for (const plan of plans) {
       const rows = options.users * plan.perUser;
       // Secondary indexes are built once at the end rather than updated row by row.
       const indexes = await droppableIndexes(client, plan.table);
@@ -134,6 +137,19 @@ async function main(): Promise<number> {
   }
   log(`done: ${url.replace(/\/\/[^@/]*@/, "//")}`);
   return 0;
+}
+
+async function createDatabase(options: SeedOptions): Promise<void> {
+  const admin = new pg.Client({ connectionString: options.serverUrl });
+  await admin.connect();
+  try {
+    if (options.replace) {
+      await admin.query(`drop database if exists ${options.database} with (force)`);
+    }
+    await admin.query(`create database ${options.database}`);
+  } finally {
+    await admin.end();
+  }
 }
 
 /**
