@@ -11,6 +11,7 @@ export const SCENARIO_NAMES = [
   "mfa-verify",
   "mfa-confirm",
   "passkey-login",
+  "oidc-callback",
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 

@@ -12,6 +12,7 @@ import {
 } from "./database.js";
 import { measureHashBound } from "./hash-bound.js";
 import { type MfaSeed, seedMfa } from "./mfa-seed.js";
+import { startBenchOidc } from "./oidc-seed.js";
 import { benchWebauthnEnv } from "./passkey-seed.js";
 import { checkTargets, formatResults, formatTargets } from "./report.js";
 import { signInScaleUsers } from "./scale-users.js";
@@ -116,8 +117,18 @@ async function main(): Promise<number> {
     const nodeFlags = options.cpuProf
       ? ["--cpu-prof", `--cpu-prof-dir=${resolve(options.cpuProf)}`]
       : [];
+    // Its client's redirect URI is the server's PUBLIC_URL: started first, on a port chosen for both.
+    const oidc = options.scenarios.includes("oidc-callback") ? await startBenchOidc() : null;
+    if (oidc) {
+      cleanups.push(() => oidc.close());
+      Object.assign(serverEnv, oidc.env);
+    }
     log(`starting Latchkey on ${database ? "PostgreSQL" : "PGlite"}`);
-    const server = await startServer({ env: serverEnv, nodeFlags });
+    const server = await startServer({
+      env: serverEnv,
+      nodeFlags,
+      ...(oidc ? { port: oidc.port } : {}),
+    });
     cleanups.push(() => server.stop());
 
     const seedCount = Math.max(64, options.connections * 4);
@@ -149,6 +160,9 @@ async function main(): Promise<number> {
       mfaSeededAt: mfa?.seededAt ?? null,
       passkeys: [],
       signIns: { count: 0 },
+      oidc,
+      oidcCallbacks: new Pool([]),
+      oidcWrong: { count: 0 },
     };
     const results: ScenarioResult[] = [];
     for (const name of options.scenarios) {
