@@ -13,6 +13,7 @@ export const SCENARIO_NAMES = [
   "passkey-login",
   "register-webhook",
   "webhook-fanout",
+  "oidc-callback",
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
@@ -24,6 +25,11 @@ export interface BenchOptions {
   connections: number;
   /** Unset: PGlite in a fresh temporary DATA_DIR. Set: a fresh database is created on it. */
   databaseUrl: string | undefined;
+  /**
+   * A database filled by bench:seed-scale, used as it is (not created, not dropped); the
+   * scenarios sign in its users instead of registering their own.
+   */
+  scaleDatabaseUrl: string | undefined;
   scenarios: ScenarioName[];
   mail: "smtp" | "file";
   /** /auth/me requests per second sent by the probe of the mixed scenario. */
@@ -41,7 +47,21 @@ export interface BenchOptions {
   serverEnv: Record<string, string>;
   out: string | undefined;
   label: string | undefined;
+  /**
+   * A run to prove the bench still works, not to measure: short, small, no targets; it
+   * fails only when a scenario does (a non-2xx, an error, a timeout, a crash).
+   */
+  smoke: boolean;
 }
+
+/** --smoke's defaults: each a few seconds at most, so CI can run every scenario. */
+const SMOKE_DEFAULTS = {
+  duration: 1,
+  warmup: 0,
+  connections: 4,
+  mfaRate: 50,
+  hashSamples: 3,
+};
 
 export const USAGE = `Usage: npm run bench -- [options]
 
@@ -50,6 +70,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --connections N      concurrent connections (default 16)
   --database-url URL   PostgreSQL server: a fresh database is created there and dropped after
                        (default: PGlite in a fresh temporary DATA_DIR)
+  --scale-database URL run against this database, filled by npm run bench:seed-scale, as
+                       it is: not created, not dropped; the scenarios sign in its users
   --scenarios LIST     comma-separated subset of ${SCENARIO_NAMES.join(",")}
   --mail smtp|file     in-process SMTP sink (default) or the file transport
   --mixed-rate N       /auth/me requests per second in the mixed scenario (default 200)
@@ -59,7 +81,10 @@ export const USAGE = `Usage: npm run bench -- [options]
   --cpu-prof DIR       run the server under node --cpu-prof, writing the profile to DIR
   --env KEY=VALUE      extra server environment, repeatable (HASH_CONCURRENCY=2...)
   --out FILE           JSON results (default results/bench-<date>.json)
-  --label TEXT         a note stored with the results (machine, commit...)`;
+  --label TEXT         a note stored with the results (machine, commit...)
+  --smoke              check that every scenario still runs, not measure: duration 1,
+                       warmup 0, 4 connections, no targets; exit 1 if a scenario answers
+                       a non-2xx or fails (explicit options above still apply)`;
 
 export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
   const { values } = parseArgs({
@@ -69,6 +94,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
       warmup: { type: "string" },
       connections: { type: "string" },
       "database-url": { type: "string" },
+      "scale-database": { type: "string" },
       scenarios: { type: "string" },
       mail: { type: "string" },
       "mixed-rate": { type: "string" },
@@ -78,6 +104,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
       env: { type: "string", multiple: true },
       out: { type: "string" },
       label: { type: "string" },
+      smoke: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -85,20 +112,29 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
   if (values.help) return "help";
   const mail = values.mail ?? "smtp";
   if (mail !== "smtp" && mail !== "file") throw new Error("--mail must be smtp or file");
+  if (values["database-url"] && values["scale-database"]) {
+    throw new Error("--database-url and --scale-database exclude each other");
+  }
+  const smoke = values.smoke === true;
+  const defaults = smoke
+    ? SMOKE_DEFAULTS
+    : { duration: 10, warmup: 3, connections: 16, mfaRate: 1500, hashSamples: 40 };
   return {
-    duration: positive("duration", values.duration, 10),
-    warmup: positive("warmup", values.warmup, 3, true),
-    connections: positive("connections", values.connections, 16),
+    duration: positive("duration", values.duration, defaults.duration),
+    warmup: positive("warmup", values.warmup, defaults.warmup, true),
+    connections: positive("connections", values.connections, defaults.connections),
     databaseUrl: values["database-url"],
+    scaleDatabaseUrl: values["scale-database"],
     scenarios: scenarioList(values.scenarios),
     mail,
     mixedRate: positive("mixed-rate", values["mixed-rate"], 200),
-    mfaRate: positive("mfa-rate", values["mfa-rate"], 1500),
-    hashSamples: positive("hash-samples", values["hash-samples"], 40),
+    mfaRate: positive("mfa-rate", values["mfa-rate"], defaults.mfaRate),
+    hashSamples: positive("hash-samples", values["hash-samples"], defaults.hashSamples),
     cpuProf: values["cpu-prof"],
     serverEnv: Object.fromEntries((values.env ?? []).map(keyValue)),
     out: values.out,
     label: values.label,
+    smoke,
   };
 }
 

@@ -5,6 +5,7 @@ import { codeAt } from "../src/methods/totp/totp.js";
 import type { SoftwareAuthenticator } from "../test/helpers/software-authenticator.js";
 import type { ScenarioName } from "./args.js";
 import { type ConfirmItem, mintAccessTokens, type VerifyItem } from "./mfa-seed.js";
+import { type BenchOidc, type CallbackItem, oidcCallback } from "./oidc-seed.js";
 import { seedPasskeys } from "./passkey-seed.js";
 import { BENCH_PASSWORD, benchEmail, type SeededUser } from "./seed.js";
 import { cpuSeconds, sampleRss } from "./server.js";
@@ -34,7 +35,21 @@ export interface ScenarioContext {
   passkeys: SoftwareAuthenticator[];
   /** Sign-ins answered 200 so far (passkey-login), read around its measured run. */
   signIns: { count: number };
+  /** oidc-callback: the provider (null when the scenario is not run) and its prepared sign-ins. */
+  oidc: BenchOidc | null;
+  oidcCallbacks: Pool<CallbackItem>;
+  /** Callbacks that did not send the browser to the app with a code. */
+  oidcWrong: { count: number };
 }
+
+/**
+ * oidc-callback's sign-ins a second, at most: each is walked through the provider before the
+ * run (tens of ms in the bench process). And at most this many in all: the provider keeps
+ * its state in an LRU cache of 1,000 entries (oidc-provider's development adapter), about six
+ * a sign-in, and drops the oldest codes beyond it (the callback then fails: PROVIDER_ERROR).
+ */
+const OIDC_RATE = 40;
+const OIDC_MAX_SIGN_INS = 120;
 
 /**
  * Requests that can be sent once each (a challenge, an enrolment), taken in order by every
@@ -140,6 +155,8 @@ interface Scenario {
   };
   /** The main load's requests come in pairs that make one sign-in: report per sign-in too. */
   perSignIn?: boolean;
+  /** The status every answer must have, when not 2xx (a redirect). */
+  expectStatus?: number;
 }
 
 const JSON_HEADERS = { "content-type": "application/json" };
@@ -219,8 +236,9 @@ function oncePerRequest<T>(
   context: ScenarioContext,
   seconds: number,
   request: Request,
+  rate = context.mfaRate,
 ): Omit<Options, "url" | "duration"> {
-  const limit = Math.min(pool.remaining, Math.ceil(context.mfaRate * seconds));
+  const limit = Math.min(pool.remaining, Math.ceil(rate * seconds));
   if (limit < context.connections) {
     throw new Error(
       `${name}: ${pool.remaining} of ${pool.size} pre-made requests left for ${context.connections} connections; raise --mfa-rate`,
@@ -418,6 +436,30 @@ export const SCENARIOS: Record<ScenarioName, Scenario> = {
     load: () => [],
     run: runFanout,
   },
+  "oidc-callback": {
+    description:
+      "GET /auth/oauth/bench/callback?code&state with the sign-in's cookies: each request one sign-in walked through the in-process OpenID Provider before the warm-up; the server exchanges the code at the provider, verifies the ID token, finds one of 16 users (signed up through the provider before the run), and redirects to the app with a one-use code",
+    prepare: async (context) => {
+      if (!context.oidc) throw new Error("oidc-callback: the provider was not started");
+      const count = Math.min(
+        OIDC_MAX_SIGN_INS,
+        Math.ceil(OIDC_RATE * (context.warmup + context.duration)),
+      );
+      context.oidcCallbacks = new Pool(await context.oidc.prepare(context.url, count));
+    },
+    load: (context, seconds) => [
+      oncePerRequest(
+        "oidc-callback",
+        context.oidcCallbacks,
+        context,
+        seconds,
+        oidcCallback(() => context.oidcCallbacks.take(), context.oidcWrong),
+        // Spread over the warm-up and the run alike.
+        context.oidcCallbacks.size / (context.warmup + context.duration),
+      ),
+    ],
+    expectStatus: 302,
+  },
 };
 
 /** A warm-up (not recorded), then the measured run, with the server's RSS polled throughout. */
@@ -428,6 +470,7 @@ export async function runScenario(
   const scenario = SCENARIOS[name];
   if (scenario.run) return scenario.run(context);
   const undo = await scenario.prepare?.(context);
+  const wrongBefore = context.oidcWrong.count;
   const rss = sampleRss(context.pid);
   if (context.warmup > 0) {
     await runAll(context, scenario.load(context, context.warmup), context.warmup);
@@ -446,6 +489,11 @@ export async function runScenario(
   const memory = rss.stop();
   if (undo) await undo();
   if (!main) throw new Error(`scenario ${name} produced no result`);
+  if (scenario.expectStatus !== undefined) {
+    // autocannon counts a redirect as non-2xx: here the failures are the other answers.
+    const expected = main.statusCodes[String(scenario.expectStatus)] ?? 0;
+    main.non2xx = main.requests - expected + (context.oidcWrong.count - wrongBefore);
+  }
   const requests = Math.max(1, main.requests + (background ? background.requests : 0));
   const limit = loads[0]?.maxOverallRequests;
   return {

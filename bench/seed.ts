@@ -23,7 +23,9 @@ export async function seedUsers(
   baseUrl: string,
   count: number,
   kind = "seed",
+  log?: (line: string) => void,
 ): Promise<SeededUser[]> {
+  log?.(`seeding ${count} users`);
   const users: SeededUser[] = [];
   let next = 0;
   const worker = async () => {

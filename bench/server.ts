@@ -18,6 +18,8 @@ export interface StartServerOptions {
   env: Record<string, string>;
   /** Node flags before the entry point, e.g. --cpu-prof. */
   nodeFlags?: string[];
+  /** Listen here (its PUBLIC_URL was given to a provider beforehand); default: a free one. */
+  port?: number;
 }
 
 const READY_TIMEOUT_MS = 90_000;
@@ -43,7 +45,7 @@ export function startArguments(): string[] {
  * generator and the server do not share an event loop.
  */
 export async function startServer(options: StartServerOptions): Promise<BenchServer> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const env = { ...options.env, PORT: String(port), HOST: "127.0.0.1" };
   const child = spawn(process.execPath, [...(options.nodeFlags ?? []), ...startArguments()], {
     cwd: REPO_ROOT,
@@ -104,7 +106,7 @@ async function waitUntilReady(
   throw new Error(`server not ready after ${READY_TIMEOUT_MS} ms:\n${output.join("\n")}`);
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();

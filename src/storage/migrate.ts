@@ -17,6 +17,7 @@ import * as pendingSignUps from "./migrations/0005-pending-sign-ups.js";
 import * as sessionAssurance from "./migrations/0006-session-assurance.js";
 import * as secondFactorCount from "./migrations/0009-second-factor-count.js";
 import * as webhooks from "./migrations/0011-webhooks.js";
+import * as usersSearchTrigrams from "./migrations/0012-users-search-trigrams.js";
 import type { Database } from "./schema.js";
 
 /** Migrations are compiled in, not read from disk, so both drivers and the CLI run the same set. */
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0009-second-factor-count": secondFactorCount,
   "0010-oauth": oauth,
   "0011-webhooks": webhooks,
+  "0012-users-search-trigrams": usersSearchTrigrams,
 };
 
 const provider: MigrationProvider = {

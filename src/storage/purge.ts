@@ -27,40 +27,70 @@ const SENT_MAIL_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 const DELIVERED_WEBHOOK_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 const FAILED_WEBHOOK_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
+/**
+ * Rows per DELETE. Each batch is one statement and its own transaction, done in a few
+ * milliseconds: a purge of millions of rows never holds a lock a login waits on for long,
+ * and autovacuum can follow it.
+ */
+export const DEFAULT_PURGE_BATCH_SIZE = 5000;
+
 export interface PurgeOptions {
   /** Audit events older than this many seconds go; unset keeps them all. */
   auditRetentionSeconds?: number;
   methods?: readonly MethodPurge[];
+  /** Rows per statement (DEFAULT_PURGE_BATCH_SIZE). */
+  batchSize?: number;
 }
 
 /**
  * Deletes expired codes, sessions, retired keys, old audit events, old sent mail and old
- * webhook deliveries: the TTL index PostgreSQL lacks.
+ * webhook deliveries: the TTL index PostgreSQL lacks. The big tables go in batches
+ * (PurgeOptions.batchSize); signing keys are a handful, and the methods' rows are purged
+ * by the methods themselves.
  */
 export async function purgeExpired(
   stores: Stores,
   now: Date,
   options: PurgeOptions = {},
 ): Promise<PurgeReport> {
-  const codes = await stores.codes.purgeExpired(now);
-  const sessions = await stores.sessions.purgeExpired(now);
+  const batch = options.batchSize ?? DEFAULT_PURGE_BATCH_SIZE;
+  const ago = (ms: number) => new Date(now.getTime() - ms);
+  const codes = await inBatches(batch, (limit) => stores.codes.purgeExpired(now, limit));
+  const sessions = await inBatches(batch, (limit) => stores.sessions.purgeExpired(now, limit));
   const keys = await stores.keys.purgeExpired(now);
+  const retention = options.auditRetentionSeconds;
   const audit =
-    options.auditRetentionSeconds === undefined
+    retention === undefined
       ? 0
-      : await stores.audit.purgeOlderThan(
-          new Date(now.getTime() - options.auditRetentionSeconds * 1000),
+      : await inBatches(batch, (limit) =>
+          stores.audit.purgeOlderThan(ago(retention * 1000), limit),
         );
-  const mail = await stores.outbox.purgeSent(new Date(now.getTime() - SENT_MAIL_RETENTION_MS));
-  const webhooks = await stores.webhooks.purgeFinished(
-    new Date(now.getTime() - DELIVERED_WEBHOOK_RETENTION_MS),
-    new Date(now.getTime() - FAILED_WEBHOOK_RETENTION_MS),
+  const mail = await inBatches(batch, (limit) =>
+    stores.outbox.purgeSent(ago(SENT_MAIL_RETENTION_MS), limit),
+  );
+  const webhooks = await inBatches(batch, (limit) =>
+    stores.webhooks.purgeFinished(
+      ago(DELIVERED_WEBHOOK_RETENTION_MS),
+      ago(FAILED_WEBHOOK_RETENTION_MS),
+      limit,
+    ),
   );
   const report: PurgeReport = { codes, sessions, keys, audit, mail, webhooks };
   if (!options.methods) return report;
   const methods: Record<string, number> = {};
   for (const purge of options.methods) methods[purge.name] = await purge.run(stores, now);
   return { ...report, methods };
+}
+
+/** Runs `purge` until a batch comes back short; the rows it deleted in all. */
+async function inBatches(size: number, purge: (limit: number) => Promise<number>) {
+  let total = 0;
+  for (;;) {
+    const deleted = await purge(size);
+    total += deleted;
+    // The code store deletes up to `size` of two tables: only a batch short on both ends it.
+    if (deleted < size) return total;
+  }
 }
 
 export function startPurgeJob(

@@ -1,5 +1,6 @@
 import { access, constants, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import { checkpointPath } from "../import/checkpoint.js";
 import { DEFAULT_BATCH_SIZE, type ImportSummary, importUsers } from "../import/run-import.js";
 import { withStores } from "../open.js";
 import { flagOption, positiveIntOption, stringOption } from "../options.js";
@@ -22,6 +23,11 @@ locale. _id is kept as the user's legacy id. Other fields are ignored.
 Each record is checked with sign-up's rules. A bad record is reported on stderr with the
 line it starts on and skipped. Users are inserted in transactions of ${DEFAULT_BATCH_SIZE}; one whose _id,
 email or username is already present is left as it is, so re-running is safe.
+
+After each transaction the records done so far are saved in FILE.checkpoint. An import
+that was interrupted (Ctrl-C, a crash, the database away) and is run again on the same,
+unchanged file skips them and goes on where it stopped; the summary counts the whole file.
+The checkpoint is removed when the import completes; delete it to start over.
 
   --errors-to FILE   write each rejected record there, one per line, to fix and re-import
   --dry-run          read and check every record, write nothing (no database needed)
@@ -74,6 +80,7 @@ every record was imported or already present, 2 when some were rejected, 1 on fa
         clock: () => new Date(),
         progressOut: process.stderr,
         reportLine: (line) => console.error(line),
+        checkpoint: checkpointPath(file),
       }).catch((error: unknown) => {
         if (error instanceof CliFailure) throw error;
         const code = (error as NodeJS.ErrnoException).code;

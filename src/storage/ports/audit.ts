@@ -26,5 +26,6 @@ export interface AuditStore {
   insertMany(events: readonly AuditEvent[]): Promise<void>;
   /** Newest first. */
   list(query: AuditQuery): Promise<AuditEvent[]>;
-  purgeOlderThan(cutoff: Date): Promise<number>;
+  /** `limit`: delete at most that many rows (one purge batch); unset, all of them. */
+  purgeOlderThan(cutoff: Date, limit?: number): Promise<number>;
 }

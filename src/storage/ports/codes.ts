@@ -107,6 +107,6 @@ export interface CodeStore {
   /** Atomically consume a link token found by its hash alone. */
   consumeByHash(purpose: CodePurpose, secretHash: string, now: Date): Promise<StoredSecret | null>;
   delete(userId: string, purpose: CodePurpose): Promise<void>;
-  /** Removes expired rows; returns how many. */
-  purgeExpired(now: Date): Promise<number>;
+  /** Removes expired rows (at most `limit` of codes and of guesses; unset, all); returns how many. */
+  purgeExpired(now: Date, limit?: number): Promise<number>;
 }

@@ -42,6 +42,6 @@ export interface OutboxStore {
   /** A dead message goes back to the queue with a fresh attempt count; false if none. */
   requeue(id: string, now: Date): Promise<boolean>;
   countByStatus(): Promise<Record<OutboxStatus, number>>;
-  /** Sent messages older than the cutoff go. */
-  purgeSent(cutoff: Date): Promise<number>;
+  /** Sent messages older than the cutoff go (at most `limit` of them; unset, all). */
+  purgeSent(cutoff: Date, limit?: number): Promise<number>;
 }

@@ -109,5 +109,6 @@ export interface SessionStore {
   revokeFamily(familyId: string, now: Date, event?: RevokedEvent): Promise<number>;
   revokeAllForUser(userId: string, now: Date, options?: RevokeAllOptions): Promise<number>;
   listLiveForUser(userId: string, now: Date): Promise<SessionRecord[]>;
-  purgeExpired(now: Date): Promise<number>;
+  /** `limit`: delete at most that many rows (one purge batch); unset, all of them. */
+  purgeExpired(now: Date, limit?: number): Promise<number>;
 }

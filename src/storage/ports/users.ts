@@ -102,4 +102,6 @@ export interface UserStore {
    * exists (then nothing changes): re-running an import is idempotent.
    */
   importUser(user: NewUser): Promise<ImportOutcome>;
+  /** importUser for many, in a few multi-row statements; outcomes in the users' order. */
+  importUsers(users: readonly NewUser[]): Promise<ImportOutcome[]>;
 }

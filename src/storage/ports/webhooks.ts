@@ -106,8 +106,11 @@ export interface WebhookStore {
   markFailed(id: string, error: string, retryAt: Date | null): Promise<void>;
   /** Newest first. */
   listDeliveries(endpointId: string, limit: number): Promise<WebhookDelivery[]>;
-  /** Delivered rows created before the first cutoff, failed ones before the second, go. */
-  purgeFinished(deliveredBefore: Date, failedBefore: Date): Promise<number>;
+  /**
+   * Delivered rows created before the first cutoff, failed ones before the second, go (at
+   * most `limit` of them; unset, all).
+   */
+  purgeFinished(deliveredBefore: Date, failedBefore: Date, limit?: number): Promise<number>;
   /** Due now, with a fresh attempt count and retry window; false when there is no such delivery. */
   retryDelivery(endpointId: string, deliveryId: string, now: Date): Promise<boolean>;
 }

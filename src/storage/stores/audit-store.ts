@@ -1,6 +1,7 @@
 import type { Insertable, Kysely } from "kysely";
 import type { AuditEvent, AuditStore } from "../ports.js";
 import type { AuditDetails, AuditEventRow, AuditEventsTable, Database } from "../schema.js";
+import { firstRows } from "./first-rows.js";
 
 export function createAuditStore(db: Kysely<Database>): AuditStore {
   const insertMany = async (events: readonly AuditEvent[]): Promise<void> => {
@@ -32,10 +33,15 @@ export function createAuditStore(db: Kysely<Database>): AuditStore {
       return rows.map(toAuditEvent);
     },
 
-    async purgeOlderThan(cutoff) {
+    async purgeOlderThan(cutoff, limit) {
+      const old = db
+        .selectFrom("audit_events")
+        .where("occurred_at", "<", cutoff)
+        .orderBy("occurred_at");
       const result = await db
         .deleteFrom("audit_events")
         .where("occurred_at", "<", cutoff)
+        .where(firstRows(old, limit))
         .executeTakeFirst();
       return Number(result.numDeletedRows);
     },

@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import { safeEqual } from "../../crypto/digest.js";
 import type { CodeStore, ConsumeResult, NewSecret, StoredSecret } from "../ports.js";
 import type { CodePurpose, CodeRow, Database } from "../schema.js";
+import { firstRows } from "./first-rows.js";
 
 export function createCodeStore(db: Kysely<Database>): CodeStore {
   return {
@@ -160,14 +161,25 @@ export function createCodeStore(db: Kysely<Database>): CodeStore {
         .execute();
     },
 
-    async purgeExpired(now) {
+    async purgeExpired(now, limit) {
       const result = await db
         .deleteFrom("verification_codes")
         .where("expires_at", "<=", now)
+        .where(
+          firstRows(
+            db
+              .selectFrom("verification_codes")
+              .where("expires_at", "<=", now)
+              .orderBy("expires_at"),
+            limit,
+          ),
+        )
         .executeTakeFirst();
+      // Up to `limit` of each: a batch is then at most twice that, still small.
       const guesses = await db
         .deleteFrom("code_guesses")
         .where("expires_at", "<=", now)
+        .where(firstRows(db.selectFrom("code_guesses").where("expires_at", "<=", now), limit))
         .executeTakeFirst();
       return Number(result.numDeletedRows) + Number(guesses.numDeletedRows);
     },

@@ -2,6 +2,7 @@ import { type Kysely, sql } from "kysely";
 import { randomId } from "../../crypto/random.js";
 import type { OutboxEntry, OutboxStore } from "../ports.js";
 import type { Database, MailOutboxRow, OutboxStatus } from "../schema.js";
+import { firstRows } from "./first-rows.js";
 
 export function createOutboxStore(db: Kysely<Database>): OutboxStore {
   return {
@@ -119,11 +120,18 @@ export function createOutboxStore(db: Kysely<Database>): OutboxStore {
       return counts;
     },
 
-    async purgeSent(cutoff) {
+    async purgeSent(cutoff, limit) {
+      const sent = db
+        .selectFrom("mail_outbox")
+        .where("status", "=", "sent")
+        .where("sent_at", "<", cutoff)
+        // mail_outbox_status (status, created_at); a mail is sent soon after it is queued.
+        .orderBy("created_at");
       const result = await db
         .deleteFrom("mail_outbox")
         .where("status", "=", "sent")
         .where("sent_at", "<", cutoff)
+        .where(firstRows(sent, limit))
         .executeTakeFirst();
       return Number(result.numDeletedRows);
     },

@@ -10,6 +10,7 @@ import type {
   SessionStore,
 } from "../ports.js";
 import { type Database, type SessionRow, USER_COLUMN_NAMES, type UserRow } from "../schema.js";
+import { firstRows } from "./first-rows.js";
 import { namedSessionEvents, revokedSessionEvents, sessionDeliveries } from "./session-events.js";
 import { rotateMany } from "./session-rotation.js";
 import { toAssurance, toSessionColumns, toSessionRecord } from "./session-rows.js";
@@ -70,12 +71,17 @@ export function createSessionStore(db: Kysely<Database>): SessionStore {
       return rows.map(toSessionRecord);
     },
 
-    async purgeExpired(now) {
+    async purgeExpired(now, limit) {
       // Revoked but unexpired rows stay: presenting a rotated token must still be
       // recognised as reuse until the token would have expired anyway.
+      const expired = db
+        .selectFrom("refresh_sessions")
+        .where("expires_at", "<=", now)
+        .orderBy("expires_at");
       const result = await db
         .deleteFrom("refresh_sessions")
         .where("expires_at", "<=", now)
+        .where(firstRows(expired, limit))
         .executeTakeFirst();
       return Number(result.numDeletedRows);
     },

@@ -1,6 +1,7 @@
-import { type Kysely, sql } from "kysely";
+import { type ExpressionBuilder, type Kysely, sql } from "kysely";
 import type { ClaimedDelivery, WebhookDelivery, WebhookEndpoint, WebhookStore } from "../ports.js";
 import type { Database, WebhookDeliveryRow, WebhookEndpointRow } from "../schema.js";
+import { firstRows } from "./first-rows.js";
 
 export function createWebhookStore(db: Kysely<Database>): WebhookStore {
   return {
@@ -156,15 +157,16 @@ export function createWebhookStore(db: Kysely<Database>): WebhookStore {
       return rows.map(toDelivery);
     },
 
-    async purgeFinished(deliveredBefore, failedBefore) {
+    async purgeFinished(deliveredBefore, failedBefore, limit) {
+      const finished = (w: ExpressionBuilder<Database, "webhook_deliveries">) =>
+        w.or([
+          w.and([w("status", "=", "delivered"), w("created_at", "<", deliveredBefore)]),
+          w.and([w("status", "=", "failed"), w("created_at", "<", failedBefore)]),
+        ]);
       const result = await db
         .deleteFrom("webhook_deliveries")
-        .where((w) =>
-          w.or([
-            w.and([w("status", "=", "delivered"), w("created_at", "<", deliveredBefore)]),
-            w.and([w("status", "=", "failed"), w("created_at", "<", failedBefore)]),
-          ]),
-        )
+        .where(finished)
+        .where(firstRows(db.selectFrom("webhook_deliveries").where(finished), limit))
         .executeTakeFirst();
       return Number(result.numDeletedRows);
     },

@@ -1,0 +1,22 @@
+import { type Expression, type SelectQueryBuilder, type SqlBool, sql } from "kysely";
+
+/**
+ * The condition for a DELETE of at most `limit` of the rows `matching` selects (all of them
+ * when unset): their physical row ids, read in the same statement. A purge deletes in such
+ * batches, each statement its own short transaction, so it never holds locks on millions of
+ * rows while a login waits to update one of them. The DELETE repeats the filter too, so a
+ * row changed in between is judged again, not by its old place.
+ *
+ * Callers order `matching` by an indexed column: unordered, PostgreSQL reads the table from
+ * its first page each batch, rereading every page earlier batches emptied (quadratic over a
+ * purge of millions); in index order each batch starts at the oldest rows still there.
+ */
+export function firstRows<DB, TB extends keyof DB>(
+  // biome-ignore lint/complexity/noBannedTypes: the subquery selects nothing of its own yet.
+  matching: SelectQueryBuilder<DB, TB, {}>,
+  limit: number | undefined,
+): Expression<SqlBool> {
+  if (limit === undefined) return sql<SqlBool>`true`;
+  const ids = matching.select(sql<string>`ctid`.as("ctid")).limit(limit);
+  return sql<SqlBool>`ctid = any(array(${ids}))`;
+}
