@@ -77,7 +77,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --mixed-rate N       /auth/me requests per second in the mixed scenario (default 200)
   --mfa-rate N         requests a second pre-made for mfa-verify and mfa-confirm, each
                        (default 1500; a run that uses them all up stops early, and says so)
-  --hash-samples N     sequential hashes timed for the hash bound (default 40)
+  --hash-samples N     hashes timed alone, then on each core at once, for the hash bound (default 40)
   --cpu-prof DIR       run the server under node --cpu-prof, writing the profile to DIR
   --env KEY=VALUE      extra server environment, repeatable (HASH_CONCURRENCY=2...)
   --out FILE           JSON results (default results/bench-<date>.json)
