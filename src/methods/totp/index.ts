@@ -43,11 +43,11 @@ export const secondFactorSignIn: SignInMethod = {
   purges: [
     {
       name: "unconfirmed second factors",
-      run: (stores, now) => stores.secondFactors.dropStaleUnconfirmed(now),
+      run: (stores, now, limit) => stores.secondFactors.dropStaleUnconfirmed(now, limit),
     },
     {
       name: "expired second-factor challenges",
-      run: (stores, now) => stores.secondFactors.purgeExpiredChallenges(now),
+      run: (stores, now, limit) => stores.secondFactors.purgeExpiredChallenges(now, limit),
     },
   ],
 };

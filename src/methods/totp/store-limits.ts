@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from "kysely";
 import type { AuthMethod } from "../../domain/vocabulary.js";
 import type { Database } from "../../storage/schema.js";
+import { firstRows } from "../../storage/stores/first-rows.js";
 import type {
   FailureState,
   MfaChallenge,
@@ -115,10 +116,15 @@ export function createChallengeStore(own: Own): ChallengeMethods {
       return row ? toChallenge(row) : null;
     },
 
-    async purgeExpiredChallenges(now) {
+    async purgeExpiredChallenges(now, limit) {
+      const expired = own
+        .selectFrom("mfa_challenges")
+        .where("expires_at", "<=", now)
+        .orderBy("expires_at");
       const result = await own
         .deleteFrom("mfa_challenges")
         .where("expires_at", "<=", now)
+        .where(firstRows(expired, limit))
         .executeTakeFirst();
       return Number(result.numDeletedRows);
     },

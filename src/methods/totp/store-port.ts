@@ -99,8 +99,11 @@ export interface SecondFactorStore {
   /** An admin's reset: factors, recovery codes and failure counts (locks). Factors removed. */
   deleteAllFactors(userId: string, now: Date): Promise<number>;
   hasConfirmedFactor(userId: string): Promise<boolean>;
-  /** The purge: unconfirmed factors older than UNCONFIRMED_FACTOR_TTL_MS. Rows removed. */
-  dropStaleUnconfirmed(now: Date): Promise<number>;
+  /**
+   * The purge: unconfirmed factors older than UNCONFIRMED_FACTOR_TTL_MS. Rows removed.
+   * `limit`: at most that many rows (one purge batch); unset, all of them.
+   */
+  dropStaleUnconfirmed(now: Date, limit?: number): Promise<number>;
   /**
    * The replay guard: moves a confirmed factor's last step forward to `step`. True only for
    * the one caller that moved it; a step already accepted, or an older one, is false.
@@ -132,8 +135,8 @@ export interface SecondFactorStore {
   countChallengeFailure(tokenHash: string, now: Date, max: number): Promise<number | null>;
   /** Uses a live challenge up: its row for the one caller that did, null for every other. */
   consumeChallenge(tokenHash: string, now: Date): Promise<MfaChallenge | null>;
-  /** The purge: expired challenges. Rows removed. */
-  purgeExpiredChallenges(now: Date): Promise<number>;
+  /** The purge: expired challenges. Rows removed. `limit`: at most that many rows (one purge batch); unset, all of them. */
+  purgeExpiredChallenges(now: Date, limit?: number): Promise<number>;
 
   /**
    * Counts a consecutive failure; the one that reaches `lockAt` locks the method, and it
