@@ -290,6 +290,46 @@ describeEachStore("second factors store", (store) => {
       expect(await mfa.findLiveChallenge(token, NOW)).toBeNull();
     });
 
+    it("claimStepAndConsume: the step and the challenge go together, once, under 10 concurrent answers", async () => {
+      const user = await makeUser();
+      const factor = await confirmedFactor(user, 1000);
+      const token = await newChallenge(user);
+      // A step already used claims nothing and leaves the challenge live.
+      expect(await mfa.claimStepAndConsume(factor.id, 1000, token, NOW)).toEqual({
+        claimed: false,
+        challenge: null,
+      });
+      expect(await mfa.findLiveChallenge(token, NOW)).not.toBeNull();
+
+      const answers = await Promise.all(
+        Array.from({ length: CONCURRENT }, () =>
+          mfa.claimStepAndConsume(factor.id, 1001, token, NOW),
+        ),
+      );
+      expect(answers.filter((answer) => answer.claimed)).toHaveLength(1);
+      expect(winners(answers.map((answer) => answer.challenge))).toBe(1);
+      expect(answers.find((answer) => answer.claimed)?.challenge).toMatchObject({
+        userId: user.id,
+        proofs: ["pwd"],
+        usedAt: NOW,
+      });
+      expect(await mfa.findLiveChallenge(token, NOW)).toBeNull();
+      expect((await mfa.findFactor(user.id, factor.id))?.lastStep).toBe(1001);
+
+      // A new step on a challenge already used: the step is claimed (as claimStep then
+      // consumeChallenge would have), the challenge is not handed out again.
+      expect(await mfa.claimStepAndConsume(factor.id, 1002, token, NOW)).toEqual({
+        claimed: true,
+        challenge: null,
+      });
+      // An expired challenge is not used up by a right code either.
+      const expired = await newChallenge(user, at(MINUTE));
+      expect(await mfa.claimStepAndConsume(factor.id, 1003, expired, at(MINUTE))).toEqual({
+        claimed: true,
+        challenge: null,
+      });
+    });
+
     it("is found with its user's failure state for one method, in one read", async () => {
       const user = await makeUser();
       const token = await newChallenge(user);

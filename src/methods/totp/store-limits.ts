@@ -23,6 +23,7 @@ type ChallengeMethods = Pick<
   | "findLiveChallengeWithFailures"
   | "countChallengeFailure"
   | "consumeChallenge"
+  | "claimStepAndConsume"
   | "purgeExpiredChallenges"
 >;
 
@@ -114,6 +115,40 @@ export function createChallengeStore(own: Own): ChallengeMethods {
         .returningAll()
         .executeTakeFirst();
       return row ? toChallenge(row) : null;
+    },
+
+    async claimStepAndConsume(factorId, step, tokenHash, now) {
+      // claimStep's UPDATE, then consumeChallenge's on its result: one round trip, and the
+      // same guarantees, as each re-checks its row under the row's lock (ASVS 5.0 6.5.1).
+      const row = await own
+        .with("claimed", (db) =>
+          db
+            .updateTable("mfa_factors")
+            .set({ last_step: step, last_used_at: now })
+            .where("id", "=", factorId)
+            .where("confirmed_at", "is not", null)
+            .where((eb) => eb.or([eb("last_step", "is", null), eb("last_step", "<", step)]))
+            .returning("id"),
+        )
+        .with("consumed", (db) =>
+          db
+            .updateTable("mfa_challenges")
+            .set({ used_at: now })
+            .where("token_hash", "=", tokenHash)
+            .where("used_at", "is", null)
+            .where("expires_at", ">", now)
+            .where((eb) => eb.exists(eb.selectFrom("claimed").select("claimed.id")))
+            .returningAll(),
+        )
+        .selectFrom("claimed")
+        .leftJoin("consumed", (join) => join.onTrue())
+        .selectAll("consumed")
+        .executeTakeFirst();
+      if (!row) return { claimed: false, challenge: null };
+      if (row.token_hash === null) return { claimed: true, challenge: null };
+      // The left join makes every column nullable; a row that has its key has them all.
+      const consumed = row as Selectable<SecondFactorTables["mfa_challenges"]>;
+      return { claimed: true, challenge: toChallenge(consumed) };
     },
 
     async purgeExpiredChallenges(now, limit) {

@@ -109,6 +109,17 @@ export interface SecondFactorStore {
    * the one caller that moved it; a step already accepted, or an older one, is false.
    */
   claimStep(factorId: string, step: number, now: Date): Promise<boolean>;
+  /**
+   * claimStep and, only when the step was claimed, consumeChallenge, in one statement (a
+   * sign-in's second factor): `claimed` as claimStep answers; `challenge` as
+   * consumeChallenge does, null whenever the step was not claimed.
+   */
+  claimStepAndConsume(
+    factorId: string,
+    step: number,
+    tokenHash: string,
+    now: Date,
+  ): Promise<{ claimed: boolean; challenge: MfaChallenge | null }>;
 
   /** The user's recovery codes become these (SHA-256 hashes); the earlier set stops working. */
   replaceRecoveryCodes(userId: string, hashes: readonly string[], now: Date): Promise<void>;
