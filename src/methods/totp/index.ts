@@ -11,6 +11,7 @@ import { registerSecondFactorPages } from "./pages.js";
 import { resetMfaCommand } from "./reset-mfa-command.js";
 import { registerSecondFactorRoutes } from "./routes.js";
 import { secondFactorStores } from "./store.js";
+import { secondFactorBatching } from "./store-batching.js";
 
 /**
  * A second factor: TOTP authenticator apps and recovery codes (README, "Second factors").
@@ -37,6 +38,7 @@ export const secondFactorSignIn: SignInMethod = {
   pages: registerSecondFactorPages,
   accountSection: secondFactorAccountSection,
   stores: secondFactorStores,
+  batching: secondFactorBatching,
   gate: secondFactorGate,
   secondFactors: [totpFactor, recoveryCodeFactor],
   commands: { "reset-mfa": resetMfaCommand },

@@ -72,6 +72,17 @@ export interface FailureState {
  * use a code, count a failure, consume a challenge) is one atomic statement: of concurrent
  * callers exactly one wins, on PGlite and on PostgreSQL alike.
  */
+export interface LiveChallengeWithFailures {
+  challenge: MfaChallenge;
+  failures: FailureState;
+}
+
+export interface ChallengeQuery {
+  tokenHash: string;
+  now: Date;
+  method: FailureMethod;
+}
+
 export interface SecondFactorStore {
   /** Adds an unconfirmed factor. */
   createFactor(factor: NewFactor): Promise<SecondFactor>;
@@ -79,6 +90,8 @@ export interface SecondFactorStore {
   findFactor(userId: string, factorId: string): Promise<SecondFactor | null>;
   /** The user's confirmed factors, oldest first. */
   listFactors(userId: string): Promise<SecondFactor[]>;
+  /** listFactors of each user, in one statement (storage/batcher.ts); in the order asked. */
+  listFactorsOfUsers(userIds: readonly string[]): Promise<SecondFactor[][]>;
   /**
    * Confirms an unconfirmed factor created within UNCONFIRMED_FACTOR_TTL_MS, recording `step`
    * as its last accepted one (so the confirming code cannot be replayed). Answers how many
@@ -138,7 +151,11 @@ export interface SecondFactorStore {
     tokenHash: string,
     now: Date,
     method: FailureMethod,
-  ): Promise<{ challenge: MfaChallenge; failures: FailureState } | null>;
+  ): Promise<LiveChallengeWithFailures | null>;
+  /** findLiveChallengeWithFailures of each query, in one statement; in the order asked. */
+  findLiveChallengesWithFailures(
+    queries: readonly ChallengeQuery[],
+  ): Promise<(LiveChallengeWithFailures | null)[]>;
   /**
    * Counts a wrong code against a live challenge and answers the new count; the count that
    * reaches `max` kills the challenge. Null when it was not live.

@@ -79,6 +79,19 @@ export function createSecondFactorStore(db: Kysely<Database>): SecondFactorStore
       return rows.map(toFactor);
     },
 
+    async listFactorsOfUsers(userIds) {
+      if (userIds.length === 0) return [];
+      const rows = await own
+        .selectFrom("mfa_factors")
+        .selectAll()
+        .where("user_id", "in", [...new Set(userIds)])
+        .where("confirmed_at", "is not", null)
+        .orderBy("created_at")
+        .orderBy("id")
+        .execute();
+      return userIds.map((id) => rows.filter((row) => row.user_id === id).map(toFactor));
+    },
+
     confirmFactor: async (userId, factorId, step, now) =>
       !isUuid(factorId)
         ? null
