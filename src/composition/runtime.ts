@@ -41,7 +41,12 @@ import { startPurgeJob } from "../storage/purge.js";
 import { createStores } from "../storage/stores/index.js";
 import { checkWebhookTarget } from "../webhooks/address-guard.js";
 import { startWebhookWorker } from "../webhooks/delivery-worker.js";
-import { METHOD_PURGES, SECOND_FACTORS, SIGN_IN_GATES } from "./sign-in-methods.js";
+import {
+  METHOD_PURGES,
+  METHOD_STORE_BATCHING,
+  SECOND_FACTORS,
+  SIGN_IN_GATES,
+} from "./sign-in-methods.js";
 
 export interface RuntimeOptions {
   logger: Logger;
@@ -121,7 +126,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
     const migrated = await migrateToLatest(database.db);
     if (migrated.applied.length) logger.info({ migrations: migrated.applied }, "migrated");
     // Concurrent hot calls share one statement (storage/batching.ts).
-    const stores = batchStores(createStores(database.db));
+    const stores = batchStores(createStores(database.db), METHOD_STORE_BATCHING);
     registerAccountGauges(
       metrics.registry,
       () => stores.stats.accountCounts(clock()),

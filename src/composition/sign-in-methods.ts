@@ -9,7 +9,7 @@ import { passkeySignIn } from "../methods/passkey/index.js";
 import { passwordSignIn } from "../methods/password/index.js";
 import type { SignInMethod } from "../methods/sign-in-method.js";
 import { secondFactorSignIn } from "../methods/totp/index.js";
-import { registerMethodStores } from "../storage/method-stores.js";
+import { type MethodStoreBatching, registerMethodStores } from "../storage/method-stores.js";
 import type { MethodPurge } from "../storage/purge.js";
 
 /** The ways in that this server offers: adding one is a line here (README, "Architecture"). */
@@ -37,6 +37,11 @@ export const OPERATIONS: Operations = Object.assign(
 /** Each method's housekeeping, beside the core's purge of expired rows. */
 export const METHOD_PURGES: readonly MethodPurge[] = SIGN_IN_METHODS.flatMap(
   (method) => method.purges ?? [],
+);
+
+/** Each method's batching of its stores' concurrent calls (storage/batching.ts). */
+export const METHOD_STORE_BATCHING: readonly MethodStoreBatching[] = SIGN_IN_METHODS.flatMap(
+  (method) => (method.batching ? [method.batching] : []),
 );
 
 /** Asked in turn before any sign-in step issues a session. */

@@ -5,7 +5,7 @@ import type { OperationEntry } from "../http/openapi-operations.js";
 import type { App, AppDeps } from "../http/types.js";
 import type { MethodMessages } from "../i18n/translate.js";
 import type { AccountSection, PageEnv, SignInOption } from "../pages/context.js";
-import type { MethodStoreFactories } from "../storage/method-stores.js";
+import type { MethodStoreBatching, MethodStoreFactories } from "../storage/method-stores.js";
 import type { MethodPurge } from "../storage/purge.js";
 
 /**
@@ -32,6 +32,8 @@ export interface SignInMethod {
   readonly signInOption?: SignInOption;
   /** Its stores, over its own tables (storage/method-stores.ts); in every transaction too. */
   readonly stores?: MethodStoreFactories;
+  /** Its stores' batching of concurrent calls (storage/batching.ts), applied by the root. */
+  readonly batching?: MethodStoreBatching;
   /** Its housekeeping, run with the purge of expired rows (every 10 minutes, and the CLI's). */
   readonly purges?: readonly MethodPurge[];
   /** Its `latchkey` commands, by name. */

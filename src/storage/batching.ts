@@ -1,8 +1,10 @@
 import { createBatcher } from "./batcher.js";
+import type { MethodStoreBatching } from "./method-stores.js";
 import type {
   AuditEvent,
   AuditStore,
   LiveQuery,
+  MethodStores,
   NewSession,
   RotationRequest,
   SessionStore,
@@ -19,17 +21,33 @@ import type {
  */
 
 /**
- * Stores whose hot single-item calls are batched. `transaction` hands out the plain
- * stores: inside a transaction there is nobody to share with.
+ * Stores whose hot single-item calls are batched, the core's here and the sign-in methods'
+ * by their own decorators (`methods`, METHOD_STORE_BATCHING). `transaction` hands out the
+ * plain stores: inside a transaction there is nobody to share with.
  */
-export function batchStores(stores: Stores): Stores {
+export function batchStores(stores: Stores, methods: readonly MethodStoreBatching[] = []): Stores {
+  const batched = { ...stores };
+  for (const batching of methods) {
+    for (const name of Object.keys(batching) as (keyof MethodStoreBatching)[]) {
+      decorate(batched, batching, name);
+    }
+  }
   return {
-    ...stores,
+    ...batched,
     users: batchUsers(stores.users),
     sessions: batchSessions(stores.sessions),
     audit: batchAudit(stores.audit),
     transaction: (fn) => stores.transaction(fn),
   };
+}
+
+function decorate<K extends keyof MethodStoreBatching>(
+  stores: MethodStores,
+  batching: MethodStoreBatching,
+  name: K,
+): void {
+  const wrap = batching[name];
+  if (wrap) stores[name] = wrap(stores[name]);
 }
 
 function batchUsers(users: UserStore): UserStore {

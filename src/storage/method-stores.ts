@@ -10,6 +10,14 @@ export type MethodStoreFactories = {
   readonly [K in keyof MethodStores]?: (db: Kysely<Database>) => MethodStores[K];
 };
 
+/**
+ * A method's batching decorators (storage/batching.ts), applied in the composition root:
+ * each takes its store and answers one that keeps its interface.
+ */
+export type MethodStoreBatching = {
+  readonly [K in keyof MethodStores]?: (store: MethodStores[K]) => MethodStores[K];
+};
+
 const factories = new Map<string, (db: Kysely<Database>) => unknown>();
 
 /** Adds a method's stores at start (composition root). A name is global: a clash is a bug. */

@@ -16,7 +16,8 @@ export interface PurgeReport {
 export interface MethodPurge {
   /** What it removes, as the report names it ("expired mfa challenges"). */
   name: string;
-  run(stores: Stores, now: Date): Promise<number>;
+  /** One batch: at most `limit` rows of each table it purges, as the core's stores do. */
+  run(stores: Stores, now: Date, limit: number): Promise<number>;
 }
 
 // Sent mail keeps only its envelope (bodies are erased on sending); a week of it answers
@@ -45,8 +46,8 @@ export interface PurgeOptions {
 /**
  * Deletes expired codes, sessions, retired keys, old audit events, old sent mail and old
  * webhook deliveries: the TTL index PostgreSQL lacks. The big tables go in batches
- * (PurgeOptions.batchSize); signing keys are a handful, and the methods' rows are purged
- * by the methods themselves.
+ * (PurgeOptions.batchSize); signing keys are a handful. The methods' rows are purged by
+ * the methods themselves (options.methods), in the same batches.
  */
 export async function purgeExpired(
   stores: Stores,
@@ -78,7 +79,9 @@ export async function purgeExpired(
   const report: PurgeReport = { codes, sessions, keys, audit, mail, webhooks };
   if (!options.methods) return report;
   const methods: Record<string, number> = {};
-  for (const purge of options.methods) methods[purge.name] = await purge.run(stores, now);
+  for (const purge of options.methods) {
+    methods[purge.name] = await inBatches(batch, (limit) => purge.run(stores, now, limit));
+  }
   return { ...report, methods };
 }
 
@@ -88,7 +91,7 @@ async function inBatches(size: number, purge: (limit: number) => Promise<number>
   for (;;) {
     const deleted = await purge(size);
     total += deleted;
-    // The code store deletes up to `size` of two tables: only a batch short on both ends it.
+    // The code and OAuth stores delete up to `size` of two tables: only a batch short on both ends it.
     if (deleted < size) return total;
   }
 }

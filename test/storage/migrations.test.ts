@@ -49,6 +49,37 @@ describeEachStore("migrations over a database an older version left", (store) =>
     expect(rows[0]?.n).toBe(2);
   });
 
+  it("0013 indexes the finished webhook deliveries by status and age, over a log an older version left", async () => {
+    const { db } = handle;
+    await migrateTo(db, "0012-users-search-trigrams");
+    const endpoint = randomUUID();
+    await sql`insert into webhook_endpoints (id, url, events, enabled, secret_sealed, created_at, updated_at)
+      values (${endpoint}, 'https://hooks.example.test/', ${["*"]}, true, 's', now(), now())`.execute(
+      db,
+    );
+    for (const status of ["pending", "delivered", "failed"]) {
+      await sql`insert into webhook_deliveries
+          (id, endpoint_id, event_type, payload, created_at, status, next_attempt_at, retry_from)
+        values (${randomUUID()}, ${endpoint}, 'user.created', '{}', now() - interval '40 days',
+          ${status}, now(), now())`.execute(db);
+    }
+    expect((await migrateToLatest(db)).applied).toContain("0013-webhook-deliveries-finished");
+    const { rows } = await sql<{ definition: string }>`
+      select indexdef as definition from pg_indexes
+      where schemaname = current_schema() and indexname = 'webhook_deliveries_finished'`.execute(
+      db,
+    );
+    expect(rows[0]?.definition).toMatch(/\(status, created_at\) WHERE/);
+    const day = 24 * 3600 * 1000;
+    const purged = await createStores(db).webhooks.purgeFinished(
+      new Date(Date.now() - 7 * day),
+      new Date(Date.now() - 30 * day),
+      10,
+    );
+    // The delivered and the failed row; the pending one is never finished.
+    expect(purged).toBe(2);
+  });
+
   it("0012 indexes the user search by trigrams where pg_trgm can be made (PostgreSQL), and the search works either way", async () => {
     const { db } = handle;
     await migrateToLatest(db);

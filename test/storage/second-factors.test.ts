@@ -7,6 +7,8 @@ import {
   secondFactorStores,
   UNCONFIRMED_FACTOR_TTL_MS,
 } from "../../src/methods/totp/store.js";
+import { secondFactorBatching } from "../../src/methods/totp/store-batching.js";
+import { batchStores } from "../../src/storage/batching.js";
 import type { Stores, UserRecord } from "../../src/storage/ports.js";
 import type { Database } from "../../src/storage/schema.js";
 import { type MigratedStores, openMigratedStores, winners } from "../helpers/method-store-db.js";
@@ -288,6 +290,92 @@ describeEachStore("second factors store", (store) => {
         proofs: ["pwd"],
       });
       expect(await mfa.findLiveChallenge(token, NOW)).toBeNull();
+    });
+
+    it("claimStepAndConsume: the step and the challenge go together, once, under 10 concurrent answers", async () => {
+      const user = await makeUser();
+      const factor = await confirmedFactor(user, 1000);
+      const token = await newChallenge(user);
+      // A step already used claims nothing and leaves the challenge live.
+      expect(await mfa.claimStepAndConsume(factor.id, 1000, token, NOW)).toEqual({
+        claimed: false,
+        challenge: null,
+      });
+      expect(await mfa.findLiveChallenge(token, NOW)).not.toBeNull();
+
+      const answers = await Promise.all(
+        Array.from({ length: CONCURRENT }, () =>
+          mfa.claimStepAndConsume(factor.id, 1001, token, NOW),
+        ),
+      );
+      expect(answers.filter((answer) => answer.claimed)).toHaveLength(1);
+      expect(winners(answers.map((answer) => answer.challenge))).toBe(1);
+      expect(answers.find((answer) => answer.claimed)?.challenge).toMatchObject({
+        userId: user.id,
+        proofs: ["pwd"],
+        usedAt: NOW,
+      });
+      expect(await mfa.findLiveChallenge(token, NOW)).toBeNull();
+      expect((await mfa.findFactor(user.id, factor.id))?.lastStep).toBe(1001);
+
+      // A new step on a challenge already used: the step is claimed (as claimStep then
+      // consumeChallenge would have), the challenge is not handed out again.
+      expect(await mfa.claimStepAndConsume(factor.id, 1002, token, NOW)).toEqual({
+        claimed: true,
+        challenge: null,
+      });
+      // An expired challenge is not used up by a right code either.
+      const expired = await newChallenge(user, at(MINUTE));
+      expect(await mfa.claimStepAndConsume(factor.id, 1003, expired, at(MINUTE))).toEqual({
+        claimed: true,
+        challenge: null,
+      });
+    });
+
+    it("the verify's reads, many at once and batched: each caller gets its own answer, in order", async () => {
+      const [ada, bob] = [await makeUser(), await makeUser()];
+      const adaFactor = await confirmedFactor(ada);
+      const [adaToken, bobToken] = [await newChallenge(ada), await newChallenge(bob)];
+      await mfa.recordFailure(bob.id, "totp", NOW, LOCK_AT);
+      const queries = [
+        { tokenHash: bobToken, now: NOW, method: "totp" as const },
+        { tokenHash: sha256("no such token"), now: NOW, method: "totp" as const },
+        { tokenHash: adaToken, now: NOW, method: "recovery_code" as const },
+        // Expired by the query's own clock.
+        { tokenHash: adaToken, now: at(6 * MINUTE), method: "totp" as const },
+      ];
+      const many = await mfa.findLiveChallengesWithFailures(queries);
+      expect(many.map((found) => found?.challenge.userId ?? null)).toEqual([
+        bob.id,
+        null,
+        ada.id,
+        null,
+      ]);
+      expect(many[0]?.failures).toMatchObject({ consecutive: 1, lockedAt: null });
+      expect(many[2]?.failures).toEqual({ consecutive: 0, lastFailedAt: null, lockedAt: null });
+      for (const [i, query] of queries.entries()) {
+        expect(
+          await mfa.findLiveChallengeWithFailures(query.tokenHash, query.now, query.method),
+        ).toEqual(many[i]);
+      }
+      expect(
+        (await mfa.listFactorsOfUsers([bob.id, ada.id, bob.id])).map((f) => f.map((x) => x.id)),
+      ).toEqual([[], [adaFactor.id], []]);
+
+      // Through the composition root's decorator: 10 concurrent callers share statements.
+      const batched = batchStores(stores, [secondFactorBatching]).secondFactors;
+      const answers = await Promise.all(
+        Array.from({ length: CONCURRENT }, (_, i) =>
+          i % 2 === 0
+            ? batched.findLiveChallengeWithFailures(adaToken, NOW, "totp")
+            : batched.findLiveChallengeWithFailures(bobToken, NOW, "totp"),
+        ),
+      );
+      expect(answers.map((found) => found?.challenge.userId)).toEqual(
+        Array.from({ length: CONCURRENT }, (_, i) => (i % 2 === 0 ? ada.id : bob.id)),
+      );
+      const lists = await Promise.all([batched.listFactors(ada.id), batched.listFactors(bob.id)]);
+      expect(lists.map((list) => list.length)).toEqual([1, 0]);
     });
 
     it("is found with its user's failure state for one method, in one read", async () => {

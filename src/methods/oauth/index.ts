@@ -38,7 +38,7 @@ export const oauthSignIn: SignInMethod = {
   purges: [
     {
       name: "expired provider states and codes",
-      run: (stores, now) => stores.oauth.purgeExpired(now),
+      run: (stores, now, limit) => stores.oauth.purgeExpired(now, limit),
     },
   ],
 };

@@ -62,8 +62,11 @@ export interface OAuthStore {
    * and `otherWayIn` is false (no password, no passkey): a user is never locked out.
    */
   removeIdentity(userId: string, id: string, otherWayIn: boolean): Promise<RemoveOutcome>;
-  /** The purge: expired states and codes. Rows removed. */
-  purgeExpired(now: Date): Promise<number>;
+  /**
+   * The purge: expired states and codes. Rows removed. `limit`: at most that many of each
+   * table (one purge batch); unset, all of them.
+   */
+  purgeExpired(now: Date, limit?: number): Promise<number>;
 }
 
 type Timestamp = ColumnType<Date, Date, Date>;

@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from "kysely";
 import { isUuid } from "../../crypto/random.js";
 import type { MethodStoreFactories } from "../../storage/method-stores.js";
 import type { Database } from "../../storage/schema.js";
+import { firstRows } from "../../storage/stores/first-rows.js";
 import { inUserLock } from "../../storage/user-lock.js";
 import {
   GRANT_TTL_MS,
@@ -141,14 +142,27 @@ export function createOAuthStore(db: Kysely<Database>): OAuthStore {
       });
     },
 
-    async purgeExpired(now) {
+    async purgeExpired(now, limit) {
+      // Up to `limit` of each, as the code store does: a batch is at most twice that.
       const states = await own
         .deleteFrom("oauth_states")
         .where("expires_at", "<=", now)
+        .where(
+          firstRows(
+            own.selectFrom("oauth_states").where("expires_at", "<=", now).orderBy("expires_at"),
+            limit,
+          ),
+        )
         .executeTakeFirst();
       const grants = await own
         .deleteFrom("oauth_grants")
         .where("expires_at", "<=", now)
+        .where(
+          firstRows(
+            own.selectFrom("oauth_grants").where("expires_at", "<=", now).orderBy("expires_at"),
+            limit,
+          ),
+        )
         .executeTakeFirst();
       return Number(states.numDeletedRows) + Number(grants.numDeletedRows);
     },

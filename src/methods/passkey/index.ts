@@ -37,7 +37,7 @@ export const passkeySignIn: SignInMethod = {
   purges: [
     {
       name: "expired passkey challenges",
-      run: (stores, now) => stores.passkeys.purgeExpiredChallenges(now),
+      run: (stores, now, limit) => stores.passkeys.purgeExpiredChallenges(now, limit),
     },
   ],
 };

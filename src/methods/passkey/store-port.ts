@@ -56,8 +56,8 @@ export interface PasskeyStore {
     userId: string | null,
     now: Date,
   ): Promise<{ userId: string | null } | null>;
-  /** The purge: expired challenges. Rows removed. */
-  purgeExpiredChallenges(now: Date): Promise<number>;
+  /** The purge: expired challenges. Rows removed. `limit`: at most that many rows (one purge batch); unset, all of them. */
+  purgeExpiredChallenges(now: Date, limit?: number): Promise<number>;
 
   /** Null when the credential ID is registered already (to anyone). */
   addPasskey(passkey: NewPasskey): Promise<Passkey | null>;

@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from "kysely";
 import { isUuid } from "../../crypto/random.js";
 import type { MethodStoreFactories } from "../../storage/method-stores.js";
 import type { Database } from "../../storage/schema.js";
+import { firstRows } from "../../storage/stores/first-rows.js";
 import { countSecondFactors, inUserLock } from "../../storage/user-lock.js";
 import {
   CHALLENGE_TTL_MS,
@@ -70,10 +71,15 @@ export function createPasskeyStore(db: Kysely<Database>): PasskeyStore {
       return row ? { userId: row.user_id } : null;
     },
 
-    async purgeExpiredChallenges(now) {
+    async purgeExpiredChallenges(now, limit) {
+      const expired = own
+        .selectFrom("passkey_challenges")
+        .where("expires_at", "<=", now)
+        .orderBy("expires_at");
       const result = await own
         .deleteFrom("passkey_challenges")
         .where("expires_at", "<=", now)
+        .where(firstRows(expired, limit))
         .executeTakeFirst();
       return Number(result.numDeletedRows);
     },

@@ -1,6 +1,7 @@
 import type { Deps, SecondFactor } from "../../domain/deps.js";
 import { normalizeRecoveryCode, recoveryCodeHash } from "./recovery-codes.js";
 import { sealContext } from "./seal-context.js";
+import type { MfaChallenge } from "./store-port.js";
 import { matchingStep } from "./totp.js";
 
 /**
@@ -24,14 +25,41 @@ export const totpFactor: SecondFactor = {
 };
 
 async function claimStep(deps: Deps, userId: string, code: string, now: Date): Promise<boolean> {
-  const store = deps.stores.secondFactors;
-  for (const factor of await store.listFactors(userId)) {
+  const match = await matchingFactor(deps, userId, code, now);
+  return match !== null && deps.stores.secondFactors.claimStep(match.factorId, match.step, now);
+}
+
+/**
+ * A sign-in's TOTP answer: the step claimed and the mfaToken's challenge used up in one
+ * statement (store.claimStepAndConsume). `right` as totpFactor.verify would answer.
+ */
+export async function claimStepAndConsume(
+  deps: Deps,
+  userId: string,
+  code: string | undefined,
+  tokenHash: string,
+  now: Date,
+): Promise<{ right: boolean; challenge: MfaChallenge | null }> {
+  const match = code === undefined ? null : await matchingFactor(deps, userId, code, now);
+  if (!match) return { right: false, challenge: null };
+  const { claimed, challenge } = await deps.stores.secondFactors.claimStepAndConsume(
+    match.factorId,
+    match.step,
+    tokenHash,
+    now,
+  );
+  return { right: claimed, challenge };
+}
+
+/** The first of the user's confirmed authenticators that `code` is a code of, and its step. */
+async function matchingFactor(deps: Deps, userId: string, code: string, now: Date) {
+  for (const factor of await deps.stores.secondFactors.listFactors(userId)) {
     const secret = deps.secrets.open(factor.secretSealed, sealContext(factor.id));
     if (!secret) continue;
     const step = matchingStep(secret, code, now);
-    if (step !== null) return store.claimStep(factor.id, step, now);
+    if (step !== null) return { factorId: factor.id, step };
   }
-  return false;
+  return null;
 }
 
 /** One of the user's recovery codes, typed with or without dashes, used up once. */

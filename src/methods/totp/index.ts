@@ -11,6 +11,7 @@ import { registerSecondFactorPages } from "./pages.js";
 import { resetMfaCommand } from "./reset-mfa-command.js";
 import { registerSecondFactorRoutes } from "./routes.js";
 import { secondFactorStores } from "./store.js";
+import { secondFactorBatching } from "./store-batching.js";
 
 /**
  * A second factor: TOTP authenticator apps and recovery codes (README, "Second factors").
@@ -37,17 +38,18 @@ export const secondFactorSignIn: SignInMethod = {
   pages: registerSecondFactorPages,
   accountSection: secondFactorAccountSection,
   stores: secondFactorStores,
+  batching: secondFactorBatching,
   gate: secondFactorGate,
   secondFactors: [totpFactor, recoveryCodeFactor],
   commands: { "reset-mfa": resetMfaCommand },
   purges: [
     {
       name: "unconfirmed second factors",
-      run: (stores, now) => stores.secondFactors.dropStaleUnconfirmed(now),
+      run: (stores, now, limit) => stores.secondFactors.dropStaleUnconfirmed(now, limit),
     },
     {
       name: "expired second-factor challenges",
-      run: (stores, now) => stores.secondFactors.purgeExpiredChallenges(now),
+      run: (stores, now, limit) => stores.secondFactors.purgeExpiredChallenges(now, limit),
     },
   ],
 };

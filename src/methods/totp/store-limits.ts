@@ -1,8 +1,10 @@
-import type { Kysely, Selectable } from "kysely";
+import { type Kysely, type Selectable, sql } from "kysely";
 import type { AuthMethod } from "../../domain/vocabulary.js";
 import type { Database } from "../../storage/schema.js";
+import { firstRows } from "../../storage/stores/first-rows.js";
 import type {
   FailureState,
+  LiveChallengeWithFailures,
   MfaChallenge,
   SecondFactorStore,
   SecondFactorTables,
@@ -20,8 +22,10 @@ type ChallengeMethods = Pick<
   | "createChallenge"
   | "findLiveChallenge"
   | "findLiveChallengeWithFailures"
+  | "findLiveChallengesWithFailures"
   | "countChallengeFailure"
   | "consumeChallenge"
+  | "claimStepAndConsume"
   | "purgeExpiredChallenges"
 >;
 
@@ -70,15 +74,26 @@ export function createChallengeStore(own: Own): ChallengeMethods {
         .where("c.used_at", "is", null)
         .where("c.expires_at", ">", now)
         .executeTakeFirst();
-      if (!row) return null;
-      return {
-        challenge: toChallenge(row),
-        failures: {
-          consecutive: Number(row.failure_consecutive ?? 0),
-          lastFailedAt: row.failure_last_failed_at ?? null,
-          lockedAt: row.failure_locked_at ?? null,
-        },
-      };
+      return row ? withFailures(row) : null;
+    },
+
+    async findLiveChallengesWithFailures(queries) {
+      if (queries.length === 0) return [];
+      const { rows } = await sql<ChallengeWithFailuresRow & { n: string }>`
+        select q.n, c.*, f.consecutive as failure_consecutive,
+               f.last_failed_at as failure_last_failed_at, f.locked_at as failure_locked_at
+          from unnest(${queries.map((q) => q.tokenHash)}::text[],
+                      ${queries.map((q) => q.now.toISOString())}::timestamptz[],
+                      ${queries.map((q) => q.method)}::text[])
+               with ordinality as q (token_hash, at, method, n)
+          join mfa_challenges c
+            on c.token_hash = q.token_hash and c.used_at is null and c.expires_at > q.at
+          left join mfa_failures f on f.user_id = c.user_id and f.method = q.method`.execute(own);
+      const byIndex = new Map(rows.map((row) => [Number(row.n) - 1, row]));
+      return queries.map((_, i) => {
+        const row = byIndex.get(i);
+        return row ? withFailures(row) : null;
+      });
     },
 
     async countChallengeFailure(tokenHash, now, max) {
@@ -115,10 +130,49 @@ export function createChallengeStore(own: Own): ChallengeMethods {
       return row ? toChallenge(row) : null;
     },
 
-    async purgeExpiredChallenges(now) {
+    async claimStepAndConsume(factorId, step, tokenHash, now) {
+      // claimStep's UPDATE, then consumeChallenge's on its result: one round trip, and the
+      // same guarantees, as each re-checks its row under the row's lock (ASVS 5.0 6.5.1).
+      const row = await own
+        .with("claimed", (db) =>
+          db
+            .updateTable("mfa_factors")
+            .set({ last_step: step, last_used_at: now })
+            .where("id", "=", factorId)
+            .where("confirmed_at", "is not", null)
+            .where((eb) => eb.or([eb("last_step", "is", null), eb("last_step", "<", step)]))
+            .returning("id"),
+        )
+        .with("consumed", (db) =>
+          db
+            .updateTable("mfa_challenges")
+            .set({ used_at: now })
+            .where("token_hash", "=", tokenHash)
+            .where("used_at", "is", null)
+            .where("expires_at", ">", now)
+            .where((eb) => eb.exists(eb.selectFrom("claimed").select("claimed.id")))
+            .returningAll(),
+        )
+        .selectFrom("claimed")
+        .leftJoin("consumed", (join) => join.onTrue())
+        .selectAll("consumed")
+        .executeTakeFirst();
+      if (!row) return { claimed: false, challenge: null };
+      if (row.token_hash === null) return { claimed: true, challenge: null };
+      // The left join makes every column nullable; a row that has its key has them all.
+      const consumed = row as Selectable<SecondFactorTables["mfa_challenges"]>;
+      return { claimed: true, challenge: toChallenge(consumed) };
+    },
+
+    async purgeExpiredChallenges(now, limit) {
+      const expired = own
+        .selectFrom("mfa_challenges")
+        .where("expires_at", "<=", now)
+        .orderBy("expires_at");
       const result = await own
         .deleteFrom("mfa_challenges")
         .where("expires_at", "<=", now)
+        .where(firstRows(expired, limit))
         .executeTakeFirst();
       return Number(result.numDeletedRows);
     },
@@ -189,6 +243,23 @@ function toFailureState(row: Selectable<SecondFactorTables["mfa_failures"]>): Fa
     consecutive: Number(row.consecutive),
     lastFailedAt: row.last_failed_at,
     lockedAt: row.locked_at,
+  };
+}
+
+type ChallengeWithFailuresRow = Selectable<SecondFactorTables["mfa_challenges"]> & {
+  failure_consecutive: number | null;
+  failure_last_failed_at: Date | null;
+  failure_locked_at: Date | null;
+};
+
+function withFailures(row: ChallengeWithFailuresRow): LiveChallengeWithFailures {
+  return {
+    challenge: toChallenge(row),
+    failures: {
+      consecutive: Number(row.failure_consecutive ?? 0),
+      lastFailedAt: row.failure_last_failed_at ?? null,
+      lockedAt: row.failure_locked_at ?? null,
+    },
   };
 }
 

@@ -72,6 +72,17 @@ export interface FailureState {
  * use a code, count a failure, consume a challenge) is one atomic statement: of concurrent
  * callers exactly one wins, on PGlite and on PostgreSQL alike.
  */
+export interface LiveChallengeWithFailures {
+  challenge: MfaChallenge;
+  failures: FailureState;
+}
+
+export interface ChallengeQuery {
+  tokenHash: string;
+  now: Date;
+  method: FailureMethod;
+}
+
 export interface SecondFactorStore {
   /** Adds an unconfirmed factor. */
   createFactor(factor: NewFactor): Promise<SecondFactor>;
@@ -79,6 +90,8 @@ export interface SecondFactorStore {
   findFactor(userId: string, factorId: string): Promise<SecondFactor | null>;
   /** The user's confirmed factors, oldest first. */
   listFactors(userId: string): Promise<SecondFactor[]>;
+  /** listFactors of each user, in one statement (storage/batcher.ts); in the order asked. */
+  listFactorsOfUsers(userIds: readonly string[]): Promise<SecondFactor[][]>;
   /**
    * Confirms an unconfirmed factor created within UNCONFIRMED_FACTOR_TTL_MS, recording `step`
    * as its last accepted one (so the confirming code cannot be replayed). Answers how many
@@ -99,13 +112,27 @@ export interface SecondFactorStore {
   /** An admin's reset: factors, recovery codes and failure counts (locks). Factors removed. */
   deleteAllFactors(userId: string, now: Date): Promise<number>;
   hasConfirmedFactor(userId: string): Promise<boolean>;
-  /** The purge: unconfirmed factors older than UNCONFIRMED_FACTOR_TTL_MS. Rows removed. */
-  dropStaleUnconfirmed(now: Date): Promise<number>;
+  /**
+   * The purge: unconfirmed factors older than UNCONFIRMED_FACTOR_TTL_MS. Rows removed.
+   * `limit`: at most that many rows (one purge batch); unset, all of them.
+   */
+  dropStaleUnconfirmed(now: Date, limit?: number): Promise<number>;
   /**
    * The replay guard: moves a confirmed factor's last step forward to `step`. True only for
    * the one caller that moved it; a step already accepted, or an older one, is false.
    */
   claimStep(factorId: string, step: number, now: Date): Promise<boolean>;
+  /**
+   * claimStep and, only when the step was claimed, consumeChallenge, in one statement (a
+   * sign-in's second factor): `claimed` as claimStep answers; `challenge` as
+   * consumeChallenge does, null whenever the step was not claimed.
+   */
+  claimStepAndConsume(
+    factorId: string,
+    step: number,
+    tokenHash: string,
+    now: Date,
+  ): Promise<{ claimed: boolean; challenge: MfaChallenge | null }>;
 
   /** The user's recovery codes become these (SHA-256 hashes); the earlier set stops working. */
   replaceRecoveryCodes(userId: string, hashes: readonly string[], now: Date): Promise<void>;
@@ -124,7 +151,11 @@ export interface SecondFactorStore {
     tokenHash: string,
     now: Date,
     method: FailureMethod,
-  ): Promise<{ challenge: MfaChallenge; failures: FailureState } | null>;
+  ): Promise<LiveChallengeWithFailures | null>;
+  /** findLiveChallengeWithFailures of each query, in one statement; in the order asked. */
+  findLiveChallengesWithFailures(
+    queries: readonly ChallengeQuery[],
+  ): Promise<(LiveChallengeWithFailures | null)[]>;
   /**
    * Counts a wrong code against a live challenge and answers the new count; the count that
    * reaches `max` kills the challenge. Null when it was not live.
@@ -132,8 +163,8 @@ export interface SecondFactorStore {
   countChallengeFailure(tokenHash: string, now: Date, max: number): Promise<number | null>;
   /** Uses a live challenge up: its row for the one caller that did, null for every other. */
   consumeChallenge(tokenHash: string, now: Date): Promise<MfaChallenge | null>;
-  /** The purge: expired challenges. Rows removed. */
-  purgeExpiredChallenges(now: Date): Promise<number>;
+  /** The purge: expired challenges. Rows removed. `limit`: at most that many rows (one purge batch); unset, all of them. */
+  purgeExpiredChallenges(now: Date, limit?: number): Promise<number>;
 
   /**
    * Counts a consecutive failure; the one that reaches `lockAt` locks the method, and it

@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from "kysely";
 import { isUuid } from "../../crypto/random.js";
 import type { MethodStoreFactories } from "../../storage/method-stores.js";
 import type { Database } from "../../storage/schema.js";
+import { firstRows } from "../../storage/stores/first-rows.js";
 import { countSecondFactors, inUserLock } from "../../storage/user-lock.js";
 import { createChallengeStore, createFailureStore } from "./store-limits.js";
 import {
@@ -78,6 +79,19 @@ export function createSecondFactorStore(db: Kysely<Database>): SecondFactorStore
       return rows.map(toFactor);
     },
 
+    async listFactorsOfUsers(userIds) {
+      if (userIds.length === 0) return [];
+      const rows = await own
+        .selectFrom("mfa_factors")
+        .selectAll()
+        .where("user_id", "in", [...new Set(userIds)])
+        .where("confirmed_at", "is not", null)
+        .orderBy("created_at")
+        .orderBy("id")
+        .execute();
+      return userIds.map((id) => rows.filter((row) => row.user_id === id).map(toFactor));
+    },
+
     confirmFactor: async (userId, factorId, step, now) =>
       !isUuid(factorId)
         ? null
@@ -144,11 +158,19 @@ export function createSecondFactorStore(db: Kysely<Database>): SecondFactorStore
       return row !== undefined;
     },
 
-    async dropStaleUnconfirmed(now) {
+    async dropStaleUnconfirmed(now, limit) {
+      const before = new Date(now.getTime() - UNCONFIRMED_FACTOR_TTL_MS);
+      // In the order of mfa_factors_unconfirmed, so a batch reads only rows it deletes.
+      const stale = own
+        .selectFrom("mfa_factors")
+        .where("confirmed_at", "is", null)
+        .where("created_at", "<=", before)
+        .orderBy("created_at");
       const result = await own
         .deleteFrom("mfa_factors")
         .where("confirmed_at", "is", null)
-        .where("created_at", "<=", new Date(now.getTime() - UNCONFIRMED_FACTOR_TTL_MS))
+        .where("created_at", "<=", before)
+        .where(firstRows(stale, limit))
         .executeTakeFirst();
       return Number(result.numDeletedRows);
     },

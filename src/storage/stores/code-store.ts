@@ -162,24 +162,18 @@ export function createCodeStore(db: Kysely<Database>): CodeStore {
     },
 
     async purgeExpired(now, limit) {
+      const oldest = (table: "verification_codes" | "code_guesses") =>
+        db.selectFrom(table).where("expires_at", "<=", now).orderBy("expires_at");
       const result = await db
         .deleteFrom("verification_codes")
         .where("expires_at", "<=", now)
-        .where(
-          firstRows(
-            db
-              .selectFrom("verification_codes")
-              .where("expires_at", "<=", now)
-              .orderBy("expires_at"),
-            limit,
-          ),
-        )
+        .where(firstRows(oldest("verification_codes"), limit))
         .executeTakeFirst();
       // Up to `limit` of each: a batch is then at most twice that, still small.
       const guesses = await db
         .deleteFrom("code_guesses")
         .where("expires_at", "<=", now)
-        .where(firstRows(db.selectFrom("code_guesses").where("expires_at", "<=", now), limit))
+        .where(firstRows(oldest("code_guesses"), limit))
         .executeTakeFirst();
       return Number(result.numDeletedRows) + Number(guesses.numDeletedRows);
     },

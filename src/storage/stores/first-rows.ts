@@ -20,3 +20,20 @@ export function firstRows<DB, TB extends keyof DB>(
   const ids = matching.select(sql<string>`ctid`.as("ctid")).limit(limit);
   return sql<SqlBool>`ctid = any(array(${ids}))`;
 }
+
+/**
+ * firstRows over several selections, taken in turn: at most `limit` rows in all, the first
+ * selection's before the next one's. For a filter that is an OR of ranges (a cutoff per
+ * status): one ordered range each reads as an index range scan, where the OR would read
+ * the whole index, or the table, every batch.
+ */
+export function firstRowsOfEach<DB, TB extends keyof DB>(
+  // biome-ignore lint/complexity/noBannedTypes: the subqueries select nothing of their own yet.
+  each: readonly SelectQueryBuilder<DB, TB, {}>[],
+  limit: number | undefined,
+): Expression<SqlBool> {
+  if (limit === undefined) return sql<SqlBool>`true`;
+  const ranges = each.map((matching) => matching.select(sql<string>`ctid`.as("ctid")).limit(limit));
+  return sql<SqlBool>`ctid = any(array(
+    select ctid from (${sql.join(ranges, sql` union all `)}) as ranges limit ${limit}))`;
+}

@@ -1,7 +1,7 @@
 import { type ExpressionBuilder, type Kysely, sql } from "kysely";
 import type { ClaimedDelivery, WebhookDelivery, WebhookEndpoint, WebhookStore } from "../ports.js";
 import type { Database, WebhookDeliveryRow, WebhookEndpointRow } from "../schema.js";
-import { firstRows } from "./first-rows.js";
+import { firstRowsOfEach } from "./first-rows.js";
 
 export function createWebhookStore(db: Kysely<Database>): WebhookStore {
   return {
@@ -163,10 +163,22 @@ export function createWebhookStore(db: Kysely<Database>): WebhookStore {
           w.and([w("status", "=", "delivered"), w("created_at", "<", deliveredBefore)]),
           w.and([w("status", "=", "failed"), w("created_at", "<", failedBefore)]),
         ]);
+      // Each status's oldest rows in the order of webhook_deliveries_finished (0013).
+      const oldest = (status: "delivered" | "failed", before: Date) =>
+        db
+          .selectFrom("webhook_deliveries")
+          .where("status", "=", status)
+          .where("created_at", "<", before)
+          .orderBy("created_at");
       const result = await db
         .deleteFrom("webhook_deliveries")
         .where(finished)
-        .where(firstRows(db.selectFrom("webhook_deliveries").where(finished), limit))
+        .where(
+          firstRowsOfEach(
+            [oldest("delivered", deliveredBefore), oldest("failed", failedBefore)],
+            limit,
+          ),
+        )
         .executeTakeFirst();
       return Number(result.numDeletedRows);
     },
