@@ -31,4 +31,6 @@ export const V8_FLAGS: readonly DocumentedVar[] = [
     description: "Node flag: the next full GC comes when the old generation has grown 30 % past what was live, not up to 4× on a machine with much memory. Unlike --max-old-space-size it sets no ceiling the process could die on." },
   { name: "--v8-pool-size=2", aliases: [], group: "runtime tuning", default: "set by `npm start`",
     description: "Node flag: two V8 helper threads rather than four (fewer stacks and malloc arenas), with no measured change in CPU per request." },
+  { name: "--single-threaded-gc", aliases: [], group: "runtime tuning", default: "set by `npm start`",
+    description: "Node flag: the garbage collector works on the event loop's thread alone. With a 2 × 2 MiB young generation it runs often and briefly, and handing each run to helper threads costs more CPU than it saves (BENCHMARKS.md, Memory)." },
 ];

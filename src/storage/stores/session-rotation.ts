@@ -99,11 +99,15 @@ async function rotateStatement(
   return rows;
 }
 
-/** `u.email as user_email, …`: the user's columns but id, which is the session's user_id. */
-const USER_AS_PREFIXED = sql.join(
-  USER_COLUMN_NAMES.filter((name) => name !== "id").map(
-    (name) => sql`${sql.ref(`u.${name}`)} as ${sql.ref(`user_${name}`)}`,
-  ),
+/**
+ * `u.email as user_email, …`: the user's columns but id, which is the session's user_id.
+ * One raw fragment built once from the schema's names, not a reference per column compiled
+ * again for every batch of refreshes.
+ */
+const USER_AS_PREFIXED = sql.raw(
+  USER_COLUMN_NAMES.filter((name) => name !== "id")
+    .map((name) => `u.${name} as user_${name}`)
+    .join(", "),
 );
 
 function userColumns(row: RotatedRow): UserRow {
