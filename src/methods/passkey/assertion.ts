@@ -1,12 +1,10 @@
-import {
-  type AuthenticationResponseJSON,
-  verifyAuthenticationResponse,
-} from "@simplewebauthn/server";
+import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
 import type { ClientContext } from "../../domain/client.js";
 import type { Deps } from "../../domain/deps.js";
 import { AuthError } from "../../errors.js";
 import { auditRefusal, consumeChallenge, knownTransports, relyingParty } from "./ceremony.js";
 import type { ChallengePurpose, Passkey } from "./store-port.js";
+import { webauthn } from "./webauthn.js";
 
 export interface VerifiedAssertion {
   passkey: Passkey;
@@ -43,6 +41,7 @@ export async function verifyAssertion(
   const handle = response.response.userHandle;
   if (handle && handle !== ownerHandle) throw await refuse(passkey.userId, "user_handle");
   const rp = relyingParty(deps);
+  const { verifyAuthenticationResponse } = await webauthn();
   const verified = await verifyAuthenticationResponse({
     response,
     expectedChallenge: challenge,

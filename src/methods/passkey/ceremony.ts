@@ -1,10 +1,10 @@
 import type { AuthenticatorTransportFuture, COSEAlgorithmIdentifier } from "@simplewebauthn/server";
-import { decodeClientDataJSON } from "@simplewebauthn/server/helpers";
 import { sha256 } from "../../crypto/digest.js";
 import { randomToken } from "../../crypto/random.js";
 import type { ClientContext } from "../../domain/client.js";
 import type { Deps } from "../../domain/deps.js";
 import { CHALLENGE_TTL_MS, type ChallengePurpose } from "./store-port.js";
+import { webauthnHelpers } from "./webauthn.js";
 
 /**
  * ES256, EdDSA and RS256 only (COSE -7, -8, -257): what platform authenticators and security
@@ -63,7 +63,7 @@ export async function consumeChallenge(
   purpose: ChallengePurpose,
   userId: string | null,
 ): Promise<string | null> {
-  const challenge = challengeOf(clientDataJSON);
+  const challenge = challengeOf(clientDataJSON, (await webauthnHelpers()).decodeClientDataJSON);
   if (challenge === null) return null;
   const used = await deps.stores.passkeys.consumeChallenge(
     sha256(challenge),
@@ -74,7 +74,10 @@ export async function consumeChallenge(
   return used ? challenge : null;
 }
 
-function challengeOf(clientDataJSON: string): string | null {
+function challengeOf(
+  clientDataJSON: string,
+  decodeClientDataJSON: (data: string) => { challenge?: unknown },
+): string | null {
   try {
     const { challenge } = decodeClientDataJSON(clientDataJSON);
     return typeof challenge === "string" && challenge.length > 0 ? challenge : null;

@@ -1,7 +1,6 @@
-import {
-  type AuthenticationResponseJSON,
-  generateAuthenticationOptions,
-  type PublicKeyCredentialRequestOptionsJSON,
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialRequestOptionsJSON,
 } from "@simplewebauthn/server";
 import { type ClientContext, clientIp } from "../../domain/client.js";
 import type { Deps } from "../../domain/deps.js";
@@ -11,6 +10,7 @@ import { AuthError } from "../../errors.js";
 import type { UserRecord } from "../../storage/ports.js";
 import { verifyAssertion } from "./assertion.js";
 import { CEREMONY_TIMEOUT_MS, issueChallenge, relyingParty } from "./ceremony.js";
+import { webauthn } from "./webauthn.js";
 
 /**
  * Options for a usernameless sign-in. They never list credentials (no allowCredentials),
@@ -26,6 +26,7 @@ export async function passkeyLoginOptions(
   // Each call stores a challenge: the login limit keeps an address from filling the table.
   await deps.limits.hit("login", { ip: clientIp(client) });
   const challenge = await issueChallenge(deps, "login", null);
+  const { generateAuthenticationOptions } = await webauthn();
   return generateAuthenticationOptions({
     rpID: relyingParty(deps).id,
     challenge: Uint8Array.from(Buffer.from(challenge, "base64url")),

@@ -1,8 +1,6 @@
-import {
-  generateRegistrationOptions,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type RegistrationResponseJSON,
-  verifyRegistrationResponse,
+import type {
+  PublicKeyCredentialCreationOptionsJSON,
+  RegistrationResponseJSON,
 } from "@simplewebauthn/server";
 import type { AccessClaims } from "../../crypto/access-tokens.js";
 import { randomId, randomToken } from "../../crypto/random.js";
@@ -22,6 +20,7 @@ import {
 import { RefusedRegistration } from "./errors.js";
 import { mailPasskeyEvent } from "./mail.js";
 import { type PasskeyView, viewOf } from "./manage.js";
+import { webauthn } from "./webauthn.js";
 
 /** Bytes of a user handle: WebAuthn allows up to 64; 32 random ones are unguessable. */
 const USER_HANDLE_BYTES = 32;
@@ -43,6 +42,7 @@ export async function passkeyRegistrationOptions(
   const existing = await store.listPasskeys(user.id);
   const challenge = await issueChallenge(deps, "register", user.id);
   const rp = relyingParty(deps);
+  const { generateRegistrationOptions } = await webauthn();
   return generateRegistrationOptions({
     rpName: rp.name,
     rpID: rp.id,
@@ -89,6 +89,7 @@ export async function registerPasskey(
   );
   if (challenge === null) throw await refuse(deps, claims.sub, client, "challenge");
   const rp = relyingParty(deps);
+  const { verifyRegistrationResponse } = await webauthn();
   const verified = await verifyRegistrationResponse({
     response,
     expectedChallenge: challenge,

@@ -1,15 +1,22 @@
-import {
-  type AuthenticationResponseJSON,
-  generateAuthenticationOptions,
-} from "@simplewebauthn/server";
-import { Compile } from "typebox/compile";
+import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
 import type { SecondFactor } from "../../domain/deps.js";
 import { AuthError } from "../../errors.js";
+import { lazily } from "../../process/lazy.js";
 import { verifyAssertion } from "./assertion.js";
 import { CEREMONY_TIMEOUT_MS, issueChallenge, knownTransports, relyingParty } from "./ceremony.js";
 import { AuthenticationResponse } from "./schemas.js";
+import { webauthn } from "./webauthn.js";
 
-const isAuthenticationResponse = Compile(AuthenticationResponse);
+/**
+ * The body's shape, checked here as the second-factor route takes any method's answer.
+ * TypeBox's compiler is used nowhere else (Fastify validates with Ajv): imported and
+ * compiled at the first passkey answer, not at start, it keeps ~2 MiB of heap off every
+ * server that never sees one (BENCHMARKS.md, "Memory (RSS)").
+ */
+const authenticationResponseCheck = lazily(async () => {
+  const { Compile } = await import("typebox/compile");
+  return Compile(AuthenticationResponse);
+});
 
 /**
  * A passkey as the second factor after a password, a reset or another provider: the
@@ -30,6 +37,7 @@ export const passkeyFactor: SecondFactor = {
   async options(deps, userId) {
     const passkeys = await deps.stores.passkeys.listPasskeys(userId);
     const challenge = await issueChallenge(deps, "mfa", userId);
+    const { generateAuthenticationOptions } = await webauthn();
     return generateAuthenticationOptions({
       rpID: relyingParty(deps).id,
       challenge: Uint8Array.from(Buffer.from(challenge, "base64url")),
@@ -43,7 +51,7 @@ export const passkeyFactor: SecondFactor = {
   },
 
   async verify(deps, userId, { response }, client) {
-    if (!isAuthenticationResponse.Check(response)) return false;
+    if (!(await authenticationResponseCheck()).Check(response)) return false;
     try {
       await verifyAssertion(deps, response as AuthenticationResponseJSON, "mfa", userId, client);
       return true;
