@@ -12,8 +12,8 @@ export interface SmtpOptions {
   /**
    * Keep a connection open this long after its last message and send the next ones over
    * it; unset, one connection per message. A new connection (TCP, greeting, EHLO, QUIT)
-   * costs this process 2–4 ms of CPU against ~1 ms for a message on an open one
-   * (BENCHMARKS.md, "Sign-up"), which is a sign-up's largest cost after its hash. Keep it
+   * makes a mail cost this process ~1.6x the CPU it costs on an open one (1.2–2.5 against
+   * 0.7–1.4 ms, bench/mail-send-cost.ts), and every sign-up mails a code. Keep it
    * under the socket timeout below, so the pool, not a timeout, closes an idle one.
    */
   keepAliveMs?: number;
