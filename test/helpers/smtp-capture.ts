@@ -18,6 +18,8 @@ export interface SmtpCapture {
   url: string;
   port: number;
   mails: CapturedMail[];
+  /** SMTP connections accepted so far (clear() does not reset it). */
+  connections(): number;
   waitForMail(predicate: (m: CapturedMail) => boolean, timeoutMs?: number): Promise<CapturedMail>;
   clear(): void;
   close(): Promise<void>;
@@ -49,6 +51,7 @@ export async function startSmtpCapture(options: { port?: number } = {}): Promise
     }
   };
 
+  let connections = 0;
   const server = new SMTPServer({
     authOptional: true,
     // Plain SMTP on loopback: no certificate to manage, and AUTH must work without TLS.
@@ -57,6 +60,10 @@ export async function startSmtpCapture(options: { port?: number } = {}): Promise
     logger: false,
     // Clients that never say QUIT must not keep close() waiting for the 30 s default.
     closeTimeout: 1_000,
+    onConnect(_session, callback) {
+      connections += 1;
+      callback();
+    },
     onAuth(auth, _session, callback) {
       callback(null, { user: auth.username ?? "anonymous" });
     },
@@ -103,6 +110,7 @@ export async function startSmtpCapture(options: { port?: number } = {}): Promise
     url: `smtp://127.0.0.1:${port}`,
     port,
     mails,
+    connections: () => connections,
     waitForMail(predicate, timeoutMs = DEFAULT_WAIT_MS) {
       const already = mails.find(predicate);
       if (already) return Promise.resolve(already);

@@ -274,6 +274,40 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStores>
         });
       });
 
+      it("an email code put inside the cooldown carries the live codes' tries, a resend too", async () => {
+        const user = await makeUser();
+        await putCode(user, `first-${uniq()}`);
+        for (let i = 0; i < 3; i++) {
+          await stores.codes.consumeForUser(user.id, "email", "wrong", NOW, 5);
+        }
+        const put = (secretHash: string, now: Date, resend?: true) =>
+          stores.codes.put({
+            userId: user.id,
+            purpose: "email",
+            kind: "code",
+            secretHash,
+            expiresAt: at(now, 10 * MINUTE),
+            now,
+            ...(resend ? { resend } : { carryAttemptsSince: at(now, -MINUTE) }),
+          });
+        // find() answers the newest code.
+        await put(`inside-${uniq()}`, at(NOW, 30_000));
+        expect(await stores.codes.find(user.id, "email")).toMatchObject({
+          createdAt: at(NOW, 30_000),
+          attempts: 3,
+        });
+        await put(`resent-${uniq()}`, at(NOW, 40_000), true);
+        expect(await stores.codes.find(user.id, "email")).toMatchObject({
+          createdAt: at(NOW, 40_000),
+          attempts: 3,
+        });
+        await put(`fresh-${uniq()}`, at(NOW, 5 * MINUTE));
+        expect(await stores.codes.find(user.id, "email")).toMatchObject({
+          createdAt: at(NOW, 5 * MINUTE),
+          attempts: 0,
+        });
+      });
+
       // Issue 13 item 5: a guess is counted before it is compared.
       it("a right guess counts a try too; takeChecked then consumes it without another", async () => {
         const user = await makeUser();

@@ -85,6 +85,39 @@ describe("SMTP transport", () => {
     expect(extractCode(mail)).toBe(CODE);
   });
 
+  it("with keepAliveMs, sends later messages over the open connection, each whole", async () => {
+    const before = capture.connections();
+    const transport = createSmtpTransport(capture.url, { keepAliveMs: 5_000, maxConnections: 2 });
+    await transport.send({ ...codeMessage("keep1@example.test", "111111"), from: FROM });
+    await transport.send({ ...codeMessage("keep2@example.test", "222222"), from: FROM });
+    await Promise.all(
+      ["keep3", "keep4"].map((to) =>
+        transport.send({ ...codeMessage(`${to}@example.test`), from: FROM }),
+      ),
+    );
+    await transport.close();
+    // Two at once open a second connection; nothing more was opened.
+    expect(capture.connections() - before).toBe(2);
+    const second = await capture.waitForMail((m) => m.to.includes("keep2@example.test"));
+    expect(second.to).toEqual(["keep2@example.test"]);
+    expect(extractCode(second)).toBe("222222");
+    expect(capture.mails.map((m) => m.to[0]).sort()).toEqual([
+      "keep1@example.test",
+      "keep2@example.test",
+      "keep3@example.test",
+      "keep4@example.test",
+    ]);
+  });
+
+  it("without keepAliveMs, opens one connection per message", async () => {
+    const before = capture.connections();
+    const transport = createSmtpTransport(capture.url);
+    await transport.send({ ...codeMessage("one1@example.test"), from: FROM });
+    await transport.send({ ...codeMessage("one2@example.test"), from: FROM });
+    await transport.close();
+    expect(capture.connections() - before).toBe(2);
+  });
+
   it("authenticates with credentials from the URL", async () => {
     const transport = createSmtpTransport(`smtp://user:p%40ss@127.0.0.1:${capture.port}`);
     await transport.send({ ...codeMessage("auth@example.test"), from: FROM });

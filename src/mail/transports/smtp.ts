@@ -8,19 +8,38 @@ const CONNECT_TIMEOUT_MS = 10_000;
 const GREETING_TIMEOUT_MS = 10_000;
 const SOCKET_TIMEOUT_MS = 15_000;
 
+export interface SmtpOptions {
+  /**
+   * Keep a connection open this long after its last message and send the next ones over
+   * it; unset, one connection per message. A new connection (TCP, greeting, EHLO, QUIT)
+   * makes a mail cost this process ~1.6x the CPU it costs on an open one (1.2–2.5 against
+   * 0.7–1.4 ms, bench/mail-send-cost.ts), and every sign-up mails a code. Keep it
+   * under the socket timeout below, so the pool, not a timeout, closes an idle one.
+   */
+  keepAliveMs?: number;
+  /** Connections open at once when kept alive; more messages wait for one. */
+  maxConnections?: number;
+}
+
 /**
- * SMTP delivery from a `smtp://user:pass@host:port` or `smtps://…` URL. One connection
- * per message (no pool): auth mail is rare next to the cost of hashing a password, and a
- * pooled connection would only sit idle between sign-ups. nodemailer is imported with the
- * first message, not at start: a server that sends no mail does without its heap
- * (BENCHMARKS.md, "Memory (RSS)").
+ * SMTP delivery from a `smtp://user:pass@host:port` or `smtps://…` URL. nodemailer is
+ * imported with the first message, not at start: a server that sends no mail does without
+ * its heap (BENCHMARKS.md, "Memory (RSS)").
  */
-export function createSmtpTransport(smtpUrl: string): MailTransport {
+export function createSmtpTransport(smtpUrl: string, options: SmtpOptions = {}): MailTransport {
   const connect = lazily(async () => {
     const { createTransport } = await import("nodemailer");
+    const pool =
+      options.keepAliveMs === undefined
+        ? { pool: false as const }
+        : {
+            pool: true as const,
+            idleTimeout: options.keepAliveMs,
+            maxConnections: options.maxConnections ?? 2,
+          };
     return createTransport({
       url: smtpUrl,
-      pool: false,
+      ...pool,
       connectionTimeout: CONNECT_TIMEOUT_MS,
       greetingTimeout: GREETING_TIMEOUT_MS,
       socketTimeout: SOCKET_TIMEOUT_MS,

@@ -1,70 +1,13 @@
 import type { Kysely } from "kysely";
 import { safeEqual } from "../../crypto/digest.js";
-import type { CodeStore, ConsumeResult, NewSecret, StoredSecret } from "../ports.js";
+import type { CodeStore, ConsumeResult, StoredSecret } from "../ports.js";
 import type { CodePurpose, CodeRow, Database } from "../schema.js";
+import { putSecret } from "./code-put.js";
 import { firstRows } from "./first-rows.js";
 
 export function createCodeStore(db: Kysely<Database>): CodeStore {
   return {
-    async put(secret: NewSecret) {
-      // Tries of the user's recent live secrets carry over, so asking again never buys
-      // guesses; see NewSecret.carryAttemptsSince.
-      let carried = db
-        .selectFrom("verification_codes")
-        .select((eb) => eb.fn.max<number | null>("attempts").as("attempts"))
-        .where("user_id", "=", secret.userId)
-        .where("purpose", "=", secret.purpose)
-        .where("expires_at", ">", secret.now);
-      if (secret.carryAttemptsSince) {
-        carried = carried.where("created_at", ">", secret.carryAttemptsSince);
-      }
-      const attempts = Number((await carried.executeTakeFirst())?.attempts ?? 0);
-      const values = {
-        user_id: secret.userId,
-        purpose: secret.purpose,
-        kind: secret.kind,
-        secret_hash: secret.secretHash,
-        attempts,
-        expires_at: secret.expiresAt,
-        created_at: secret.now,
-        sign_up_id: secret.signUp?.id ?? null,
-        password_hash: secret.signUp?.passwordHash ?? null,
-        name: secret.signUp?.name ?? null,
-        username: secret.signUp?.username ?? null,
-        locale: secret.signUp?.locale ?? null,
-        signed_up_at: secret.signUp?.signedUpAt ?? null,
-      };
-      if (secret.purpose === "email") {
-        if (secret.resend) {
-          const signUpId = secret.signUp?.id ?? null;
-          await db
-            .deleteFrom("verification_codes")
-            .where("user_id", "=", secret.userId)
-            .where("purpose", "=", "email")
-            .where((eb) =>
-              signUpId === null ? eb("sign_up_id", "is", null) : eb("sign_up_id", "=", signUpId),
-            )
-            .execute();
-        }
-        // Beside the others: each pending sign-up's code works until it expires.
-        await db.insertInto("verification_codes").values(values).execute();
-        return;
-      }
-      // One live reset secret per user: this one replaces any other, burned or not.
-      await db
-        .insertInto("verification_codes")
-        .values(values)
-        .onConflict((oc) =>
-          oc.columns(["user_id", "purpose"]).where("purpose", "=", "reset").doUpdateSet({
-            kind: values.kind,
-            secret_hash: values.secret_hash,
-            attempts: values.attempts,
-            expires_at: values.expires_at,
-            created_at: values.created_at,
-          }),
-        )
-        .execute();
-    },
+    put: (secret) => putSecret(db, secret),
 
     async find(userId, purpose) {
       const row = await db
