@@ -1,16 +1,8 @@
 import { expect } from "vitest";
-import { ensureBootstrapAdmin } from "../../src/domain/bootstrap.js";
 import type { StoreUnderTest } from "../helpers/stores.js";
-import { startTestServer, type TestServer } from "../helpers/test-server.js";
+import type { TestServer } from "../helpers/test-server.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver.js";
-import {
-  ADMIN_EMAIL,
-  ADMIN_PASSWORD,
-  APP_URL,
-  bootstrapAdminSession,
-  call,
-  expectOk,
-} from "./admin-support.js";
+import { bootstrapAdminSession, call, expectOk, startAdminServer } from "./admin-support.js";
 
 /** A server, a real receiver verifying every delivery with `standardwebhooks`, an admin. */
 export interface WebhookApp {
@@ -31,18 +23,8 @@ export async function startWebhookApp(
   env: Record<string, string> = {},
 ): Promise<WebhookApp> {
   const receiver = await startWebhookReceiver();
-  const server = await startTestServer({
-    store,
-    env: {
-      APP_URL,
-      BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
-      BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      // The receiver is on 127.0.0.1; the refusals are tested in webhook-ssrf.test.ts.
-      WEBHOOK_ALLOW_PRIVATE: "true",
-      ...env,
-    },
-  });
-  await ensureBootstrapAdmin(server.runtime.deps);
+  // The receiver is on 127.0.0.1; the refusals are tested in webhook-ssrf.test.ts.
+  const server = await startAdminServer(store, { WEBHOOK_ALLOW_PRIVATE: "true", ...env });
   const admin = (await bootstrapAdminSession(server)).accessToken;
   return {
     server,
