@@ -1,5 +1,5 @@
 import { sha256 } from "../crypto/digest.js";
-import { randomId, randomToken } from "../crypto/random.js";
+import { randomToken, timeOrderedId } from "../crypto/random.js";
 import { AuthError } from "../errors.js";
 import type { ClientContext } from "./client.js";
 import type { Deps } from "./deps.js";
@@ -23,7 +23,7 @@ export async function refreshSession(
   const now = deps.clock();
   const nextToken = randomToken();
   const rotated = await deps.stores.sessions.rotate(tokenHash, {
-    id: randomId(),
+    id: timeOrderedId(now),
     tokenHash: sha256(nextToken),
     expiresAt: new Date(now.getTime() + deps.config.refreshTokenTtl * 1000),
     userAgent: client.userAgent,

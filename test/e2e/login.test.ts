@@ -87,6 +87,13 @@ describeEachStore("POST /auth/login", (store) => {
       const row = rows[0]!;
       expect(row.token_hash).toBe(sha256(refreshToken));
       expect(row.token_hash).toMatch(/^[0-9a-f]{64}$/);
+      // UUIDv7 from the injected clock: new sessions land at the right edge of the primary
+      // key and of the family index instead of on a random page (BENCHMARKS.md, scale curve).
+      const clockHex = server.clock().getTime().toString(16).padStart(12, "0");
+      for (const id of [row.id, row.family_id]) {
+        expect(id.replaceAll("-", "").slice(0, 12)).toBe(clockHex);
+        expect(id[14]).toBe("7");
+      }
       expect(JSON.stringify(rows)).not.toContain(refreshToken);
       expect(row.ip).toMatch(/^(::ffff:)?127\.0\.0\.1$/);
       expect(row.user_agent).toBe(USER_AGENT);

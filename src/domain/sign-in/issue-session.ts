@@ -1,5 +1,5 @@
 import { sha256 } from "../../crypto/digest.js";
-import { randomId, randomToken } from "../../crypto/random.js";
+import { randomToken, timeOrderedId } from "../../crypto/random.js";
 import type { UserRecord } from "../../storage/ports.js";
 import type { AuditDetails } from "../../storage/schema.js";
 import type { AuditType } from "../audit.js";
@@ -44,9 +44,9 @@ export async function issueSession(deps: Deps, request: SessionRequest): Promise
   const assurance = assuranceOf(request.proofs);
   const now = deps.clock();
   const refreshToken = randomToken();
-  const familyId = randomId();
+  const familyId = timeOrderedId(now);
   await deps.stores.sessions.create({
-    id: randomId(),
+    id: timeOrderedId(now),
     familyId,
     userId: user.id,
     tokenHash: sha256(refreshToken),
