@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { batchStores } from "../src/storage/batching.js";
 import { openDatabase } from "../src/storage/database.js";
 import { migrateToLatest } from "../src/storage/migrate.js";
+import type { RefreshTokenRef } from "../src/storage/ports.js";
 import { createStores } from "../src/storage/stores/index.js";
 import { createBenchDatabase } from "./database.js";
 
@@ -40,12 +41,13 @@ async function main(): Promise<void> {
       now,
     });
     const expiresAt = new Date(now.getTime() + 86_400_000);
-    const chains: string[] = [];
+    const chains: RefreshTokenRef[] = [];
     for (let i = 0; i < Math.max(...SIZES); i++) {
-      const tokenHash = randomUUID();
-      chains.push(tokenHash);
+      const token = { sessionId: randomUUID(), tokenHash: randomUUID() };
+      chains.push(token);
       await stores.sessions.create({
-        ...{ id: randomUUID(), familyId: randomUUID(), userId: user.id, tokenHash },
+        ...{ id: token.sessionId, familyId: randomUUID(), userId: user.id },
+        tokenHash: token.tokenHash,
         ...{ familyStartedAt: now, expiresAt, userAgent: "bench", ip: "127.0.0.1", now },
       });
     }
@@ -55,10 +57,10 @@ async function main(): Promise<void> {
       const before = process.cpuUsage();
       for (let round = 0; round < rounds; round++) {
         await Promise.all(
-          chains.slice(0, size).map(async (tokenHash, i) => {
-            const next = randomUUID();
-            const rotation = await stores.sessions.rotate(tokenHash, {
-              ...{ id: randomUUID(), tokenHash: next, expiresAt, now: new Date() },
+          chains.slice(0, size).map(async (token, i) => {
+            const next = { sessionId: randomUUID(), tokenHash: randomUUID() };
+            const rotation = await stores.sessions.rotate(token, {
+              ...{ id: next.sessionId, tokenHash: next.tokenHash, expiresAt, now: new Date() },
               ...{ userAgent: "bench", ip: "127.0.0.1" },
             });
             if (!rotation) throw new Error("a chain broke");

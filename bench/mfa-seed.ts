@@ -2,6 +2,7 @@ import { sha256 } from "../src/crypto/digest.js";
 import { createPasswordHasher, type PasswordHashParams } from "../src/crypto/password.js";
 import { randomId, randomToken } from "../src/crypto/random.js";
 import { createSecretBox } from "../src/crypto/secret-box.js";
+import { newRefreshToken } from "../src/domain/refresh-token.js";
 
 import { sealContext } from "../src/methods/totp/seal-context.js";
 import type { SecondFactorTables } from "../src/methods/totp/store-port.js";
@@ -127,7 +128,8 @@ export async function seedMfa(options: MfaSeedOptions): Promise<MfaSeed> {
       const size = Math.min(CHUNK, options.confirmCount - start);
       const users = Array.from({ length: size }, (_, i) => user("mfa-confirm", start + i));
       const secrets = users.map(() => newTotpSecret());
-      const refreshTokens = users.map(() => randomToken());
+      const sessionIds = users.map(() => randomId());
+      const refreshTokens = sessionIds.map((id) => newRefreshToken(id));
       const factors = users.map((row, i) => factor(row.id, secrets[i] as Buffer, false));
       await db.insertInto("users").values(users).execute();
       await db.insertInto("mfa_factors").values(factors).execute();
@@ -136,10 +138,10 @@ export async function seedMfa(options: MfaSeedOptions): Promise<MfaSeed> {
         .values(
           users.map((row, i) =>
             toSessionColumns({
-              id: randomId(),
+              id: sessionIds[i] as string,
               familyId: randomId(),
               userId: row.id,
-              tokenHash: sha256(refreshTokens[i] as string),
+              tokenHash: refreshTokens[i]?.tokenHash ?? "",
               familyStartedAt: now,
               expiresAt: new Date(now.getTime() + 24 * 3600 * 1000),
               userAgent: null,
@@ -153,7 +155,7 @@ export async function seedMfa(options: MfaSeedOptions): Promise<MfaSeed> {
         confirm.push({
           factorId: row.id,
           secret: secrets[i] as Buffer,
-          refreshToken: refreshTokens[i] as string,
+          refreshToken: refreshTokens[i]?.token ?? "",
           accessToken: null,
         });
       });

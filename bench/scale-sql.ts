@@ -70,10 +70,11 @@ export const TABLE_PLANS: TablePlan[] = [
     // Five a user: nine in ten expired long ago (rotated or lapsed), one in ten live.
     table: "refresh_sessions",
     perUser: 5,
-    insert: `insert into refresh_sessions (id, family_id, user_id, token_hash, family_started_at,
-        created_at, expires_at, last_used_at, revoked_at, user_agent, ip)
+    // As this version writes them: each token names its row (migration 0014).
+    insert: `insert into refresh_sessions (id, family_id, user_id, token_hash, token_names_row,
+        family_started_at, created_at, expires_at, last_used_at, revoked_at, user_agent, ip)
       select ${uuidOf(`'session-' || s`)}, ${uuidOf(`'family-' || s`)},
-        ${userId("u")}, encode(sha256(convert_to('session-' || s, 'UTF8')), 'hex'),
+        ${userId("u")}, encode(sha256(convert_to('session-' || s, 'UTF8')), 'hex'), true,
         at - interval '1 hour', at, at + interval '30 days', at,
         case when s % 3 = 0 then at + interval '1 hour' end,
         'Mozilla/5.0 (bench)', '203.0.113.' || (s % 250)

@@ -1,8 +1,8 @@
-import { sha256 } from "../crypto/digest.js";
-import { randomToken, timeOrderedId } from "../crypto/random.js";
+import { timeOrderedId } from "../crypto/random.js";
 import { AuthError } from "../errors.js";
 import type { ClientContext } from "./client.js";
 import type { Deps } from "./deps.js";
+import { newRefreshToken, refreshTokenRef } from "./refresh-token.js";
 import { signSession, type TokenBundle } from "./sign-in/issue-session.js";
 import { sessionRevoked } from "./webhook-events.js";
 
@@ -19,12 +19,13 @@ export async function refreshSession(
   client: ClientContext,
 ): Promise<TokenBundle> {
   if (!refreshToken) throw new AuthError("INVALID_REFRESH_TOKEN");
-  const tokenHash = sha256(refreshToken);
+  const presented = refreshTokenRef(refreshToken);
   const now = deps.clock();
-  const nextToken = randomToken();
-  const rotated = await deps.stores.sessions.rotate(tokenHash, {
-    id: timeOrderedId(now),
-    tokenHash: sha256(nextToken),
+  const id = timeOrderedId(now);
+  const next = newRefreshToken(id);
+  const rotated = await deps.stores.sessions.rotate(presented, {
+    id,
+    tokenHash: next.tokenHash,
     expiresAt: new Date(now.getTime() + deps.config.refreshTokenTtl * 1000),
     userAgent: client.userAgent,
     ip: client.ip,
@@ -32,7 +33,7 @@ export async function refreshSession(
   });
 
   if (!rotated) {
-    const previous = await deps.stores.sessions.findByTokenHash(tokenHash);
+    const previous = await deps.stores.sessions.findByToken(presented);
     if (previous?.replacedBy) {
       const revoked = await deps.stores.sessions.revokeFamily(
         previous.familyId,
@@ -55,7 +56,7 @@ export async function refreshSession(
     await deps.stores.sessions.revokeFamily(familyId, now, sessionRevoked(now));
     throw new AuthError("INVALID_REFRESH_TOKEN");
   }
-  return signSession(deps, { user, familyId, refreshToken: nextToken, now, assurance });
+  return signSession(deps, { user, familyId, refreshToken: next.token, now, assurance });
 }
 
 /**
@@ -69,7 +70,7 @@ export async function logout(
 ): Promise<void> {
   const now = deps.clock();
   if (refreshToken) {
-    const session = await deps.stores.sessions.findByTokenHash(sha256(refreshToken));
+    const session = await deps.stores.sessions.findByToken(refreshTokenRef(refreshToken));
     if (session) {
       await deps.stores.sessions.revokeFamily(session.familyId, now, sessionRevoked(now));
     }

@@ -65,7 +65,7 @@ function batchSessions(sessions: SessionStore): SessionStore {
   return {
     ...sessions,
     create,
-    rotate: (tokenHash, replacement) => rotate({ tokenHash, replacement }),
+    rotate: (token, replacement) => rotate({ token, replacement }),
     findLive: (userId, familyId, now) => findLive({ userId, familyId, now }),
   };
 }

@@ -19,6 +19,7 @@ import * as secondFactorCount from "./migrations/0009-second-factor-count.js";
 import * as webhooks from "./migrations/0011-webhooks.js";
 import * as usersSearchTrigrams from "./migrations/0012-users-search-trigrams.js";
 import * as webhookDeliveriesFinished from "./migrations/0013-webhook-deliveries-finished.js";
+import * as refreshTokensNameTheirRow from "./migrations/0014-refresh-tokens-name-their-row.js";
 import type { Database } from "./schema.js";
 
 /** Migrations are compiled in, not read from disk, so both drivers and the CLI run the same set. */
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0011-webhooks": webhooks,
   "0012-users-search-trigrams": usersSearchTrigrams,
   "0013-webhook-deliveries-finished": webhookDeliveriesFinished,
+  "0014-refresh-tokens-name-their-row": refreshTokensNameTheirRow,
 };
 
 const provider: MigrationProvider = {

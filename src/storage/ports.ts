@@ -25,6 +25,7 @@ export type {
   LiveQuery,
   LiveSession,
   NewSession,
+  RefreshTokenRef,
   RevokeAllOptions,
   RevokedEvent,
   Rotation,

@@ -59,7 +59,13 @@ export interface RefreshSessionsTable {
   id: string;
   family_id: string;
   user_id: string;
+  /** SHA-256 of the whole refresh token. */
   token_hash: string;
+  /**
+   * Whether the token is `<id>.<secret>` and is found by this row's id. False only for rows
+   * written before migration 0014, whose tokens are found by token_hash alone.
+   */
+  token_names_row: Generated<boolean>;
   family_started_at: Timestamp;
   created_at: Timestamp;
   expires_at: Timestamp;

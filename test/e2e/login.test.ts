@@ -87,6 +87,13 @@ describeEachStore("POST /auth/login", (store) => {
       const row = rows[0]!;
       expect(row.token_hash).toBe(sha256(refreshToken));
       expect(row.token_hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(row.token_names_row).toBe(true);
+      // The token names its row: base64url of the session's id, a dot, 256 random bits.
+      const [selector, secret] = refreshToken.split(".");
+      expect(Buffer.from(selector ?? "", "base64url").toString("hex")).toBe(
+        row.id.replaceAll("-", ""),
+      );
+      expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
       // UUIDv7 from the injected clock: new sessions land at the right edge of the primary
       // key and of the family index instead of on a random page (BENCHMARKS.md, scale curve).
       const clockHex = server.clock().getTime().toString(16).padStart(12, "0");

@@ -50,6 +50,22 @@ describeEachStore("POST /auth/refresh", (store) => {
     await expectDead(old);
   });
 
+  it("a token is its session's: another session's id with this secret, or a secret changed, is refused and ends nothing", async () => {
+    const { res: mine } = await signUp("mine");
+    const { res: theirs } = await signUp("theirs");
+    const [, mySecret] = (mine.body.refreshToken as string).split(".");
+    const [theirId, theirSecret] = (theirs.body.refreshToken as string).split(".");
+    await expectDead(`${theirId}.${mySecret}`);
+    await expectDead(
+      `${theirId}.${theirSecret?.slice(0, -1)}${theirSecret?.endsWith("A") ? "B" : "A"}`,
+    );
+    // The secret alone, as a token of the earlier format, names nothing either.
+    await expectDead(theirSecret ?? "");
+    // Not reuse: both sessions still refresh.
+    expect((await refresh(mine.body.refreshToken)).status).toBe(200);
+    expect((await refresh(theirs.body.refreshToken)).status).toBe(200);
+  });
+
   it("with the refreshToken cookie: a new pair; the old token is dead", async () => {
     const { res: first } = await signUp("cookie");
     const old = first.body.refreshToken as string;

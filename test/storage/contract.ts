@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { NewSession, Stores, UserRecord } from "../../src/storage/ports.js";
+import type { NewSession, RefreshTokenRef, Stores, UserRecord } from "../../src/storage/ports.js";
 import { UniqueViolation } from "../../src/storage/ports.js";
 import { purgeExpired, startPurgeJob } from "../../src/storage/purge.js";
 import type { Database } from "../../src/storage/schema.js";
@@ -48,6 +48,11 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStores>
         emailVerifiedAt: null,
         now: NOW,
       });
+    }
+
+    /** How the domain presents a session's refresh token to the store: its row, its hash. */
+    function sessionRef(session: Pick<NewSession, "id" | "tokenHash">): RefreshTokenRef {
+      return { sessionId: session.id, tokenHash: session.tokenHash };
     }
 
     function newSession(user: UserRecord, extra: Partial<NewSession> = {}): NewSession {
@@ -496,7 +501,7 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStores>
           });
         });
         for (const input of inputs) {
-          expect(await stores.sessions.findByTokenHash(input.tokenHash)).not.toBeNull();
+          expect(await stores.sessions.findByToken(sessionRef(input))).not.toBeNull();
         }
       });
 
@@ -519,8 +524,23 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStores>
           // Issue 15: a session says how it was proven (a new session without one: a password).
           assurance: { aal: "aal1", amr: ["pwd"] },
         });
-        expect(await stores.sessions.findByTokenHash(input.tokenHash)).toEqual(created);
-        expect(await stores.sessions.findByTokenHash("unknown")).toBeNull();
+        expect(await stores.sessions.findByToken(sessionRef(input))).toEqual(created);
+        expect(
+          await stores.sessions.findByToken({ ...sessionRef(input), tokenHash: "unknown" }),
+        ).toBeNull();
+        expect(
+          await stores.sessions.findByToken({ sessionId: null, tokenHash: "unknown" }),
+        ).toBeNull();
+        // A token that names its row is not found by its hash alone (only older tokens are).
+        expect(
+          await stores.sessions.findByToken({ sessionId: null, tokenHash: input.tokenHash }),
+        ).toBeNull();
+        expect(
+          await stores.sessions.findByToken({
+            sessionId: randomUUID(),
+            tokenHash: input.tokenHash,
+          }),
+        ).toBeNull();
       });
 
       it("rotate replaces a live token once, in the same family", async () => {
@@ -529,13 +549,13 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStores>
         await stores.sessions.create(first);
         const later = at(NOW, MINUTE);
         const next = newSession(user, { familyId: randomUUID(), now: later });
-        const rotated = await stores.sessions.rotate(first.tokenHash, next);
+        const rotated = await stores.sessions.rotate(sessionRef(first), next);
         expect(rotated).toEqual({
           familyId: first.familyId,
           user,
           assurance: { aal: "aal1", amr: ["pwd"] },
         });
-        expect(await stores.sessions.findByTokenHash(next.tokenHash)).toMatchObject({
+        expect(await stores.sessions.findByToken(sessionRef(next))).toMatchObject({
           id: next.id,
           familyId: first.familyId,
           userId: user.id,
@@ -544,22 +564,24 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStores>
           revokedAt: null,
           userAgent: next.userAgent,
         });
-        expect(await stores.sessions.findByTokenHash(first.tokenHash)).toMatchObject({
+        expect(await stores.sessions.findByToken(sessionRef(first))).toMatchObject({
           revokedAt: later,
           replacedBy: next.id,
           lastUsedAt: later,
         });
-        expect(await stores.sessions.rotate(first.tokenHash, newSession(user))).toBeNull();
+        expect(await stores.sessions.rotate(sessionRef(first), newSession(user))).toBeNull();
       });
 
       it("rotate refuses unknown and expired tokens", async () => {
         const user = await makeUser();
-        expect(await stores.sessions.rotate("unknown", newSession(user))).toBeNull();
+        expect(
+          await stores.sessions.rotate({ sessionId: null, tokenHash: "unknown" }, newSession(user)),
+        ).toBeNull();
         const old = newSession(user, { expiresAt: at(NOW, MINUTE) });
         await stores.sessions.create(old);
         const late = newSession(user, { now: at(NOW, MINUTE) });
-        expect(await stores.sessions.rotate(old.tokenHash, late)).toBeNull();
-        expect(await stores.sessions.findByTokenHash(late.tokenHash)).toBeNull();
+        expect(await stores.sessions.rotate(sessionRef(old), late)).toBeNull();
+        expect(await stores.sessions.findByToken(sessionRef(late))).toBeNull();
       });
 
       it("10 concurrent rotations of one token: one success, one live session", async () => {
@@ -568,7 +590,10 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStores>
         await stores.sessions.create(first);
         const results = await Promise.all(
           Array.from({ length: 10 }, () =>
-            stores.sessions.rotate(first.tokenHash, newSession(user, { familyId: first.familyId })),
+            stores.sessions.rotate(
+              sessionRef(first),
+              newSession(user, { familyId: first.familyId }),
+            ),
           ),
         );
         expect(results.filter((r) => r !== null)).toHaveLength(1);
@@ -587,9 +612,12 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStores>
         );
         const results = await Promise.all([
           ...attempts.map(({ first, user }) =>
-            stores.sessions.rotate(first.tokenHash, newSession(user)),
+            stores.sessions.rotate(sessionRef(first), newSession(user)),
           ),
-          stores.sessions.rotate(`token-${randomUUID()}`, newSession(users[1] as UserRecord)),
+          stores.sessions.rotate(
+            { sessionId: randomUUID(), tokenHash: `token-${randomUUID()}` },
+            newSession(users[1] as UserRecord),
+          ),
         ]);
         expect(results.at(-1)).toBeNull();
         firsts.forEach((first, i) => {
@@ -730,8 +758,8 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStores>
         });
         expect(await stores.codes.find(user.id, "reset")).toBeNull();
         expect(await stores.codes.find(other.id, "reset")).not.toBeNull();
-        expect(await stores.sessions.findByTokenHash(goneSession.tokenHash)).toBeNull();
-        expect(await stores.sessions.findByTokenHash(keptSession.tokenHash)).not.toBeNull();
+        expect(await stores.sessions.findByToken(sessionRef(goneSession))).toBeNull();
+        expect(await stores.sessions.findByToken(sessionRef(keptSession))).not.toBeNull();
         const kids = (await stores.keys.listPublished(at(cut, -DAY))).map((k) => k.kid);
         expect(kids).toContain(keptKid);
         expect(kids).not.toContain(goneKid);
@@ -782,6 +810,7 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStores>
 
       it("rolls everything back when fn throws", async () => {
         const id = randomUUID();
+        const session = { ...newSessionFor(id), tokenHash: `rb-${id}` };
         const failure = new Error("boom");
         await expect(
           stores.transaction(async (tx) => {
@@ -797,13 +826,13 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStores>
               now: NOW,
             });
             await tx.codes.put(codeFor(id));
-            await tx.sessions.create({ ...newSessionFor(id), tokenHash: `rb-${id}` });
+            await tx.sessions.create(session);
             throw failure;
           }),
         ).rejects.toBe(failure);
         expect(await stores.users.findById(id)).toBeNull();
         expect(await stores.codes.find(id, "email")).toBeNull();
-        expect(await stores.sessions.findByTokenHash(`rb-${id}`)).toBeNull();
+        expect(await stores.sessions.findByToken(sessionRef(session))).toBeNull();
       });
 
       // Issue 13, item 10: a deadlock is PostgreSQL's to break, not the client's 500.
@@ -846,7 +875,7 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStores>
       await stores.sessions.create(session);
       await db.deleteFrom("users").where("id", "=", user.id).execute();
       expect(await stores.codes.find(user.id, "email")).toBeNull();
-      expect(await stores.sessions.findByTokenHash(session.tokenHash)).toBeNull();
+      expect(await stores.sessions.findByToken(sessionRef(session))).toBeNull();
     });
 
     function codeFor(userId: string) {

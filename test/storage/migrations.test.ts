@@ -80,6 +80,58 @@ describeEachStore("migrations over a database an older version left", (store) =>
     expect(purged).toBe(2);
   });
 
+  it("0014: a refresh token issued before tokens named their row still rotates once, and reuse is still found", async () => {
+    const { db } = handle;
+    await migrateTo(db, "0013-webhook-deliveries-finished");
+    const user = randomUUID();
+    const family = randomUUID();
+    await sql`insert into users (id, email, password_hash, status, role, created_at, updated_at)
+      values (${user}, 'carol@example.test', 'h', 'active', 'user', now(), now())`.execute(db);
+    const legacy = { sessionId: null, tokenHash: "a".repeat(64) };
+    await sql`insert into refresh_sessions (id, family_id, user_id, token_hash, family_started_at,
+        created_at, expires_at, last_used_at)
+      values (${randomUUID()}, ${family}, ${user}, ${legacy.tokenHash}, now(), now(),
+        now() + interval '1 day', now())`.execute(db);
+    expect((await migrateToLatest(db)).applied).toContain("0014-refresh-tokens-name-their-row");
+
+    const sessions = createStores(db).sessions;
+    const now = new Date();
+    const replacement = (digit: number) => ({
+      id: randomUUID(),
+      tokenHash: String(digit).repeat(64),
+      expiresAt: new Date(now.getTime() + 3600_000),
+      userAgent: null,
+      ip: null,
+      now,
+    });
+    const next = replacement(1);
+    expect((await sessions.rotate(legacy, next))?.familyId).toBe(family);
+    expect(await sessions.rotate(legacy, replacement(2))).toBeNull();
+    expect((await sessions.findByToken(legacy))?.replacedBy).toBe(next.id);
+    // Its replacement names its row: found by id and hash, not by the hash alone.
+    const named = { sessionId: next.id, tokenHash: next.tokenHash };
+    expect((await sessions.findByToken(named))?.familyId).toBe(family);
+    expect(await sessions.findByToken({ sessionId: null, tokenHash: next.tokenHash })).toBeNull();
+
+    // Only rows written before 0014 are in the hash's index; the rest are found by id.
+    const { rows } = await sql<{ definition: string }>`
+      select indexdef as definition from pg_indexes
+      where schemaname = current_schema() and tablename = 'refresh_sessions'
+        and indexdef like '%(token_hash)%'`.execute(db);
+    expect(rows.map((row) => row.definition)).toEqual([
+      expect.stringMatching(
+        /UNIQUE INDEX refresh_sessions_unnamed_token_hash .* WHERE \(NOT token_names_row\)/,
+      ),
+    ]);
+    const { rows: flags } = await sql<{ named: boolean; n: number }>`
+      select token_names_row as named, count(*)::int as n from refresh_sessions
+      where family_id = ${family} group by 1 order by 1`.execute(db);
+    expect(flags).toEqual([
+      { named: false, n: 1 },
+      { named: true, n: 1 },
+    ]);
+  });
+
   it("0012 indexes the user search by trigrams where pg_trgm can be made (PostgreSQL), and the search works either way", async () => {
     const { db } = handle;
     await migrateToLatest(db);

@@ -133,8 +133,9 @@ export function runUsersAdminContract(
           now: NOW,
         });
         const tokenHash = `del-${randomUUID()}`;
+        const sessionId = randomUUID();
         await stores.sessions.create({
-          id: randomUUID(),
+          id: sessionId,
           familyId: randomUUID(),
           userId: user.id,
           tokenHash,
@@ -147,7 +148,7 @@ export function runUsersAdminContract(
         expect(await stores.users.delete(user.id)).toBe(true);
         expect(await stores.users.findById(user.id)).toBeNull();
         expect(await stores.codes.find(user.id, "reset")).toBeNull();
-        expect(await stores.sessions.findByTokenHash(tokenHash)).toBeNull();
+        expect(await stores.sessions.findByToken({ sessionId, tokenHash })).toBeNull();
         expect(await stores.users.delete(user.id)).toBe(false);
         expect(await stores.users.delete(randomUUID())).toBe(false);
       });

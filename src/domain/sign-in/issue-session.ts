@@ -1,11 +1,11 @@
-import { sha256 } from "../../crypto/digest.js";
-import { randomToken, timeOrderedId } from "../../crypto/random.js";
+import { timeOrderedId } from "../../crypto/random.js";
 import type { UserRecord } from "../../storage/ports.js";
 import type { AuditDetails } from "../../storage/schema.js";
 import type { AuditType } from "../audit.js";
 import type { ClientContext } from "../client.js";
 import type { Deps } from "../deps.js";
 import { type PublicUser, toPublicUser } from "../public-user.js";
+import { newRefreshToken } from "../refresh-token.js";
 import type { Aal, Assurance, AuthMethod } from "../vocabulary.js";
 import { sessionEventTemplate } from "../webhook-events.js";
 import { assuranceOf, type Proof } from "./assurance.js";
@@ -43,13 +43,14 @@ export async function issueSession(deps: Deps, request: SessionRequest): Promise
   const { user, client } = request;
   const assurance = assuranceOf(request.proofs);
   const now = deps.clock();
-  const refreshToken = randomToken();
   const familyId = timeOrderedId(now);
+  const id = timeOrderedId(now);
+  const { token: refreshToken, tokenHash } = newRefreshToken(id);
   await deps.stores.sessions.create({
-    id: timeOrderedId(now),
+    id,
     familyId,
     userId: user.id,
-    tokenHash: sha256(refreshToken),
+    tokenHash,
     familyStartedAt: now,
     expiresAt: new Date(now.getTime() + deps.config.refreshTokenTtl * 1000),
     userAgent: client.userAgent,

@@ -65,9 +65,19 @@ export interface LiveSession {
   assurance: Assurance | null;
 }
 
+/**
+ * A presented refresh token as the store finds it (domain/refresh-token.ts): the row it
+ * names, and the SHA-256 of the whole token, which that row must hold. `sessionId` is null
+ * for a token issued before tokens named their row: found by its hash alone.
+ */
+export interface RefreshTokenRef {
+  sessionId: string | null;
+  tokenHash: string;
+}
+
 /** One rotation of a set rotated together (see SessionStore.rotate). */
 export interface RotationRequest {
-  tokenHash: string;
+  token: RefreshTokenRef;
   replacement: SessionReplacement;
 }
 
@@ -85,14 +95,14 @@ export interface LiveQuery {
 export interface SessionStore {
   create(session: NewSession): Promise<SessionRecord>;
   createMany(sessions: readonly NewSession[]): Promise<SessionRecord[]>;
-  findByTokenHash(tokenHash: string): Promise<SessionRecord | null>;
+  findByToken(token: RefreshTokenRef): Promise<SessionRecord | null>;
   /**
-   * Atomically mark the live session with this token hash as replaced by `replacement`
+   * Atomically mark the live session of this token as replaced by `replacement`
    * and insert the replacement. Null when the token is not live (unknown, revoked,
    * rotated or expired): the caller decides whether that is reuse. Of concurrent
    * rotations of one token exactly one succeeds.
    */
-  rotate(tokenHash: string, replacement: SessionReplacement): Promise<Rotation | null>;
+  rotate(token: RefreshTokenRef, replacement: SessionReplacement): Promise<Rotation | null>;
   /** A token asked twice in one set is rotated once: the later copies answer null. */
   rotateMany(rotations: readonly RotationRequest[]): Promise<(Rotation | null)[]>;
   /**

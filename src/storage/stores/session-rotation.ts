@@ -1,4 +1,4 @@
-import { type Kysely, sql } from "kysely";
+import { type Kysely, type RawBuilder, sql } from "kysely";
 import type { Rotation, RotationRequest } from "../ports.js";
 import { type Database, type SessionRow, USER_COLUMN_NAMES, type UserRow } from "../schema.js";
 import { toAssurance } from "./session-rows.js";
@@ -16,7 +16,8 @@ type RotatedRow = Pick<SessionRow, "id" | "family_id" | "user_id" | "aal" | "amr
 };
 
 /**
- * Rotates many tokens in one statement, one answer per input. The guarded UPDATE is the
+ * Rotates many tokens in one statement (two when tokens of both formats come together, see
+ * BY_ID), one answer per input. The guarded UPDATE is the
  * single-use check: concurrent rotations of one token queue on its row lock and all but
  * the first find revoked_at set. The replacement joins the rotated session's family in
  * the same statement, so reuse detection always revokes the right chain, and the user is
@@ -28,13 +29,22 @@ export async function rotateMany(
   inputs: readonly RotationRequest[],
 ): Promise<(Rotation | null)[]> {
   if (inputs.length === 0) return [];
-  // A token presented twice in one batch is rotated once; the later copies lose, exactly
+  // A token presented twice in one batch is rotated once: the later copies lose, exactly
   // as they would one after the other. Sorted, so two batches (two instances) lock rows in
   // one order; a deadlock anyway fails the statement, and batching.ts reruns each alone.
   const first = new Map<string, RotationRequest>();
-  for (const input of inputs) if (!first.has(input.tokenHash)) first.set(input.tokenHash, input);
-  const distinct = [...first.values()].sort((a, b) => (a.tokenHash < b.tokenHash ? -1 : 1));
-  const rows = await rotateStatement(db, distinct);
+  for (const input of inputs) {
+    if (!first.has(input.token.tokenHash)) first.set(input.token.tokenHash, input);
+  }
+  const distinct = [...first.values()].sort((a, b) =>
+    a.token.tokenHash < b.token.tokenHash ? -1 : 1,
+  );
+  const named = distinct.filter((input) => input.token.sessionId !== null);
+  const unnamed = distinct.filter((input) => input.token.sessionId === null);
+  const rows = [
+    ...(named.length > 0 ? await rotateStatement(db, named, BY_ID) : []),
+    ...(unnamed.length > 0 ? await rotateStatement(db, unnamed, BY_HASH) : []),
+  ];
   const byNewId = new Map(rows.map((row) => [row.id, row]));
   return inputs.map(({ replacement }) => {
     const row = byNewId.get(replacement.id);
@@ -48,15 +58,27 @@ export async function rotateMany(
   });
 }
 
+/**
+ * How an input finds its session `s`. A token that names its row is read by the primary
+ * key (time-ordered, so the recent rows a refresh wants stay in memory) and must carry that
+ * row's hash; an older token only by its hash, among the rows written before tokens named
+ * theirs (migration 0014's partial index). The hash is compared in SQL: it is a digest of a
+ * 256-bit secret, so how long the comparison takes tells nothing about a token.
+ */
+const BY_ID = sql`s.id = i.session_id and s.token_hash = i.token_hash`;
+const BY_HASH = sql`s.token_hash = i.token_hash and not s.token_names_row`;
+
 async function rotateStatement(
   db: Kysely<Database>,
   inputs: readonly RotationRequest[],
+  match: RawBuilder<unknown>,
 ): Promise<RotatedRow[]> {
   const values = sql.join(
     inputs.map(
-      ({ tokenHash, replacement: r }) =>
-        sql`(${tokenHash}::text, ${r.id}::uuid, ${r.tokenHash}::text, ${r.now}::timestamptz,
-          ${r.expiresAt}::timestamptz, ${r.userAgent}::text, ${r.ip}::text)`,
+      ({ token, replacement: r }) =>
+        sql`(${token.sessionId}::uuid, ${token.tokenHash}::text, ${r.id}::uuid,
+          ${r.tokenHash}::text, ${r.now}::timestamptz, ${r.expiresAt}::timestamptz,
+          ${r.userAgent}::text, ${r.ip}::text)`,
     ),
   );
   // `locked` takes each user's row FOR SHARE before the old token is touched (the UPDATE
@@ -66,13 +88,13 @@ async function rotateStatement(
   // SHARE would not conflict with NO KEY UPDATE. The user's columns come from `locked`:
   // a row waited for is read as committed, not as the statement's older snapshot had it.
   const { rows } = await sql<RotatedRow>`
-    with input (token_hash, new_id, new_hash, at, expires_at, user_agent, ip) as (
+    with input (session_id, token_hash, new_id, new_hash, at, expires_at, user_agent, ip) as (
       values ${values}
     ),
     locked as materialized (
       select i.token_hash, ${USER_AS_PREFIXED}
         from input i
-        join refresh_sessions s on s.token_hash = i.token_hash
+        join refresh_sessions s on ${match}
         join users u on u.id = s.user_id
        where s.revoked_at is null and s.expires_at > i.at
          for share of u
@@ -81,13 +103,14 @@ async function rotateStatement(
       update refresh_sessions s
          set revoked_at = i.at, replaced_by = i.new_id, last_used_at = i.at
         from input i join locked l on l.token_hash = i.token_hash
-       where s.token_hash = i.token_hash and s.revoked_at is null and s.expires_at > i.at
+       where ${match} and s.revoked_at is null and s.expires_at > i.at
       returning s.family_id, s.user_id, s.family_started_at, s.aal, s.amr, i.*
     ),
     fresh as (
-      insert into refresh_sessions (id, family_id, user_id, token_hash, family_started_at,
-        created_at, expires_at, last_used_at, revoked_at, replaced_by, user_agent, ip, aal, amr)
-      select new_id, family_id, user_id, new_hash, family_started_at, at, expires_at, at,
+      insert into refresh_sessions (id, family_id, user_id, token_hash, token_names_row,
+        family_started_at, created_at, expires_at, last_used_at, revoked_at, replaced_by,
+        user_agent, ip, aal, amr)
+      select new_id, family_id, user_id, new_hash, true, family_started_at, at, expires_at, at,
         null, null, user_agent, ip, aal, amr
         from old
       returning id, family_id, user_id, aal, amr

@@ -20,6 +20,8 @@ export function toSessionColumns(session: NewSession) {
     family_id: session.familyId,
     user_id: session.userId,
     token_hash: session.tokenHash,
+    // Every token this version issues names its row (domain/refresh-token.ts).
+    token_names_row: true,
     family_started_at: session.familyStartedAt,
     created_at: session.now,
     expires_at: session.expiresAt,

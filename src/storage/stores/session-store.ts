@@ -25,17 +25,22 @@ export function createSessionStore(db: Kysely<Database>): SessionStore {
       (await findLiveMany(db, [{ userId, familyId, now }]))[0] ?? null,
     findLiveMany: (queries) => findLiveMany(db, queries),
 
-    async findByTokenHash(tokenHash) {
+    async findByToken({ sessionId, tokenHash }) {
       const row = await db
         .selectFrom("refresh_sessions")
         .selectAll()
         .where("token_hash", "=", tokenHash)
+        .$call((query) =>
+          sessionId === null
+            ? query.where("token_names_row", "=", false)
+            : query.where("id", "=", sessionId),
+        )
         .executeTakeFirst();
       return row ? toSessionRecord(row) : null;
     },
 
-    rotate: async (tokenHash, replacement) =>
-      (await rotateMany(db, [{ tokenHash, replacement }]))[0] ?? null,
+    rotate: async (token, replacement) =>
+      (await rotateMany(db, [{ token, replacement }]))[0] ?? null,
     rotateMany: (rotations) => rotateMany(db, rotations),
 
     revokeFamily: (familyId, now, event) =>
