@@ -14,7 +14,8 @@ export interface TargetCheck {
 }
 
 const RSS_LIMIT_MIB = 150;
-const MIXED_P99_LIMIT_MS = 25;
+/** Issue 20 (was 25 ms in issue 7): /auth/me stays fast while logins keep every core hashing. */
+const MIXED_P99_LIMIT_MS = 10;
 /** A second factor's check is an HMAC and a few statements: no hash, so well under 1 ms. */
 const MFA_CPU_LIMIT_MS = 1;
 
