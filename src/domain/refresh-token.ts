@@ -1,5 +1,5 @@
 import { sha256 } from "../crypto/digest.js";
-import { randomToken } from "../crypto/random.js";
+import { randomToken, uuidText } from "../crypto/random.js";
 import type { RefreshTokenRef } from "../storage/ports.js";
 
 /** 16 bytes of a UUID in base64url, without padding. */
@@ -27,9 +27,5 @@ export function refreshTokenRef(token: string): RefreshTokenRef {
   const dot = token.indexOf(".");
   const selector = dot === -1 ? "" : token.slice(0, dot);
   if (!SELECTOR.test(selector)) return { sessionId: null, tokenHash };
-  const hex = Buffer.from(selector, "base64url").toString("hex");
-  return {
-    sessionId: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`,
-    tokenHash,
-  };
+  return { sessionId: uuidText(Buffer.from(selector, "base64url")), tokenHash };
 }

@@ -4,8 +4,8 @@ import { type Kysely, sql } from "kysely";
  * Refresh tokens become `<session id>.<secret>` (domain/refresh-token.ts) and are read by
  * the primary key. Until now each was found by a unique B-tree on token_hash, 64 hex
  * characters of random keys: at 5,000,000 sessions 596 MB, the table's largest index, of
- * which every rotation read one random page and wrote two (BENCHMARKS.md, "Refresh tokens
- * that name their row").
+ * which every rotation read one random page and wrote two (BENCHMARKS.md, "Refresh at 1M
+ * users").
  *
  * Rows written before this keep token_names_row false, and their tokens still work until
  * they expire: the unique index lives on for them alone (partial), so rows written from now
