@@ -26,8 +26,13 @@ async function main(): Promise<void> {
   const duration = Number(values.duration);
   const warmup = Number(values.warmup);
   const connections = Number(values.connections);
-  const params = { memoryKib: 19_456, iterations: 2 };
-  const before = await measureHashBound(params, Number(values["hash-samples"]));
+  // The ceiling server reads the same two variables (it inherits this environment).
+  const params = {
+    memoryKib: Number(process.env.ARGON2_MEMORY_KIB ?? 19_456),
+    iterations: Number(process.env.ARGON2_ITERATIONS ?? 2),
+  };
+  const samples = Number(values["hash-samples"]);
+  const before = await measureHashBound(params, samples);
 
   const port = await freePort();
   const server = await startCeilingServer(port);
@@ -51,7 +56,7 @@ async function main(): Promise<void> {
     const cpu = cpuSeconds(pid) - cpuBefore;
     const loop = cpuSeconds(pid, "main") - loopBefore;
     const memory = rss.stop();
-    const after = await measureHashBound(params, Number(values["hash-samples"]));
+    const after = await measureHashBound(params, samples);
     const bound = Math.max(before.hashesPerSecond, after.hashesPerSecond);
     const rate = result.requests.total / result.duration;
     const failures = result.non2xx + result.errors + result.timeouts;

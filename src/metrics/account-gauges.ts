@@ -56,51 +56,46 @@ export function registerAccountGauges(
       }
     },
   });
-  new Gauge({
-    name: NAMES.legacy,
-    help: "Users whose password is still an imported bcrypt hash (upgraded to argon2id at their next login).",
-    registers,
-    async collect() {
-      const counts = await snapshot();
-      if (counts) this.set(counts.groups.reduce((sum, g) => sum + g.legacyHashes, 0));
-    },
-  });
-  new Gauge({
-    name: NAMES.sessions,
-    help: "Live sessions: refresh-token families neither revoked nor expired.",
-    registers,
-    async collect() {
-      const counts = await snapshot();
-      if (counts) this.set(counts.liveSessions);
-    },
-  });
-  new Gauge({
-    name: NAMES.mfa,
-    help: "Users with at least one confirmed second factor.",
-    registers,
-    async collect() {
-      const counts = await snapshot();
-      if (counts) this.set(counts.groups.reduce((sum, g) => sum + g.withMfa, 0));
-    },
-  });
-  new Gauge({
-    name: NAMES.webhookDepth,
-    help: "Webhook deliveries waiting to be delivered (pending or being sent), on every instance.",
-    registers,
-    async collect() {
-      const counts = await snapshot();
-      if (counts) this.set(counts.webhookQueue.pending);
-    },
-  });
-  new Gauge({
-    name: NAMES.webhookAge,
-    help: "Age of the oldest webhook delivery still waiting, 0 when none waits: alert on it growing.",
-    registers,
-    async collect() {
-      const counts = await snapshot();
-      if (!counts) return;
+  /** A gauge of one number from the scrape's snapshot; the last value stays if the read fails. */
+  const snapshotGauge = (name: string, help: string, value: (counts: AccountCounts) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers,
+      async collect() {
+        const counts = await snapshot();
+        if (counts) this.set(value(counts));
+      },
+    });
+  const usersWith = (field: "legacyHashes" | "withMfa") => (counts: AccountCounts) =>
+    counts.groups.reduce((sum, group) => sum + group[field], 0);
+
+  snapshotGauge(
+    NAMES.legacy,
+    "Users whose password is still an imported bcrypt hash (upgraded to argon2id at their next login).",
+    usersWith("legacyHashes"),
+  );
+  snapshotGauge(
+    NAMES.sessions,
+    "Live sessions: refresh-token families neither revoked nor expired.",
+    (counts) => counts.liveSessions,
+  );
+  snapshotGauge(
+    NAMES.mfa,
+    "Users with at least one confirmed second factor.",
+    usersWith("withMfa"),
+  );
+  snapshotGauge(
+    NAMES.webhookDepth,
+    "Webhook deliveries waiting to be delivered (pending or being sent), on every instance.",
+    (counts) => counts.webhookQueue.pending,
+  );
+  snapshotGauge(
+    NAMES.webhookAge,
+    "Age of the oldest webhook delivery still waiting, 0 when none waits: alert on it growing.",
+    (counts) => {
       const oldest = counts.webhookQueue.oldestPendingAt;
-      this.set(oldest ? Math.max(0, (now().getTime() - oldest.getTime()) / 1000) : 0);
+      return oldest ? Math.max(0, (now().getTime() - oldest.getTime()) / 1000) : 0;
     },
-  });
+  );
 }

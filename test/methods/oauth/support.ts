@@ -58,6 +58,10 @@ export async function startOAuthWorld(
       ...env,
     },
   });
+  return worldOf(server, op);
+}
+
+function worldOf(server: TestServer, op: TestOidcProvider): OAuthWorld {
   return {
     server,
     op,
@@ -110,15 +114,7 @@ export async function startAppleWorld(
     },
   });
   op.clock = server.clock;
-  return {
-    server,
-    op,
-    apple,
-    async close() {
-      await server.close();
-      await op.close();
-    },
-  };
+  return { ...worldOf(server, op), apple };
 }
 
 /** Leaves the servers under test: the app's URL the browser lands on. */
