@@ -6,7 +6,9 @@ import type {
   LiveQuery,
   MethodStores,
   NewSession,
+  OutboxStore,
   RotationRequest,
+  SentMail,
   SessionStore,
   Stores,
   UserStore,
@@ -14,10 +16,10 @@ import type {
 
 /*
  * A decorator that keeps the Stores interface, like the metrics wrappers: the single-item
- * calls that every authenticated request, login, refresh and audited action makes go, when
- * they arrive together, to the store's set-at-a-time method as one statement (batcher.ts
- * says when a batch starts and what a failing one does). The stores stay one statement per
- * method, and the domain never learns that batching exists.
+ * calls that every authenticated request, login, refresh, audited action and sent mail
+ * makes go, when they arrive together, to the store's set-at-a-time method as one statement
+ * (batcher.ts says when a batch starts and what a failing one does). The stores stay one
+ * statement per method, and the domain never learns that batching exists.
  */
 
 /**
@@ -37,6 +39,7 @@ export function batchStores(stores: Stores, methods: readonly MethodStoreBatchin
     users: batchUsers(stores.users),
     sessions: batchSessions(stores.sessions),
     audit: batchAudit(stores.audit),
+    outbox: batchOutbox(stores.outbox),
     transaction: (fn) => stores.transaction(fn),
   };
 }
@@ -76,4 +79,13 @@ function batchAudit(audit: AuditStore): AuditStore {
     return events.map(() => undefined);
   });
   return { ...audit, insert };
+}
+
+/** The mail worker sends a claimed batch at once; their acceptances mark them sent together. */
+function batchOutbox(outbox: OutboxStore): OutboxStore {
+  const markSent = createBatcher(async (sent: readonly SentMail[]) => {
+    await outbox.markSentMany(sent);
+    return sent.map(() => undefined);
+  });
+  return { ...outbox, markSent: (id, now) => markSent({ id, sentAt: now }) };
 }

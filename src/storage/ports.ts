@@ -20,7 +20,7 @@ export type {
   StoredSecret,
 } from "./ports/codes.js";
 export type { KeyStore, SigningKeyRecord } from "./ports/keys.js";
-export type { OutboxEntry, OutboxMessage, OutboxStore } from "./ports/outbox.js";
+export type { OutboxEntry, OutboxMessage, OutboxStore, SentMail } from "./ports/outbox.js";
 export type {
   LiveQuery,
   LiveSession,

@@ -165,6 +165,34 @@ describeEachStore("mail outbox delivery", (store) => {
       ).toHaveLength(1);
     }
   });
+
+  it("markSentMany marks each message sent at its own time and clears its body, and only those", async () => {
+    const [first, second, untouched] = [message("many"), message("many"), message("many")];
+    const ids = [
+      await outbox.add(first, now),
+      await outbox.add(second, now),
+      await outbox.add(untouched, now),
+    ];
+    const [a, b, c] = ids as [string, string, string];
+    const later = new Date(now.getTime() + 1_234);
+    await outbox.markSentMany([
+      { id: a, sentAt: now },
+      { id: b, sentAt: later },
+    ]);
+    expect(await outbox.get(a)).toMatchObject({
+      status: "sent",
+      sentAt: now,
+      text: null,
+      html: null,
+    });
+    expect(await outbox.get(b)).toMatchObject({ status: "sent", sentAt: later, text: null });
+    expect(await outbox.get(c)).toMatchObject({
+      status: "queued",
+      sentAt: null,
+      text: untouched.text,
+    });
+    await expect(outbox.markSentMany([])).resolves.toBeUndefined();
+  });
 });
 
 it("backs off exponentially with full jitter, from 2 s to at most 10 minutes", () => {

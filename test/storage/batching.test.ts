@@ -54,4 +54,32 @@ describe("batchStores", () => {
     });
     expect(inside).toEqual([null, null]);
   });
+
+  it("marks mails sent together in one statement, each at its own time", async () => {
+    const marked: number[] = [];
+    const markSentMany = plain.outbox.markSentMany;
+    const stores = batchStores({
+      ...plain,
+      outbox: {
+        ...plain.outbox,
+        markSentMany: (sent) => {
+          marked.push(sent.length);
+          return markSentMany(sent);
+        },
+      },
+    });
+    const queued = (to: string) =>
+      plain.outbox.add(
+        { to, template: "verification-code", subject: "Code", text: "123456", html: "123456" },
+        new Date(),
+      );
+    const ids = await Promise.all(["a", "b", "c"].map((to) => queued(`${to}@example.test`)));
+    const times = ids.map((_, i) => new Date(Date.UTC(2030, 0, 1, 0, 0, i)));
+    await Promise.all(ids.map((id, i) => stores.outbox.markSent(id, times[i] as Date)));
+    expect(marked).toEqual([3]);
+    const rows = await Promise.all(ids.map((id) => plain.outbox.get(id)));
+    expect(rows.map((row) => [row?.status, row?.sentAt])).toEqual(
+      times.map((time) => ["sent", time]),
+    );
+  });
 });

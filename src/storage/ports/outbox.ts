@@ -25,6 +25,11 @@ export interface OutboxEntry {
   sentAt: Date | null;
 }
 
+export interface SentMail {
+  id: string;
+  sentAt: Date;
+}
+
 export interface OutboxStore {
   /** Queues a message; inside a transaction it commits, or vanishes, with the state it mails. */
   add(message: OutboxMessage, now: Date): Promise<string>;
@@ -35,6 +40,8 @@ export interface OutboxStore {
    */
   claim(limit: number, now: Date, leaseMs: number): Promise<OutboxEntry[]>;
   markSent(id: string, now: Date): Promise<void>;
+  /** markSent for many, in one statement: each message with its own time. */
+  markSentMany(sent: readonly SentMail[]): Promise<void>;
   /** Back to the queue at `retryAt`, or dead when retryAt is null. */
   markFailed(id: string, error: string, retryAt: Date | null): Promise<void>;
   get(id: string): Promise<OutboxEntry | null>;

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import { randomId } from "../../crypto/random.js";
-import type { OutboxEntry, OutboxStore } from "../ports.js";
+import type { OutboxEntry, OutboxStore, SentMail } from "../ports.js";
 import type { Database, MailOutboxRow, OutboxStatus } from "../schema.js";
 import { firstRows } from "./first-rows.js";
 
@@ -59,13 +59,8 @@ export function createOutboxStore(db: Kysely<Database>): OutboxStore {
       return rows.map(toEntry);
     },
 
-    async markSent(id, now) {
-      await db
-        .updateTable("mail_outbox")
-        .set({ status: "sent", sent_at: now, lease_until: null, text_body: null, html_body: null })
-        .where("id", "=", id)
-        .execute();
-    },
+    markSent: (id, now) => markSentMany(db, [{ id, sentAt: now }]),
+    markSentMany: (sent) => markSentMany(db, sent),
 
     async markFailed(id, error, retryAt) {
       await db
@@ -136,6 +131,17 @@ export function createOutboxStore(db: Kysely<Database>): OutboxStore {
       return Number(result.numDeletedRows);
     },
   };
+}
+
+async function markSentMany(db: Kysely<Database>, sent: readonly SentMail[]): Promise<void> {
+  if (sent.length === 0) return;
+  // The bodies carry live codes and links: once the mail server has them, only the facts stay.
+  await sql`update mail_outbox o
+       set status = 'sent', sent_at = s.sent_at, lease_until = null,
+           text_body = null, html_body = null
+      from unnest(${sent.map((mail) => mail.id)}::uuid[],
+                  ${sent.map((mail) => mail.sentAt.toISOString())}::timestamptz[]) as s (id, sent_at)
+     where o.id = s.id`.execute(db);
 }
 
 function toEntry(row: MailOutboxRow): OutboxEntry {
