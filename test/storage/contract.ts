@@ -850,8 +850,9 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStores>
           let attempts = 0;
           const finished: Promise<unknown>[] = [];
           // Each locks one user, then wants the other's: a cycle PostgreSQL breaks by aborting one.
-          // The rerun waits for the survivor: started at once, it may take the freed row before
-          // the survivor wakes and close a second cycle (seen in CI), which answers 503 instead.
+          // The rerun waits for the survivor to commit: had it taken a freed row first, a second
+          // cycle would fail it (seen in CI). The store's pause before a rerun makes that rare,
+          // not impossible, and this test is about the rerun, not the pause.
           const crossing = (index: number, first: UserRecord, second: UserRecord) => {
             let runs = 0;
             return stores.transaction(async (tx) => {

@@ -1,3 +1,5 @@
+import { randomInt } from "node:crypto";
+import { setTimeout as delay } from "node:timers/promises";
 import type { Kysely } from "kysely";
 import { createMethodStores } from "../method-stores.js";
 import type { Stores } from "../ports.js";
@@ -18,6 +20,8 @@ export { createKeyStore } from "./key-store.js";
 export { createSessionStore } from "./session-store.js";
 export { createUserStore } from "./user-store.js";
 
+const DEADLOCK_RERUN_DELAY_MS = { min: 5, spread: 20 };
+
 /** All stores over one Kysely handle, which may itself be a transaction. */
 export function createStores(db: Kysely<Database>): Stores {
   const stores: Stores = {
@@ -36,9 +40,13 @@ export function createStores(db: Kysely<Database>): Stores {
       const run = () => db.transaction().execute((trx) => fn(createStores(trx)));
       // A deadlock rolled everything back: one more run, as the PostgreSQL manual advises for
       // 40P01 ("Serialization Failure Handling"). So fn may run twice (see ports.ts).
-      return run().catch((error: unknown) => {
-        if (isDeadlock(error)) return run();
-        throw error;
+      return run().catch(async (error: unknown) => {
+        if (!isDeadlock(error)) throw error;
+        // Not at once: the transaction that survived was woken to take the rows this one
+        // freed, and a rerun that took one of them first would close a second cycle (CI saw
+        // it). A few random milliseconds let the survivor go first.
+        await delay(DEADLOCK_RERUN_DELAY_MS.min + randomInt(DEADLOCK_RERUN_DELAY_MS.spread));
+        return run();
       });
     },
   };
