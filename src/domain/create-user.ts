@@ -1,7 +1,7 @@
 import { randomId } from "../crypto/random.js";
 import { fieldError } from "../errors.js";
 import { type Locale, parseLocaleTag, SUPPORTED_LOCALES } from "../i18n/locales.js";
-import type { Stores, UserRecord } from "../storage/ports.js";
+import type { NewUser, Stores, UserRecord } from "../storage/ports.js";
 import type { Deps } from "./deps.js";
 import { normalizeName, normalizeUsername } from "./input-rules.js";
 import { acceptablePassword, required, validEmail } from "./validate.js";
@@ -89,10 +89,36 @@ export function createUser(
   now: Date,
 ): Promise<UserRecord> {
   return stores.transaction(async (trx) => {
-    const created = await trx.users.create({ id: randomId(), ...user, ...standing, now });
+    const created = await trx.users.create(newUser(user, standing, now));
     await recordUserEvent(trx, "user.created", created, now);
     return created;
   });
+}
+
+export function newUser(user: AcceptedUser, standing: Standing, now: Date): NewUser {
+  return { id: randomId(), ...user, ...standing, now };
+}
+
+/**
+ * The record a new user's row reads back as, known before it is written: what its
+ * user.created event says when the event is written in the same statement as the row.
+ */
+export function recordOf(user: NewUser): UserRecord {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    username: user.username,
+    passwordHash: user.passwordHash,
+    status: user.status,
+    role: user.role,
+    emailVerifiedAt: user.emailVerifiedAt,
+    createdAt: user.createdAt ?? user.now,
+    updatedAt: user.now,
+    legacyId: user.legacyId ?? null,
+    locale: user.locale ?? null,
+    mfaEnabled: false,
+  };
 }
 
 /** Stored as the language alone ("es-MX" → "es"): mail and pages are per language. */

@@ -2,7 +2,7 @@ import { hashCode, sha256 } from "../crypto/digest.js";
 import { randomCode } from "../crypto/random.js";
 import { AuthError } from "../errors.js";
 import type { MailMessage } from "../mail/message.js";
-import type { SignUpData, StoredSecret, Stores, UserRecord } from "../storage/ports.js";
+import type { NewSecret, SignUpData, StoredSecret, Stores, UserRecord } from "../storage/ports.js";
 import type { CodePurpose } from "../storage/schema.js";
 import type { Deps } from "./deps.js";
 
@@ -21,8 +21,21 @@ export async function issueEmailCode(
   signUp?: SignUpData,
   options: { resend?: boolean } = {},
 ): Promise<void> {
+  const { secret, mail } = emailCode(deps, user, now, signUp, options);
+  await stores.codes.put(secret);
+  await queueMail(stores, mail, now);
+}
+
+/** What issueEmailCode writes: the code's stored secret, and the mail that carries the code. */
+export function emailCode(
+  deps: Deps,
+  user: UserRecord,
+  now: Date,
+  signUp?: SignUpData,
+  options: { resend?: boolean } = {},
+): { secret: NewSecret; mail: MailMessage } {
   const code = randomCode();
-  await stores.codes.put({
+  const secret: NewSecret = {
     userId: user.id,
     purpose: "email",
     kind: "code",
@@ -33,18 +46,15 @@ export async function issueEmailCode(
     // (always mails a new code) starts afresh once past RESEND_COOLDOWN.
     ...(options.resend ? { resend: true } : { carryAttemptsSince: cooldownStart(deps, now) }),
     ...(signUp ? { signUp } : {}),
-  });
+  };
   const link = pageLink(deps, "/verify-email", { code, email: user.email });
   const recipient = signUp
     ? { ...user, name: signUp.name ?? user.name, locale: signUp.locale ?? user.locale }
     : user;
-  await queueMail(
-    stores,
-    deps.mailer.verificationCode(recipient, code, deps.config.emailCodeTtl, link, {
-      signedUpAgainAt: signUp?.signedUpAt,
-    }),
-    now,
-  );
+  const mail = deps.mailer.verificationCode(recipient, code, deps.config.emailCodeTtl, link, {
+    signedUpAgainAt: signUp?.signedUpAt,
+  });
+  return { secret, mail };
 }
 
 /** Secrets created after this carry their wrong tries over to a new one (see NewSecret). */

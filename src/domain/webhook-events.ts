@@ -1,4 +1,9 @@
-import type { SessionEventTemplate, Stores, UserRecord } from "../storage/ports.js";
+import type {
+  SessionEventTemplate,
+  Stores,
+  UserRecord,
+  WebhookEventRecord,
+} from "../storage/ports.js";
 import { toPublicUser } from "./public-user.js";
 
 /** The events an endpoint may ask for (README, "Webhooks"), or "*" for all of them. */
@@ -43,11 +48,18 @@ export async function recordUserEvent(
   now: Date,
   extra: { sessionId?: string } = {},
 ): Promise<void> {
+  await stores.webhooks.addEvent(userEvent(type, user, now, extra), now);
+}
+
+/** The event recordUserEvent queues, for a statement that writes it with the change itself. */
+export function userEvent(
+  type: WebhookEventType,
+  user: UserRecord,
+  now: Date,
+  extra: { sessionId?: string } = {},
+): WebhookEventRecord {
   const data: UserEventData = { user: toPublicUser(user), ...extra };
-  await stores.webhooks.addEvent(
-    { type, userId: user.id, payload: webhookPayload(type, now, data) },
-    now,
-  );
+  return { type, userId: user.id, payload: webhookPayload(type, now, data) };
 }
 
 /**

@@ -37,6 +37,7 @@ export type {
 export type { AccountCounts, AccountGroup, StatsStore } from "./ports/stats.js";
 export type {
   ImportOutcome,
+  NewAccount,
   NewUser,
   UniqueField,
   UserPatch,

@@ -74,12 +74,15 @@ describeEachStore("webhooks", (store) => {
   it("delivers user.created after a sign-up, signed to the Standard Webhooks spec", async () => {
     const hook = await addEndpoint(["user.created"]);
     const email = uniqueEmail("hooked");
-    expect((await server.post("/auth/register", { email, password: PASSWORD })).status).toBe(201);
+    const signedUp = await server.post("/auth/register", { email, password: PASSWORD });
+    expect(signedUp.status).toBe(201);
     await deliverDue();
     const [event, ...more] = receiver.delivered(hook.path);
     expect(more).toEqual([]);
     expect(event?.type).toBe("user.created");
     expect(event?.data.user).toMatchObject({ email, status: "active", role: "user" });
+    // Written in the statement that stores the user, from the record it was about to store.
+    expect(event?.data.user).toEqual(signedUp.body.user);
     expect(Object.keys(event?.data.user ?? {})).not.toContain("passwordHash");
     const request = receiver.received.find((r) => r.path === hook.path);
     expect(request?.headers["webhook-signature"]).toMatch(/^v1,[A-Za-z0-9+/]+=*$/);

@@ -1,7 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { NewSession, RefreshTokenRef, Stores, UserRecord } from "../../src/storage/ports.js";
+import type {
+  NewAccount,
+  NewSession,
+  RefreshTokenRef,
+  Stores,
+  UserRecord,
+} from "../../src/storage/ports.js";
 import { UniqueViolation } from "../../src/storage/ports.js";
 import { purgeExpired, startPurgeJob } from "../../src/storage/purge.js";
 import type { Database } from "../../src/storage/schema.js";
@@ -123,6 +129,114 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStores>
         expect((await before)?.id).toBe(target.id);
         expect(await after).toEqual(blocked);
         expect((await after)?.status).toBe("blocked");
+      });
+
+      describe("createAccount", () => {
+        const accountFor = (email: string, username: string | null = null): NewAccount => {
+          const id = randomUUID();
+          return {
+            user: {
+              id,
+              email,
+              name: "Ada",
+              username,
+              passwordHash: "hash",
+              status: "pending",
+              role: "user",
+              emailVerifiedAt: null,
+              now: NOW,
+            },
+            event: { type: "user.created", userId: id, payload: `{"user":"${id}"}` },
+            code: {
+              userId: id,
+              purpose: "email",
+              kind: "code",
+              secretHash: `account-${id}`,
+              expiresAt: at(NOW, 10 * MINUTE),
+              now: NOW,
+              carryAttemptsSince: at(NOW, -MINUTE),
+            },
+            mail: {
+              to: email,
+              template: "verification-code",
+              subject: "Your code",
+              text: `code for ${id}`,
+              html: `<p>code for ${id}</p>`,
+            },
+          };
+        };
+        const subscribed = () =>
+          stores.webhooks.createEndpoint({
+            id: randomUUID(),
+            url: "https://hooks.example.test/accounts",
+            events: ["user.created"],
+            description: null,
+            secretSealed: "sealed",
+            now: NOW,
+          });
+        const mailsTo = async (db: Kysely<Database>, to: string) =>
+          db
+            .selectFrom("mail_outbox")
+            .select(["text_body", "status"])
+            .where("to_address", "=", to)
+            .execute();
+
+        it("writes the user, its event, its code and the code's mail together", async () => {
+          const endpoint = await subscribed();
+          const account = accountFor(`account-${uniq()}@example.test`, `acct_${uniq()}`);
+          const created = await stores.users.createAccount(account);
+          expect(created).toEqual(await stores.users.findById(account.user.id));
+          expect(created).toMatchObject({
+            email: account.user.email,
+            username: account.user.username,
+            status: "pending",
+            createdAt: NOW,
+            updatedAt: NOW,
+            mfaEnabled: false,
+          });
+          expect(await stores.codes.find(created.id, "email")).toMatchObject({
+            kind: "code",
+            attempts: 0,
+            createdAt: NOW,
+          });
+          expect(
+            await stores.codes.consumeForUser(created.id, "email", account.code.secretHash, NOW, 5),
+          ).toMatchObject({ ok: true });
+          const deliveries = await stores.webhooks.listDeliveries(endpoint.id, 10);
+          expect(deliveries.map((d) => [d.eventType, d.userId, d.payload, d.status])).toEqual([
+            ["user.created", created.id, account.event.payload, "pending"],
+          ]);
+          if (opened.db) {
+            expect(await mailsTo(opened.db, account.mail.to)).toEqual([
+              { text_body: account.mail.text, status: "queued" },
+            ]);
+          }
+        });
+
+        it("writes nothing, with UniqueViolation, when the email or the username is taken", async () => {
+          const endpoint = await subscribed();
+          const owner = await makeUser({ username: `taken_${uniq()}` });
+          const sameEmail = accountFor(owner.email);
+          const sameUsername = accountFor(
+            `other-${uniq()}@example.test`,
+            owner.username?.toUpperCase() ?? null,
+          );
+          await expect(stores.users.createAccount(sameEmail)).rejects.toMatchObject({
+            name: "UniqueViolation",
+            field: "email",
+          });
+          await expect(stores.users.createAccount(sameUsername)).rejects.toMatchObject({
+            name: "UniqueViolation",
+            field: "username",
+          });
+          for (const account of [sameEmail, sameUsername]) {
+            expect(await stores.users.findById(account.user.id)).toBeNull();
+            expect(await stores.codes.find(account.user.id, "email")).toBeNull();
+            if (opened.db) expect(await mailsTo(opened.db, account.mail.to)).toEqual([]);
+          }
+          expect(await stores.users.findByEmail(owner.email)).toEqual(owner);
+          expect(await stores.webhooks.listDeliveries(endpoint.id, 10)).toEqual([]);
+        });
       });
 
       it("refuses a taken email with UniqueViolation('email')", async () => {

@@ -4,34 +4,10 @@ import type { Database } from "../schema.js";
 
 /** CodeStore.put: stores a new email or reset secret (ports.ts says which replaces what). */
 export async function putSecret(db: Kysely<Database>, secret: NewSecret): Promise<void> {
-  // Tries of the user's recent live secrets carry over, so asking again never buys
-  // guesses; see NewSecret.carryAttemptsSince.
-  let carried = db
-    .selectFrom("verification_codes")
-    .select((eb) => eb.fn.max<number | null>("attempts").as("attempts"))
-    .where("user_id", "=", secret.userId)
-    .where("purpose", "=", secret.purpose)
-    .where("expires_at", ">", secret.now);
-  if (secret.carryAttemptsSince) {
-    carried = carried.where("created_at", ">", secret.carryAttemptsSince);
-  }
-  const values = {
-    user_id: secret.userId,
-    purpose: secret.purpose,
-    kind: secret.kind,
-    secret_hash: secret.secretHash,
-    expires_at: secret.expiresAt,
-    created_at: secret.now,
-    sign_up_id: secret.signUp?.id ?? null,
-    password_hash: secret.signUp?.passwordHash ?? null,
-    name: secret.signUp?.name ?? null,
-    username: secret.signUp?.username ?? null,
-    locale: secret.signUp?.locale ?? null,
-    signed_up_at: secret.signUp?.signedUpAt ?? null,
-  };
   if (secret.purpose === "email" && secret.resend) {
     // Read before the delete below removes the codes whose tries carry over.
-    const attempts = Number((await carried.executeTakeFirst())?.attempts ?? 0);
+    const carried = await carriedAttempts(db, secret).executeTakeFirst();
+    const attempts = Number(carried?.attempts ?? 0);
     const signUpId = secret.signUp?.id ?? null;
     await db
       .deleteFrom("verification_codes")
@@ -43,14 +19,11 @@ export async function putSecret(db: Kysely<Database>, secret: NewSecret): Promis
       .execute();
     await db
       .insertInto("verification_codes")
-      .values({ ...values, attempts })
+      .values({ ...secretColumns(secret), attempts })
       .execute();
     return;
   }
-  // The carried tries are read inside the INSERT: one round trip, the same snapshot.
-  const insert = db
-    .insertInto("verification_codes")
-    .values((eb) => ({ ...values, attempts: eb.fn.coalesce(carried, eb.lit(0)) }));
+  const insert = insertSecret(db, secret);
   if (secret.purpose === "email") {
     // Beside the others: each pending sign-up's code works until it expires.
     await insert.execute();
@@ -71,4 +44,49 @@ export async function putSecret(db: Kysely<Database>, secret: NewSecret): Promis
         })),
     )
     .execute();
+}
+
+/**
+ * The INSERT of a secret that is no resend, beside the user's others. The carried tries are
+ * read inside it: one round trip, the same snapshot. A part of larger statements too.
+ */
+export function insertSecret(db: Kysely<Database>, secret: NewSecret) {
+  const carried = carriedAttempts(db, secret);
+  return db
+    .insertInto("verification_codes")
+    .values((eb) => ({ ...secretColumns(secret), attempts: eb.fn.coalesce(carried, eb.lit(0)) }));
+}
+
+/**
+ * Tries of the user's recent live secrets carry over, so asking again never buys guesses;
+ * see NewSecret.carryAttemptsSince.
+ */
+function carriedAttempts(db: Kysely<Database>, secret: NewSecret) {
+  let carried = db
+    .selectFrom("verification_codes")
+    .select((eb) => eb.fn.max<number | null>("attempts").as("attempts"))
+    .where("user_id", "=", secret.userId)
+    .where("purpose", "=", secret.purpose)
+    .where("expires_at", ">", secret.now);
+  if (secret.carryAttemptsSince) {
+    carried = carried.where("created_at", ">", secret.carryAttemptsSince);
+  }
+  return carried;
+}
+
+function secretColumns(secret: NewSecret) {
+  return {
+    user_id: secret.userId,
+    purpose: secret.purpose,
+    kind: secret.kind,
+    secret_hash: secret.secretHash,
+    expires_at: secret.expiresAt,
+    created_at: secret.now,
+    sign_up_id: secret.signUp?.id ?? null,
+    password_hash: secret.signUp?.passwordHash ?? null,
+    name: secret.signUp?.name ?? null,
+    username: secret.signUp?.username ?? null,
+    locale: secret.signUp?.locale ?? null,
+    signed_up_at: secret.signUp?.signedUpAt ?? null,
+  };
 }

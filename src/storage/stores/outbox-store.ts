@@ -1,6 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import { randomId } from "../../crypto/random.js";
-import type { OutboxEntry, OutboxStore, SentMail } from "../ports.js";
+import type { OutboxEntry, OutboxMessage, OutboxStore, SentMail } from "../ports.js";
 import type { Database, MailOutboxRow, OutboxStatus } from "../schema.js";
 import { firstRows } from "./first-rows.js";
 
@@ -8,24 +8,7 @@ export function createOutboxStore(db: Kysely<Database>): OutboxStore {
   return {
     async add(message, now) {
       const id = randomId();
-      await db
-        .insertInto("mail_outbox")
-        .values({
-          id,
-          created_at: now,
-          to_address: message.to,
-          template: message.template,
-          subject: message.subject,
-          text_body: message.text,
-          html_body: message.html,
-          status: "queued",
-          attempts: 0,
-          next_attempt_at: now,
-          lease_until: null,
-          last_error: null,
-          sent_at: null,
-        })
-        .execute();
+      await insertMail(db, message, now, id).execute();
       return id;
     },
 
@@ -131,6 +114,30 @@ export function createOutboxStore(db: Kysely<Database>): OutboxStore {
       return Number(result.numDeletedRows);
     },
   };
+}
+
+/** The INSERT of a queued mail: OutboxStore.add's, and a part of larger statements. */
+export function insertMail(
+  db: Kysely<Database>,
+  message: OutboxMessage,
+  now: Date,
+  id: string = randomId(),
+) {
+  return db.insertInto("mail_outbox").values({
+    id,
+    created_at: now,
+    to_address: message.to,
+    template: message.template,
+    subject: message.subject,
+    text_body: message.text,
+    html_body: message.html,
+    status: "queued",
+    attempts: 0,
+    next_attempt_at: now,
+    lease_until: null,
+    last_error: null,
+    sent_at: null,
+  });
 }
 
 async function markSentMany(db: Kysely<Database>, sent: readonly SentMail[]): Promise<void> {

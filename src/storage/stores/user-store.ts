@@ -3,6 +3,9 @@ import { isUuid } from "../../crypto/random.js";
 import type { NewUser, UniqueField, UserPatch, UserRecord, UserStore } from "../ports.js";
 import { UniqueViolation } from "../ports.js";
 import { type Database, USER_COLUMN_NAMES, type UserRow, type UsersTable } from "../schema.js";
+import { insertSecret } from "./code-put.js";
+import { insertMail } from "./outbox-store.js";
+import { eventDeliveries } from "./webhook-store.js";
 
 /** How long an admin change waits for another's row locks before answering 503. */
 const LOCK_TIMEOUT = "5s";
@@ -35,6 +38,22 @@ export function createUserStore(db: Kysely<Database>): UserStore {
           .returningAll()
           .executeTakeFirstOrThrow(),
       );
+      return toUserRecord(row);
+    },
+
+    async createAccount({ user, event, code, mail }) {
+      const insertUser = db.insertInto("users").values(toInsertColumns(user)).returningAll();
+      // The code's and the event's rows name a user this very statement writes: their
+      // foreign keys are checked at its end, when it is there.
+      const { rows } = await rethrowUnique(() =>
+        sql<UserRow>`with u as (${insertUser}),
+          c as (${insertSecret(db, code)}),
+          m as (${insertMail(db, mail, user.now)}),
+          e as (${eventDeliveries(event, user.now)})
+          select * from u`.execute(db),
+      );
+      const row = rows[0];
+      if (!row) throw new Error(`user ${user.id} was not returned by its insert`);
       return toUserRecord(row);
     },
 

@@ -1,7 +1,32 @@
-import { type ExpressionBuilder, type Kysely, sql } from "kysely";
-import type { ClaimedDelivery, WebhookDelivery, WebhookEndpoint, WebhookStore } from "../ports.js";
+import { type ExpressionBuilder, type Kysely, type RawBuilder, sql } from "kysely";
+import type {
+  ClaimedDelivery,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookEventRecord,
+  WebhookStore,
+} from "../ports.js";
 import type { Database, WebhookDeliveryRow, WebhookEndpointRow } from "../schema.js";
 import { firstRowsOfEach } from "./first-rows.js";
+
+/**
+ * WebhookStore.addEvent's one INSERT … SELECT: a delivery for each endpoint that asked for
+ * this type. Also a CTE of a statement that makes the change the event reports.
+ */
+export function eventDeliveries(event: WebhookEventRecord, now: Date): RawBuilder<unknown> {
+  const target =
+    event.endpointId === undefined
+      ? sql`e.enabled and (${event.type} = any(e.events) or '*' = any(e.events))`
+      : sql`e.id = ${event.endpointId}`;
+  return sql`
+    insert into webhook_deliveries
+      (id, endpoint_id, event_type, user_id, payload, created_at, status, attempts,
+       next_attempt_at, retry_from)
+    select gen_random_uuid(), e.id, ${event.type}, ${event.userId}::uuid, ${event.payload},
+           ${now}::timestamptz, 'pending', 0, ${now}::timestamptz, ${now}::timestamptz
+    from webhook_endpoints e
+    where ${target}`;
+}
 
 export function createWebhookStore(db: Kysely<Database>): WebhookStore {
   return {
@@ -79,19 +104,7 @@ export function createWebhookStore(db: Kysely<Database>): WebhookStore {
     },
 
     async addEvent(event, now) {
-      // One INSERT … SELECT: a delivery for each endpoint that asked for this type.
-      const target =
-        event.endpointId === undefined
-          ? sql`e.enabled and (${event.type} = any(e.events) or '*' = any(e.events))`
-          : sql`e.id = ${event.endpointId}`;
-      const result = await sql`
-        insert into webhook_deliveries
-          (id, endpoint_id, event_type, user_id, payload, created_at, status, attempts,
-           next_attempt_at, retry_from)
-        select gen_random_uuid(), e.id, ${event.type}, ${event.userId}::uuid, ${event.payload},
-               ${now}::timestamptz, 'pending', 0, ${now}::timestamptz, ${now}::timestamptz
-        from webhook_endpoints e
-        where ${target}`.execute(db);
+      const result = await eventDeliveries(event, now).execute(db);
       return Number(result.numAffectedRows ?? 0);
     },
 
