@@ -104,19 +104,13 @@ export function newUser(user: AcceptedUser, standing: Standing, now: Date): NewU
  * user.created event says when the event is written in the same statement as the row.
  */
 export function recordOf(user: NewUser): UserRecord {
+  const { now, createdAt, legacyId, locale, ...fields } = user;
   return {
-    id: user.id,
-    email: user.email,
-    name: user.name,
-    username: user.username,
-    passwordHash: user.passwordHash,
-    status: user.status,
-    role: user.role,
-    emailVerifiedAt: user.emailVerifiedAt,
-    createdAt: user.createdAt ?? user.now,
-    updatedAt: user.now,
-    legacyId: user.legacyId ?? null,
-    locale: user.locale ?? null,
+    ...fields,
+    createdAt: createdAt ?? now,
+    updatedAt: now,
+    legacyId: legacyId ?? null,
+    locale: locale ?? null,
     mfaEnabled: false,
   };
 }
