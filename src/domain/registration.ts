@@ -71,9 +71,9 @@ interface SignedUp {
  * A sign-up of a new email, the common case, in one statement: the user, its user.created
  * event, its code and the code's mail (one round trip instead of seven, BENCHMARKS.md).
  * Null when the email is taken: the transaction in registerUser then judges the sign-up,
- * a few round trips more (about a millisecond beside a hash of 15 or more). A verified
- * owner's email is answered 409 anyway (CONTRACT.md); the register limit, per address,
- * bounds how often anyone can time a pending one.
+ * a few round trips more (a few milliseconds beside the hash, BENCHMARKS.md). A verified
+ * owner's email is answered 409 anyway (README, API reference), and the register limit,
+ * per address, bounds how often anyone can time a pending one.
  */
 async function createAccount(
   deps: Deps,
