@@ -10,6 +10,7 @@ export default defineConfig({
     ],
     // Multi-process suites run on their own: npm run test:cluster.
     exclude: ["test/cluster/**", "**/node_modules/**"],
+    globalSetup: ["test/global-setup.ts"],
     pool: "forks",
     testTimeout: 60_000,
     hookTimeout: 120_000,
