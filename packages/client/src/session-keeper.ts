@@ -94,6 +94,7 @@ export class SessionKeeper {
     if (current.stamp !== stale) return current;
     const cookies = this.options.storage.kind === "cookie";
     if (!cookies && !current.refreshToken) return null;
+    if (cookies && (await this.refreshedElsewhere())) return current;
     const response = await this.options.fetch(this.url("/auth/refresh"), {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -110,6 +111,18 @@ export class SessionKeeper {
       return null;
     }
     throw await errorFromResponse(response);
+  }
+
+  /**
+   * In cookie mode, whether another tab refreshed while this one waited for the lock. Its
+   * stamp may not be here yet: the browser hands localStorage to other tabs' processes on
+   * its own time, not before the lock. The cookie jar every tab sends from already holds the
+   * new tokens when that tab lets go, so one authenticated call tells.
+   */
+  private async refreshedElsewhere(): Promise<boolean> {
+    const probe = await this.options.fetch(this.url("/auth/me"), { credentials: "include" });
+    await probe.body?.cancel();
+    return probe.ok;
   }
 
   /** Keeps a new session (or none) and tells this page's listeners and the other tabs. */
